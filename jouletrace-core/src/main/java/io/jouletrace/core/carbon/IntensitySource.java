@@ -1,0 +1,30 @@
+package io.jouletrace.core.carbon;
+
+/**
+ * The precedence of intensity sources, strongest first. Each resolved intensity records which step
+ * supplied it, as the prefix of {@code intensity_source}.
+ */
+public enum IntensitySource {
+  /** A value carried on the record itself. */
+  EXPLICIT("explicit"),
+  /** A time series for the zone at the record's time (grid signals arrive through {@link IntensitySignal}). */
+  SIGNAL("signal"),
+  /** The annual average of the zone or region named on the record. */
+  ZONE_ANNUAL("zone-annual"),
+  /** The annual average of the zone the methodology places the provider in (EcoLogits' provider location). */
+  PROVIDER_ZONE("provider-zone"),
+  /** The zone or intensity the deployment was configured with. */
+  DEPLOYMENT_DEFAULT("deployment-default"),
+  /** The world average, declared as a fallback. */
+  FALLBACK("fallback");
+
+  private final String code;
+
+  IntensitySource(String code) {
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
+  }
+}

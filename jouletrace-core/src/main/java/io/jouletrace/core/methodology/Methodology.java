@@ -1,0 +1,22 @@
+package io.jouletrace.core.methodology;
+
+import io.jouletrace.core.carbon.IntensityResolver;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.core.record.Operation;
+
+/**
+ * A versioned way of turning a call into figures. Implementations are immutable values: a changed
+ * coefficient is a new version, never an edit, because the ledger keeps figures made by every
+ * version and recomputes them with the version stored beside them.
+ */
+public interface Methodology {
+
+  /** The version every figure names, e.g. {@code ecologits-0.9.1}. */
+  String version();
+
+  /** Whether this methodology has a method for calls of this kind. */
+  boolean models(Operation operation);
+
+  /** Figures for one call; pure: the same record and resolver always give the same estimate. */
+  Estimate estimate(InvocationRecord record, IntensityResolver intensities);
+}

@@ -1,0 +1,36 @@
+package io.jouletrace.core.record;
+
+import java.util.Locale;
+
+/**
+ * What kind of AI call a record is, following the OpenTelemetry GenAI {@code gen_ai.operation.name}
+ * values. Unknown names are kept verbatim in {@link #code()} so nothing is silently re-labelled.
+ */
+public record Operation(String code) {
+
+  public static final Operation CHAT = new Operation("chat");
+  public static final Operation TEXT_COMPLETION = new Operation("text_completion");
+  public static final Operation GENERATE_CONTENT = new Operation("generate_content");
+  public static final Operation EMBEDDINGS = new Operation("embeddings");
+
+  public Operation {
+    if (code == null || code.isBlank()) {
+      throw new IllegalArgumentException("operation must not be blank");
+    }
+    code = code.strip().toLowerCase(Locale.ROOT);
+  }
+
+  public static Operation of(String code) {
+    return new Operation(code);
+  }
+
+  /** Calls that generate text token by token, which the LLM-inference methods model. */
+  public boolean isTextGeneration() {
+    return equals(CHAT) || equals(TEXT_COMPLETION) || equals(GENERATE_CONTENT);
+  }
+
+  @Override
+  public String toString() {
+    return code;
+  }
+}
