@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * {@code qwen3-30b-a3b} → 30 B total with 3 B active, {@code mixtral-8x7b} → experts × size). Such a
  * figure is {@code estimated} with a {@code gross} band.
  */
-final class NameEstimate {
+public final class NameEstimate {
 
   /** Warning attached to every name-based size, so the figure explains itself. */
-  static final String WARNING = "model-size-from-name";
+  public static final String WARNING = "model-size-from-name";
 
   // "8x7b": experts × expert size. Experts share attention layers, so the total lies below E × S
   // (Mixtral 8x7B: 46.7 B of 56); routing uses one or two experts per token.
@@ -25,7 +25,7 @@ final class NameEstimate {
 
   private NameEstimate() {}
 
-  static Optional<ModelSpec> of(String model) {
+  public static Optional<ModelSpec> of(String model) {
     String name = model.toLowerCase(Locale.ROOT);
     int slash = name.lastIndexOf('/');
     String base = slash >= 0 ? name.substring(slash + 1) : name;
