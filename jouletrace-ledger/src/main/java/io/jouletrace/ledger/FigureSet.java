@@ -1,0 +1,109 @@
+package io.jouletrace.ledger;
+
+import io.jouletrace.core.carbon.Intensity;
+import io.jouletrace.core.figure.Figure;
+import io.jouletrace.core.methodology.Estimate;
+import io.jouletrace.core.model.ModelMatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The figures of one record under one methodology version, as the ledger stores them: each amount
+ * as its low and high bound (the value is their midpoint) with tier and band, or {@code null} with
+ * its reason in {@link #nullReasons}. Units are canonical: joules, grams, litres.
+ *
+ * @param nullReasons {@code field=code} pairs joined by {@code ;}, or {@code null} when every figure is known
+ */
+public record FigureSet(
+    String methodologyVersion,
+    String modelResolved,
+    String modelSource,
+    String modelBand,
+    Amount energyJoules,
+    Amount carbonGrams,
+    Amount embodiedCarbonGrams,
+    Amount waterLitres,
+    Double intensityGramsPerKwh,
+    String intensitySource,
+    String intensityZone,
+    String nullReasons) {
+
+  public FigureSet {
+    Objects.requireNonNull(methodologyVersion, "methodologyVersion");
+  }
+
+  /** A known amount: bounds, tier and band. */
+  public record Amount(double low, double high, String tier, String band) {
+    public double value() {
+      return (low + high) / 2;
+    }
+
+    static Amount of(Figure figure) {
+      return figure instanceof Figure.Known known
+          ? new Amount(known.range().low(), known.range().high(), known.tier().code(), known.band().code())
+          : null;
+    }
+  }
+
+  public static FigureSet of(Estimate estimate) {
+    ModelMatch model = estimate.model();
+    Intensity intensity = estimate.carbon().isKnown() ? estimate.intensity() : null;
+    String reasons = estimate.nullReasons().isEmpty() ? null : estimate.nullReasons().stream()
+        .map(r -> r.field() + "=" + r.reason().code()).collect(Collectors.joining(";"));
+    return new FigureSet(estimate.methodologyVersion(),
+        model == null ? null : model.spec().name(), model == null ? null : model.source(),
+        model == null ? null : model.band().code(),
+        Amount.of(estimate.energy()), Amount.of(estimate.carbon()), Amount.of(estimate.embodiedCarbon()),
+        Amount.of(estimate.water()),
+        intensity == null ? null : intensity.gramsPerKwh(), intensity == null ? null : intensity.source(),
+        intensity == null ? null : intensity.zone(), reasons);
+  }
+
+  /**
+   * The fields in which {@code recomputed} differs from this stored set, numbers compared to
+   * floating-point rounding ({@value #RELATIVE_TOLERANCE} relative); empty when they agree.
+   */
+  public List<String> differences(FigureSet recomputed) {
+    List<String> out = new ArrayList<>();
+    same(out, "methodology_version", methodologyVersion, recomputed.methodologyVersion);
+    same(out, "model_resolved", modelResolved, recomputed.modelResolved);
+    same(out, "model_source", modelSource, recomputed.modelSource);
+    same(out, "model_band", modelBand, recomputed.modelBand);
+    amount(out, "energy_j", energyJoules, recomputed.energyJoules);
+    amount(out, "carbon_g", carbonGrams, recomputed.carbonGrams);
+    amount(out, "embodied_g", embodiedCarbonGrams, recomputed.embodiedCarbonGrams);
+    amount(out, "water_l", waterLitres, recomputed.waterLitres);
+    number(out, "intensity_g_per_kwh", intensityGramsPerKwh, recomputed.intensityGramsPerKwh);
+    same(out, "intensity_source", intensitySource, recomputed.intensitySource);
+    same(out, "intensity_zone", intensityZone, recomputed.intensityZone);
+    same(out, "null_reasons", nullReasons, recomputed.nullReasons);
+    return out;
+  }
+
+  static final double RELATIVE_TOLERANCE = 1e-12;
+
+  private static void same(List<String> out, String field, Object stored, Object recomputed) {
+    if (!Objects.equals(stored, recomputed)) out.add(field + ": stored " + stored + ", recomputed " + recomputed);
+  }
+
+  private static void amount(List<String> out, String field, Amount stored, Amount recomputed) {
+    if (stored == null || recomputed == null) {
+      same(out, field, stored, recomputed);
+      return;
+    }
+    number(out, field + "_low", stored.low(), recomputed.low());
+    number(out, field + "_high", stored.high(), recomputed.high());
+    same(out, field + "_tier", stored.tier(), recomputed.tier());
+    same(out, field + "_band", stored.band(), recomputed.band());
+  }
+
+  private static void number(List<String> out, String field, Double stored, Double recomputed) {
+    if (stored == null || recomputed == null) {
+      same(out, field, stored, recomputed);
+    } else if (Math.abs(stored - recomputed) > RELATIVE_TOLERANCE * Math.max(Math.abs(stored), Math.abs(recomputed))) {
+      out.add(field + ": stored " + stored + ", recomputed " + recomputed);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.jouletrace.ledger;
+
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.store.Fingerprint;
+import io.jouletrace.ledger.store.Store;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The append-only, hash-chained ledger over a {@link Store}: the single writer that numbers, figures,
+ * de-duplicates and seals records, and the verifier that recomputes all of it.
+ */
+public final class Ledger implements AutoCloseable {
+
+  /** Meta key naming the chain's hash function; fixed when the ledger is created. */
+  static final String CHAIN_META = "chain";
+
+  private final Store store;
+  private final Estimator estimator;
+  private final Supplier<ChainHasher> hashers;
+
+  private Ledger(Store store, Estimator estimator, Supplier<ChainHasher> hashers) {
+    this.store = store;
+    this.estimator = estimator;
+    this.hashers = hashers;
+  }
+
+  /**
+   * Opens the ledger in {@code store}. With {@code hmacKey} the chain is sealed with HMAC-SHA-256; a
+   * ledger created with a key can only be written and verified with it, and one created without
+   * cannot take a key later (the chain would change meaning halfway).
+   */
+  public static Ledger open(Store store, Estimator estimator, byte[] hmacKey) {
+    Supplier<ChainHasher> hashers = hmacKey == null ? ChainHasher::sha256 : () -> ChainHasher.hmacSha256(hmacKey);
+    String wanted = hashers.get().mode();
+    String recorded = store.meta(CHAIN_META).orElse(null);
+    if (recorded == null) {
+      store.putMeta(CHAIN_META, wanted);
+    } else if (!recorded.equals(wanted)) {
+      throw new IllegalArgumentException(recorded.equals(ChainHasher.HMAC_SHA_256)
+          ? "this ledger (" + store.describe() + ") is sealed with an HMAC key: give it with --ledger-key-file or JOULETRACE_LEDGER_KEY"
+          : "this ledger (" + store.describe() + ") was created without an HMAC key; it cannot be given one now");
+    }
+    return new Ledger(store, estimator, hashers);
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public Estimator estimator() {
+    return estimator;
+  }
+
+  /** A writer that figures new records with {@code methodologyVersion} and appends them in batches. */
+  public Writer writer(String methodologyVersion, int batchSize) {
+    estimator.forVersion(methodologyVersion);
+    return new Writer(methodologyVersion, batchSize);
+  }
+
+  /** Recomputes the whole chain and every stored figure; see {@link Verifier}. */
+  public VerifyReport verify() {
+    return new Verifier(store, estimator, hashers.get()).run();
+  }
+
+  /**
+   * Figures every record that has none under {@code methodologyVersion} yet into its own figure set;
+   * the records and their original figures are untouched. Running it again adds nothing.
+   *
+   * @return how many figure sets were added
+   */
+  public long backfill(String methodologyVersion, int batchSize) {
+    estimator.forVersion(methodologyVersion);
+    ChainHasher hasher = hashers.get();
+    List<Store.StoredFigureSet> batch = new ArrayList<>();
+    long[] added = {0};
+    store.scanMissingFigureSets(methodologyVersion, entry -> {
+      FigureSet figures = FigureSet.of(estimator.estimate(entry.record(), methodologyVersion));
+      batch.add(new Store.StoredFigureSet(entry.record().id(), entry.seq(), figures, hasher.hash(entry.hash(), figures)));
+      if (batch.size() >= batchSize) {
+        added[0] += batch.size();
+        store.appendFigureSets(List.copyOf(batch));
+        batch.clear();
+      }
+    });
+    added[0] += batch.size();
+    store.appendFigureSets(batch);
+    return added[0];
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+
+  /**
+   * Buffers records and, per batch: drops ids already stored or already seen in the batch, numbers
+   * the rest, figures and chains them, and appends them in one transaction. Only after the commit
+   * do the counters and the in-memory head move, so a failed batch leaves nothing half-counted.
+   */
+  public final class Writer implements AutoCloseable {
+    private final String methodologyVersion;
+    private final int batchSize;
+    private final ChainHasher hasher = hashers.get();
+    private final FingerprintSet known = new FingerprintSet();
+    private final List<Pending> pending = new ArrayList<>();
+    private Store.Head head;
+    private long accepted;
+    private long duplicates;
+
+    private record Pending(InvocationRecord record, String sourceRef, long fingerprint) {}
+
+    private Writer(String methodologyVersion, int batchSize) {
+      this.methodologyVersion = methodologyVersion;
+      this.batchSize = batchSize;
+      this.head = store.head();
+      store.forEachFingerprint(known::add);
+    }
+
+    /** Queues one record (it must carry an id and a timestamp); may write a batch. */
+    public void add(InvocationRecord record, String sourceRef) {
+      if (record.id() == null) throw new IllegalArgumentException(sourceRef + ": a ledger record needs an id");
+      if (record.timestamp() == null) throw new IllegalArgumentException(sourceRef + ": a ledger record needs a timestamp");
+      pending.add(new Pending(record, sourceRef, Fingerprint.of(record.id())));
+      if (pending.size() >= batchSize) flush();
+    }
+
+    /** Writes what is queued; durable when it returns. */
+    public void flush() {
+      if (pending.isEmpty()) return;
+      List<Store.Candidate> candidates = new ArrayList<>();
+      for (Pending p : pending) {
+        if (known.contains(p.fingerprint())) candidates.add(new Store.Candidate(p.record().id(), p.fingerprint()));
+      }
+      Set<String> stored = store.existingIds(candidates);
+      Set<String> inBatch = new HashSet<>();
+      List<LedgerEntry> entries = new ArrayList<>(pending.size());
+      long seq = head.seq();
+      String previous = head.hash();
+      for (Pending p : pending) {
+        if (stored.contains(p.record().id()) || !inBatch.add(p.record().id())) continue;
+        InvocationRecord record = withStoredTimestamp(p.record());
+        FigureSet figures = FigureSet.of(estimator.estimate(record, methodologyVersion));
+        LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null);
+        previous = hasher.hash(previous, unsealed);
+        entries.add(new LedgerEntry(seq, record, figures, p.sourceRef(), previous));
+      }
+      store.append(entries);
+      head = new Store.Head(seq, previous);
+      for (LedgerEntry e : entries) known.add(Fingerprint.of(e.record().id()));
+      accepted += entries.size();
+      duplicates += pending.size() - entries.size();
+      pending.clear();
+    }
+
+    public long accepted() {
+      return accepted;
+    }
+
+    public long duplicates() {
+      return duplicates;
+    }
+
+    /** The chain's head after the last written batch. */
+    public Store.Head head() {
+      return head;
+    }
+
+    @Override
+    public void close() {
+      flush();
+    }
+  }
+
+  private static InvocationRecord withStoredTimestamp(InvocationRecord r) {
+    var stored = LedgerEntry.storedTimestamp(r.timestamp());
+    if (stored.equals(r.timestamp())) return r;
+    return new InvocationRecord(r.id(), stored, r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(), r.model(),
+        r.operation(), r.inputTokens(), r.outputTokens(), r.reasoningTokens(), r.cachedInputTokens(), r.latencySeconds(),
+        r.zone(), r.region(), r.intensityGramsPerKwh(), r.phases());
+  }
+}

@@ -1,0 +1,29 @@
+package io.jouletrace.ledger;
+
+import io.jouletrace.core.record.InvocationRecord;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/**
+ * One chained record: its position, its inputs, the figures made from them, where it came from, and
+ * the hash that seals all of it to the record before.
+ *
+ * @param sourceRef where the record was read ({@code file:line}, {@code chain:<seq>}, …); part of the hash
+ * @param hash hex SHA-256 (or HMAC-SHA-256) of {@link Canonical#encode} chained to the previous hash
+ */
+public record LedgerEntry(long seq, InvocationRecord record, FigureSet figures, String sourceRef, String hash) {
+
+  public LedgerEntry {
+    Objects.requireNonNull(record.id(), "record id");
+    Objects.requireNonNull(record.timestamp(), "record timestamp");
+    if (!record.timestamp().equals(storedTimestamp(record.timestamp()))) {
+      throw new IllegalArgumentException("timestamp must be truncated to microseconds: " + record.timestamp());
+    }
+  }
+
+  /** Stores keep microseconds (DuckDB and PostgreSQL TIMESTAMP); the ledger truncates before hashing. */
+  public static Instant storedTimestamp(Instant timestamp) {
+    return timestamp.truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,135 @@
+package io.jouletrace.ledger.chain;
+
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.LedgerEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The canonical byte form of a ledger entry that its hash covers (format 1, see docs/ledger.md).
+ *
+ * <p>Binary and length-prefixed rather than JSON text: building a canonical JSON string per record
+ * measured 10× slower than this, and a fixed field order with explicit null markers is just as
+ * unambiguous. Every field is written in the order below; a string is a 4-byte big-endian length
+ * then UTF-8 bytes (length -1 for null); an optional number is a presence byte then 8 bytes
+ * (IEEE-754 bits for doubles); the timestamp is epoch microseconds.
+ */
+public final class Canonical {
+
+  /** Bumped if the encoding ever changes; written first so old and new hashes can never collide. */
+  public static final byte FORMAT = 1;
+
+  private byte[] buffer = new byte[512];
+  private int size;
+
+  /** Encodes {@code entry} (its {@code hash} excluded) and returns the bytes, valid until the next call. */
+  public byte[] encode(LedgerEntry entry) {
+    size = 0;
+    writeByte(FORMAT);
+    writeLong(entry.seq());
+    InvocationRecord r = entry.record();
+    writeString(r.id());
+    writeLong(Math.addExact(Math.multiplyExact(r.timestamp().getEpochSecond(), 1_000_000L), r.timestamp().getNano() / 1000));
+    writeString(r.tenant());
+    writeString(r.team());
+    writeString(r.costCenter());
+    writeString(r.traceId());
+    writeString(r.provider());
+    writeString(r.model());
+    writeString(r.operation().code());
+    writeOptional(r.inputTokens());
+    writeLong(r.outputTokens());
+    writeOptional(r.reasoningTokens());
+    writeOptional(r.cachedInputTokens());
+    writeOptional(r.latencySeconds());
+    writeString(r.zone());
+    writeString(r.region());
+    writeOptional(r.intensityGramsPerKwh());
+    writeString(entry.sourceRef());
+    writeFigures(entry.figures());
+    return buffer;
+  }
+
+  /** Number of valid bytes from the last {@link #encode}. */
+  public int size() {
+    return size;
+  }
+
+  /** Encodes a figure set alone, for backfilled figure sets (chained to their record's hash). */
+  public byte[] encode(String recordHash, FigureSet figures) {
+    size = 0;
+    writeByte(FORMAT);
+    writeString(recordHash);
+    writeFigures(figures);
+    return buffer;
+  }
+
+  private void writeFigures(FigureSet f) {
+    writeString(f.methodologyVersion());
+    writeString(f.modelResolved());
+    writeString(f.modelSource());
+    writeString(f.modelBand());
+    writeAmount(f.energyJoules());
+    writeAmount(f.carbonGrams());
+    writeAmount(f.embodiedCarbonGrams());
+    writeAmount(f.waterLitres());
+    writeOptional(f.intensityGramsPerKwh());
+    writeString(f.intensitySource());
+    writeString(f.intensityZone());
+    writeString(f.nullReasons());
+  }
+
+  private void writeAmount(FigureSet.Amount amount) {
+    if (amount == null) {
+      writeByte((byte) 0);
+      return;
+    }
+    writeByte((byte) 1);
+    writeLong(Double.doubleToLongBits(amount.low()));
+    writeLong(Double.doubleToLongBits(amount.high()));
+    writeString(amount.tier());
+    writeString(amount.band());
+  }
+
+  private void writeOptional(Long value) {
+    writeByte((byte) (value == null ? 0 : 1));
+    if (value != null) writeLong(value);
+  }
+
+  private void writeOptional(Double value) {
+    writeByte((byte) (value == null ? 0 : 1));
+    if (value != null) writeLong(Double.doubleToLongBits(value));
+  }
+
+  private void writeString(String value) {
+    if (value == null) {
+      writeInt(-1);
+      return;
+    }
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    writeInt(bytes.length);
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buffer, size, bytes.length);
+    size += bytes.length;
+  }
+
+  private void writeByte(byte value) {
+    ensure(1);
+    buffer[size++] = value;
+  }
+
+  private void writeInt(int value) {
+    ensure(4);
+    for (int shift = 24; shift >= 0; shift -= 8) buffer[size++] = (byte) (value >>> shift);
+  }
+
+  private void writeLong(long value) {
+    ensure(8);
+    for (int shift = 56; shift >= 0; shift -= 8) buffer[size++] = (byte) (value >>> shift);
+  }
+
+  private void ensure(int more) {
+    if (size + more > buffer.length) buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+  }
+}

@@ -1,0 +1,83 @@
+package io.jouletrace.ledger.chain;
+
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.LedgerEntry;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * hash(n) = H(hash(n−1) ‖ canonical(entry n)), H = SHA-256, or HMAC-SHA-256 under a key so that
+ * someone with write access to the store but not the key cannot re-forge the chain after an edit.
+ * The chain starts from 32 zero bytes. Not thread-safe: one per thread.
+ */
+public final class ChainHasher {
+
+  public static final String GENESIS = "0".repeat(64);
+  public static final String SHA_256 = "sha256";
+  public static final String HMAC_SHA_256 = "hmac-sha256";
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final MessageDigest digest;
+  private final Mac mac;
+  private final Canonical canonical = new Canonical();
+
+  private ChainHasher(MessageDigest digest, Mac mac) {
+    this.digest = digest;
+    this.mac = mac;
+  }
+
+  public static ChainHasher sha256() {
+    try {
+      return new ChainHasher(MessageDigest.getInstance("SHA-256"), null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+
+  public static ChainHasher hmacSha256(byte[] key) {
+    if (key.length < 16) throw new IllegalArgumentException("an HMAC ledger key needs at least 16 bytes, got " + key.length);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return new ChainHasher(null, mac);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks HmacSHA256", e);
+    }
+  }
+
+  /** {@link #SHA_256} or {@link #HMAC_SHA_256}; recorded in the store so verification uses the same. */
+  public String mode() {
+    return mac == null ? SHA_256 : HMAC_SHA_256;
+  }
+
+  /** The hash of {@code entry} (whose own {@code hash} is ignored) following {@code previousHash}. */
+  public String hash(String previousHash, LedgerEntry entry) {
+    byte[] bytes = canonical.encode(entry);
+    return seal(previousHash, bytes, canonical.size());
+  }
+
+  /** The hash of a backfilled figure set, tied to the hash of the record it figures. */
+  public String hash(String recordHash, FigureSet figures) {
+    byte[] bytes = canonical.encode(recordHash, figures);
+    return seal(recordHash, bytes, canonical.size());
+  }
+
+  private String seal(String previousHash, byte[] bytes, int length) {
+    byte[] previous = HEX.parseHex(previousHash);
+    byte[] result;
+    if (mac != null) {
+      mac.update(previous);
+      mac.update(bytes, 0, length);
+      result = mac.doFinal();
+    } else {
+      digest.update(previous);
+      digest.update(bytes, 0, length);
+      result = digest.digest();
+    }
+    return HEX.formatHex(result);
+  }
+}

@@ -1,0 +1,283 @@
+package io.jouletrace.ledger.store;
+
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.core.record.Operation;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.chain.ChainHasher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * What DuckDB and PostgreSQL share: the schema and its migrations, reading, meta data. Each
+ * dialect brings its own bulk path (DuckDB's Appender, PostgreSQL's COPY) and duplicate lookup.
+ */
+abstract class JdbcStore implements Store {
+
+  /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
+  private static final List<String> MIGRATIONS = List.of("V1__ledger");
+
+  /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
+  static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
+      "provider", "model", "operation", "input_tokens", "output_tokens", "reasoning_tokens", "cached_input_tokens",
+      "latency_s", "zone", "region", "intensity_g_per_kwh", "source_ref");
+
+  /** Figure columns, shared by ledger_records (after the record columns) and ledger_figure_sets. */
+  static final List<String> FIGURE_COLUMNS = List.of("methodology_version", "model_resolved", "model_source", "model_band",
+      "energy_j_low", "energy_j_high", "energy_tier", "energy_band",
+      "carbon_g_low", "carbon_g_high", "carbon_tier", "carbon_band",
+      "embodied_g_low", "embodied_g_high", "embodied_tier", "embodied_band",
+      "water_l_low", "water_l_high", "water_tier", "water_band",
+      "intensity_used_g_per_kwh", "intensity_source", "intensity_zone", "null_reasons");
+
+  private static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
+      + ", hash FROM ledger_records r";
+
+  protected final Connection connection;
+  private final String dialect;
+
+  JdbcStore(Connection connection, String dialect) {
+    this.connection = connection;
+    this.dialect = dialect;
+    try {
+      migrate();
+      connection.setAutoCommit(false);
+    } catch (SQLException | IOException e) {
+      throw new StoreException("cannot prepare the " + dialect + " ledger schema at " + describe(), e);
+    }
+  }
+
+  private void migrate() throws SQLException, IOException {
+    try (Statement st = connection.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
+      int current;
+      try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_migrations")) {
+        rs.next();
+        current = rs.getInt(1);
+      }
+      for (int i = current; i < MIGRATIONS.size(); i++) {
+        String name = MIGRATIONS.get(i);
+        connection.setAutoCommit(false);
+        for (String script : List.of(name + ".sql", name + "." + dialect + ".sql")) {
+          String sql = resource("migrations/" + script);
+          if (sql == null) continue;
+          for (String statement : sql.replaceAll("(?m)--.*$", "").split(";")) {
+            if (!statement.isBlank()) st.execute(statement);
+          }
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO schema_migrations VALUES (?, ?, ?)")) {
+          ps.setInt(1, i + 1);
+          ps.setString(2, name);
+          ps.setTimestamp(3, Timestamp.from(Instant.now()));
+          ps.executeUpdate();
+        }
+        connection.commit();
+        connection.setAutoCommit(true);
+      }
+    }
+  }
+
+  private static String resource(String path) throws IOException {
+    try (InputStream in = JdbcStore.class.getResourceAsStream("/io/jouletrace/ledger/" + path)) {
+      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Override
+  public Head head() {
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("SELECT seq, hash FROM ledger_records ORDER BY seq DESC LIMIT 1")) {
+      Head head = rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : new Head(0, ChainHasher.GENESIS);
+      connection.commit();
+      return head;
+    } catch (SQLException e) {
+      throw failure("read the ledger head", e);
+    }
+  }
+
+  @Override
+  public void forEachFingerprint(LongConsumer fingerprints) {
+    query("read id fingerprints", "SELECT id_fp FROM ledger_records", rs -> fingerprints.accept(rs.getLong(1)));
+  }
+
+  @Override
+  public void append(Collection<LedgerEntry> entries) {
+    if (entries.isEmpty()) return;
+    try {
+      bulkAppend(entries);
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw failure("append " + entries.size() + " records", e);
+    }
+  }
+
+  @Override
+  public void appendFigureSets(Collection<StoredFigureSet> figureSets) {
+    if (figureSets.isEmpty()) return;
+    try {
+      bulkAppendFigureSets(figureSets);
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw failure("append " + figureSets.size() + " figure sets", e);
+    }
+  }
+
+  /** Writes rows in the current transaction; the caller commits. */
+  abstract void bulkAppend(Collection<LedgerEntry> entries) throws SQLException;
+
+  abstract void bulkAppendFigureSets(Collection<StoredFigureSet> figureSets) throws SQLException;
+
+  @Override
+  public void scan(Consumer<LedgerEntry> consumer) {
+    query("scan the ledger", SELECT_ENTRY + " ORDER BY r.seq", rs -> consumer.accept(readEntry(rs)));
+  }
+
+  @Override
+  public void scanMissingFigureSets(String methodologyVersion, Consumer<LedgerEntry> consumer) {
+    String sql = SELECT_ENTRY + " WHERE NOT EXISTS (SELECT 1 FROM ledger_figure_sets f WHERE f.id = r.id AND f.methodology_version = '"
+        + methodologyVersion.replace("'", "''") + "') ORDER BY seq";
+    query("find records without " + methodologyVersion + " figures", sql, rs -> consumer.accept(readEntry(rs)));
+  }
+
+  @Override
+  public void scanFigureSets(BiConsumer<LedgerEntry, StoredFigureSet> consumer) {
+    String sql = SELECT_ENTRY.replace(", hash FROM ledger_records r", ", r.hash, " + prefixed("f.", FIGURE_COLUMNS) + ", f.hash"
+        + " FROM ledger_records r JOIN ledger_figure_sets f ON f.seq = r.seq") + " ORDER BY r.seq, f.methodology_version";
+    int setAt = RECORD_COLUMNS.size() + FIGURE_COLUMNS.size() + 2;
+    query("scan figure sets", sql, rs -> {
+      LedgerEntry entry = readEntry(rs);
+      consumer.accept(entry, new StoredFigureSet(entry.record().id(), entry.seq(), readFigures(rs, setAt),
+          rs.getString(setAt + FIGURE_COLUMNS.size())));
+    });
+  }
+
+  private static String prefixed(String prefix, List<String> columns) {
+    return prefix + String.join(", " + prefix, columns);
+  }
+
+  @Override
+  public Optional<String> meta(String key) {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM ledger_meta WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        Optional<String> value = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        connection.commit();
+        return value;
+      }
+    } catch (SQLException e) {
+      throw failure("read meta " + key, e);
+    }
+  }
+
+  @Override
+  public void putMeta(String key, String value) {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM ledger_meta WHERE key = ?");
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO ledger_meta VALUES (?, ?)")) {
+      delete.setString(1, key);
+      delete.executeUpdate();
+      insert.setString(1, key);
+      insert.setString(2, value);
+      insert.executeUpdate();
+      connection.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure("write meta " + key, e);
+    }
+  }
+
+  interface RowHandler {
+    void accept(ResultSet rs) throws SQLException;
+  }
+
+  void query(String what, String sql, RowHandler handler) {
+    try (Statement st = connection.createStatement()) {
+      st.setFetchSize(10_000);
+      try (ResultSet rs = st.executeQuery(sql)) {
+        while (rs.next()) handler.accept(rs);
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure(what, e);
+    }
+  }
+
+  private static LedgerEntry readEntry(ResultSet rs) throws SQLException {
+    InvocationRecord record = new InvocationRecord(rs.getString(2), instant(rs.getObject(4, LocalDateTime.class)),
+        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+        Operation.of(rs.getString(11)), optionalLong(rs, 12), rs.getLong(13), optionalLong(rs, 14), optionalLong(rs, 15),
+        optionalDouble(rs, 16), rs.getString(17), rs.getString(18), optionalDouble(rs, 19), null);
+    int figuresAt = RECORD_COLUMNS.size() + 1;
+    return new LedgerEntry(rs.getLong(1), record, readFigures(rs, figuresAt), rs.getString(20),
+        rs.getString(figuresAt + FIGURE_COLUMNS.size()));
+  }
+
+  private static FigureSet readFigures(ResultSet rs, int at) throws SQLException {
+    return new FigureSet(rs.getString(at), rs.getString(at + 1), rs.getString(at + 2), rs.getString(at + 3),
+        amount(rs, at + 4), amount(rs, at + 8), amount(rs, at + 12), amount(rs, at + 16),
+        optionalDouble(rs, at + 20), rs.getString(at + 21), rs.getString(at + 22), rs.getString(at + 23));
+  }
+
+  private static FigureSet.Amount amount(ResultSet rs, int at) throws SQLException {
+    double low = rs.getDouble(at);
+    if (rs.wasNull()) return null;
+    return new FigureSet.Amount(low, rs.getDouble(at + 1), rs.getString(at + 2), rs.getString(at + 3));
+  }
+
+  private static Long optionalLong(ResultSet rs, int column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static Double optionalDouble(ResultSet rs, int column) throws SQLException {
+    double value = rs.getDouble(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  static Instant instant(LocalDateTime utc) {
+    return utc.toInstant(ZoneOffset.UTC);
+  }
+
+  static long epochMicros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+  }
+
+  void rollbackQuietly() {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // The original failure is the one worth reporting.
+    }
+  }
+
+  StoreException failure(String what, Exception cause) {
+    return new StoreException("cannot " + what + " in " + describe(), cause);
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw failure("close", e);
+    }
+  }
+}
