@@ -4,4 +4,29 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/java-home.sh
 echo "JAVA_HOME=$JAVA_HOME"
+
+# PostgresStoreTest starts a private PostgreSQL cluster with initdb/pg_ctl unless JOULETRACE_TEST_POSTGRES
+# names a server; without either it fails, so install Debian's server package when the binaries are missing.
+have_postgres() {
+  if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then return 0; fi
+  for dir in /usr/lib/postgresql/*/bin; do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then return 0; fi
+  done
+  return 1
+}
+if [ -z "${JOULETRACE_TEST_POSTGRES:-}" ] && ! have_postgres; then
+  echo "PostgreSQL not found (initdb, pg_ctl): installing the postgresql package for PostgresStoreTest"
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "no apt-get here: install PostgreSQL (initdb, pg_ctl) yourself or set JOULETRACE_TEST_POSTGRES=postgresql://user:password@host:port/db" >&2
+    exit 1
+  elif [ "$(id -u)" -eq 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+  else
+    echo "cannot install PostgreSQL: not root and no sudo; install the postgresql package or set JOULETRACE_TEST_POSTGRES" >&2
+    exit 1
+  fi
+fi
+
 ./mvnw -B -ntp verify

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code jouletrace} command line. */
 @Command(name = "jouletrace", mixinStandardHelpOptions = true, version = "jouletrace 0.1.0",
     description = "Energy (Wh) and carbon (gCO2e) of AI calls, with how each figure was derived.",
-    subcommands = {EstimateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {EstimateCommand.class, IngestCommand.class, VerifyCommand.class, BackfillCommand.class, ImportChainCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
@@ -14,6 +15,13 @@ public final class Main {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    CommandLine cli = new CommandLine(new Main());
+    // A failure the user can act on (unreadable store, wrong key…) is one line naming it, not a stack trace.
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("jouletrace " + line.getCommandName() + ": " + e.getMessage());
+      line.getErr().flush();
+      return 1;
+    });
+    return cli;
   }
 }

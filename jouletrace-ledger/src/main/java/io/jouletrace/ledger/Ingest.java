@@ -1,0 +1,85 @@
+package io.jouletrace.ledger;
+
+import io.jouletrace.ledger.ingest.InputFiles;
+import io.jouletrace.ledger.ingest.Parsed;
+import io.jouletrace.ledger.ingest.RecordReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams inputs into a ledger writer: each accepted record is queued, each rejected entry goes to
+ * the rejects sink as {@code file:line: field: reason}, and nothing already accepted depends on
+ * what comes after it. A file that cannot be opened is reported and the other files go on.
+ */
+public final class Ingest {
+
+  /** Called every few thousand entries, and once at the end. */
+  public interface Progress {
+    void update(long entries, long accepted, long duplicates, long rejected);
+  }
+
+  /**
+   * @param unreadable inputs that could not be opened or read at all, with the reason
+   */
+  public record Summary(long entries, long accepted, long duplicates, long rejected, long skipped, List<String> unreadable,
+      long headSeq, String headHash) {
+
+    /** 0 all accepted, 3 some entries rejected (the rest accepted), 1 nothing could be read. */
+    public int exitCode() {
+      if (entries == 0 && !unreadable.isEmpty()) return 1;
+      return rejected > 0 || !unreadable.isEmpty() ? 3 : 0;
+    }
+  }
+
+  private static final int PROGRESS_EVERY = 8_192;
+
+  private Ingest() {}
+
+  public static Summary run(Ledger.Writer writer, List<String> inputs, InputStream stdin, Writer rejects, Progress progress) {
+    long entries = 0;
+    long rejected = 0;
+    long skipped = 0;
+    List<String> unreadable = new ArrayList<>();
+    for (String input : inputs) {
+      try (RecordReader reader = InputFiles.open(input, stdin)) {
+        for (Parsed parsed; (parsed = reader.next()) != null; ) {
+          entries++;
+          switch (parsed) {
+            case Parsed.Accepted accepted -> writer.add(accepted.record(), accepted.origin());
+            case Parsed.Rejected rejection -> {
+              rejected++;
+              rejects.write(rejection.line());
+              rejects.write('\n');
+            }
+            case Parsed.Skipped ignored -> skipped++;
+          }
+          if (entries % PROGRESS_EVERY == 0) progress.update(entries, writer.accepted(), writer.duplicates(), rejected);
+        }
+      } catch (IOException e) {
+        unreadable.add(input + ": " + e.getMessage());
+        writeQuietly(rejects, input + ": cannot read: " + e.getMessage() + "\n");
+      }
+    }
+    writer.flush();
+    try {
+      rejects.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the rejects file", e);
+    }
+    progress.update(entries, writer.accepted(), writer.duplicates(), rejected);
+    return new Summary(entries, writer.accepted(), writer.duplicates(), rejected, skipped, List.copyOf(unreadable),
+        writer.head().seq(), writer.head().hash());
+  }
+
+  private static void writeQuietly(Writer rejects, String line) {
+    try {
+      rejects.write(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the rejects file", e);
+    }
+  }
+}

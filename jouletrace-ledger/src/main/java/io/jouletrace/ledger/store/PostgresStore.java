@@ -1,0 +1,535 @@
+package io.jouletrace.ledger.store;
+
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.LedgerEntry;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * The server option: the ledger in a PostgreSQL database, given as {@code postgresql://user[:password]@host[:port]/db}
+ * (libpq's URI form, {@code postgres://} too) or as a {@code jdbc:postgresql://} URL.
+ *
+ * <p>Rows go in through {@code COPY … FROM STDIN} in text format inside the writer's transaction;
+ * the commit makes them durable. Doubles are written with {@link Double#toString} (the shortest
+ * decimal that parses back to the same bits) and read back exactly because the session runs with
+ * {@code extra_float_digits = 3} (PostgreSQL 12+ then prints the shortest exact form, older servers
+ * 17 digits). Timestamps are UTC {@code TIMESTAMP} (without time zone), so no session time zone
+ * touches them.
+ *
+ * <p>One writer at a time, as for DuckDB: the unique index on {@code seq} (V1__ledger.postgresql.sql)
+ * makes a second, concurrent writer's append fail instead of forking the chain.
+ */
+public final class PostgresStore extends JdbcStore {
+
+  /** Key of the advisory lock that serialises schema migrations of concurrent openers. */
+  private static final long MIGRATION_LOCK = 0x6a6f756c65L; // "joule"
+
+  private static final String COPY_RECORDS = "COPY ledger_records (" + String.join(", ", RECORD_COLUMNS) + ", "
+      + String.join(", ", FIGURE_COLUMNS) + ", hash) FROM STDIN WITH (FORMAT text)";
+
+  private static final String COPY_FIGURE_SETS = "COPY ledger_figure_sets (id, seq, " + String.join(", ", FIGURE_COLUMNS)
+      + ", hash) FROM STDIN WITH (FORMAT text)";
+
+  /** SQLSTATE unique_violation. */
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  /** Rows per FETCH from a scan's cursor. */
+  private static final int FETCH = 10_000;
+
+  private final String location;
+  private int cursors;
+
+  private PostgresStore(Connection connection, String location) {
+    this.location = location;
+    super(connection, "postgresql");
+  }
+
+  /**
+   * Connects to the ledger database (creating the ledger tables in it if needed). Accepts
+   * {@code postgresql://user[:password]@host[:port]/db[?param=value…]}, {@code postgres://…} and
+   * {@code jdbc:postgresql://…}; user and password may also be given as {@code user=} and
+   * {@code password=} parameters.
+   */
+  public static PostgresStore open(String url) {
+    Location where = Location.parse(url);
+    Connection connection = where.connect();
+    try {
+      try (Statement st = connection.createStatement()) {
+        // pgjdbc asks for this at startup already; set it again so no role or database default can undo it.
+        st.execute("SET extra_float_digits = 3");
+        st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+      }
+      PostgresStore store = new PostgresStore(connection, where.display());
+      try (Statement st = connection.createStatement()) {
+        st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+      }
+      connection.commit();
+      return store;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // The original failure is the one worth reporting.
+      }
+      if (e instanceof StoreException se) throw se;
+      throw new StoreException("cannot open the PostgreSQL ledger " + where.display(), e);
+    }
+  }
+
+  /** A plain connection (auto-commit) to {@code url}, in any form {@link #open} accepts. */
+  static Connection connect(String url) {
+    return Location.parse(url).connect();
+  }
+
+  /** How {@link #describe} shows {@code url}: without its password. */
+  static String display(String url) {
+    return Location.parse(url).display();
+  }
+
+  @Override
+  public String describe() {
+    return location == null ? "PostgreSQL" : "PostgreSQL " + location;
+  }
+
+  /**
+   * Reads through a cursor {@code WITH HOLD}: a handler may write and commit while the rows come
+   * (backfill appends figure sets as it scans), and a commit ends pgjdbc's own fetch-size cursor,
+   * which would fail the scan after its first {@value #FETCH} rows. A held cursor survives commits
+   * (PostgreSQL keeps the rest of its rows at the first one); without commits it costs nothing more.
+   */
+  @Override
+  void query(String what, String sql, RowHandler handler) {
+    String cursor = "jt_scan_" + (++cursors);
+    boolean declared = false;
+    try (Statement st = connection.createStatement()) {
+      st.execute("DECLARE " + cursor + " NO SCROLL CURSOR WITH HOLD FOR " + sql);
+      declared = true;
+      int fetched;
+      do {
+        fetched = 0;
+        try (ResultSet rs = st.executeQuery("FETCH FORWARD " + FETCH + " FROM " + cursor)) {
+          while (rs.next()) {
+            fetched++;
+            handler.accept(rs);
+          }
+        }
+      } while (fetched == FETCH);
+      st.execute("CLOSE " + cursor);
+      declared = false;
+      connection.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure(what, e);
+    } finally {
+      if (declared) closeQuietly(cursor);
+    }
+  }
+
+  private void closeQuietly(String cursor) {
+    rollbackQuietly();
+    try (Statement st = connection.createStatement()) {
+      st.execute("CLOSE " + cursor);
+      connection.commit();
+    } catch (SQLException ignored) {
+      // Gone with a rolled-back transaction; a held one would go with the connection.
+      rollbackQuietly();
+    }
+  }
+
+  @Override
+  public Set<String> existingIds(Collection<Candidate> candidates) {
+    Set<String> found = new HashSet<>();
+    if (candidates.isEmpty()) return found;
+    Set<String> wanted = new HashSet<>();
+    long[] fingerprints = new long[candidates.size()];
+    int n = 0;
+    for (Candidate c : candidates) {
+      wanted.add(c.id());
+      fingerprints[n++] = c.fingerprint();
+    }
+    Arrays.sort(fingerprints);
+    int distinct = 0;
+    for (int i = 0; i < n; i++) {
+      if (distinct == 0 || fingerprints[i] != fingerprints[distinct - 1]) fingerprints[distinct++] = fingerprints[i];
+    }
+    // One index probe per fingerprint; a fingerprint match is only a maybe, the exact ids are compared here.
+    try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM ledger_records WHERE id_fp = ANY(?)")) {
+      Array array = connection.unwrap(PGConnection.class).createArrayOf("int8", Arrays.copyOf(fingerprints, distinct));
+      ps.setArray(1, array);
+      ps.setFetchSize(10_000);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String id = rs.getString(1);
+          if (wanted.contains(id)) found.add(id);
+        }
+      }
+      array.free();
+      connection.commit();
+      return found;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure("look up " + candidates.size() + " possible duplicates", e);
+    }
+  }
+
+  @Override
+  void bulkAppend(Collection<LedgerEntry> entries) throws SQLException {
+    copy(COPY_RECORDS, entries.size(), rows -> {
+      for (LedgerEntry entry : entries) {
+        InvocationRecord r = entry.record();
+        rows.number(entry.seq()).text(r.id()).number(Fingerprint.of(r.id())).timestamp(r.timestamp())
+            .text(r.tenant()).text(r.team()).text(r.costCenter()).text(r.traceId())
+            .text(r.provider()).text(r.model()).text(r.operation().code())
+            .number(r.inputTokens()).number(r.outputTokens()).number(r.reasoningTokens()).number(r.cachedInputTokens())
+            .number(r.latencySeconds()).text(r.zone()).text(r.region()).number(r.intensityGramsPerKwh())
+            .text(entry.sourceRef());
+        figures(rows, entry.figures());
+        rows.text(entry.hash()).endRow();
+      }
+    });
+  }
+
+  @Override
+  void bulkAppendFigureSets(Collection<StoredFigureSet> figureSets) throws SQLException {
+    copy(COPY_FIGURE_SETS, figureSets.size(), rows -> {
+      for (StoredFigureSet set : figureSets) {
+        rows.text(set.id()).number(set.seq());
+        figures(rows, set.figures());
+        rows.text(set.hash()).endRow();
+      }
+    });
+  }
+
+  private static void figures(CopyRows rows, FigureSet f) throws SQLException {
+    rows.text(f.methodologyVersion()).text(f.modelResolved()).text(f.modelSource()).text(f.modelBand());
+    for (FigureSet.Amount amount : new FigureSet.Amount[] {f.energyJoules(), f.carbonGrams(), f.embodiedCarbonGrams(), f.waterLitres()}) {
+      if (amount == null) {
+        rows.nul().nul().nul().nul();
+      } else {
+        rows.number(amount.low()).number(amount.high()).text(amount.tier()).text(amount.band());
+      }
+    }
+    rows.number(f.intensityGramsPerKwh()).text(f.intensitySource()).text(f.intensityZone()).text(f.nullReasons());
+  }
+
+  private interface RowWriter {
+    void write(CopyRows rows) throws SQLException;
+  }
+
+  private void copy(String sql, int expectedRows, RowWriter writer) throws SQLException {
+    CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+    try {
+      CopyRows rows = new CopyRows(copy);
+      writer.write(rows);
+      rows.flush();
+      long copied = copy.endCopy();
+      if (copied != expectedRows) throw new SQLException("COPY stored " + copied + " rows, expected " + expectedRows);
+    } catch (SQLException e) {
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new SQLException("another writer appended to this ledger at the same time (only one writer at a time is "
+            + "supported); nothing of this batch was stored: " + e.getMessage(), e.getSQLState(), e);
+      }
+      throw e;
+    } finally {
+      if (copy.isActive()) {
+        try {
+          copy.cancelCopy();
+        } catch (SQLException ignored) {
+          // The failure that stopped the copy is the one worth reporting.
+        }
+      }
+    }
+  }
+
+  /**
+   * COPY text format rows written straight into a byte buffer: fields separated by tabs, rows ended
+   * by a newline, {@code \N} for NULL, and backslash, tab, newline and carriage return escaped by a
+   * backslash inside values. Sent to the server in chunks.
+   */
+  private static final class CopyRows {
+    private static final int CHUNK = 1 << 16;
+
+    private final CopyIn copy;
+    private byte[] buffer = new byte[CHUNK + 1024];
+    private int size;
+    private boolean rowStarted;
+
+    CopyRows(CopyIn copy) {
+      this.copy = copy;
+    }
+
+    private void separator() {
+      ensure(1);
+      if (rowStarted) buffer[size++] = '\t';
+      rowStarted = true;
+    }
+
+    CopyRows nul() {
+      separator();
+      ensure(2);
+      buffer[size++] = '\\';
+      buffer[size++] = 'N';
+      return this;
+    }
+
+    CopyRows text(String value) throws SQLException {
+      if (value == null) return nul();
+      separator();
+      int length = value.length();
+      ensure(2 * length);
+      for (int i = 0; i < length; i++) {
+        char c = value.charAt(i);
+        if (c >= 0x80) {
+          // The rest through the JDK's encoder, which also replaces a lone surrogate exactly as the chain hash does.
+          escaped(value.substring(i).getBytes(StandardCharsets.UTF_8));
+          return this;
+        }
+        ascii(c);
+      }
+      return this;
+    }
+
+    private void escaped(byte[] bytes) throws SQLException {
+      ensure(2 * bytes.length);
+      for (byte b : bytes) ascii((char) (b & 0xff));
+    }
+
+    /** One byte of a value; the caller made room for two. */
+    private void ascii(char c) {
+      switch (c) {
+        case '\\' -> { buffer[size++] = '\\'; buffer[size++] = '\\'; }
+        case '\t' -> { buffer[size++] = '\\'; buffer[size++] = 't'; }
+        case '\n' -> { buffer[size++] = '\\'; buffer[size++] = 'n'; }
+        case '\r' -> { buffer[size++] = '\\'; buffer[size++] = 'r'; }
+        case 0 -> throw new IllegalArgumentException("PostgreSQL text cannot hold the NUL character (U+0000)");
+        default -> buffer[size++] = (byte) c;
+      }
+    }
+
+    CopyRows number(long value) {
+      separator();
+      plain(Long.toString(value));
+      return this;
+    }
+
+    CopyRows number(Long value) {
+      return value == null ? nul() : number(value.longValue());
+    }
+
+    /** {@link Double#toString}: the shortest decimal that parses back to the same double (and Infinity, NaN). */
+    CopyRows number(double value) {
+      separator();
+      plain(Double.toString(value));
+      return this;
+    }
+
+    CopyRows number(Double value) {
+      return value == null ? nul() : number(value.doubleValue());
+    }
+
+    /** UTC {@code yyyy-MM-dd HH:mm:ss.SSSSSS}, with PostgreSQL's {@code BC} for years before 1. */
+    CopyRows timestamp(Instant instant) {
+      separator();
+      LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+      int year = t.getYear();
+      digits(year > 0 ? year : 1 - year, 4);
+      literal('-');
+      digits(t.getMonthValue(), 2);
+      literal('-');
+      digits(t.getDayOfMonth(), 2);
+      literal(' ');
+      digits(t.getHour(), 2);
+      literal(':');
+      digits(t.getMinute(), 2);
+      literal(':');
+      digits(t.getSecond(), 2);
+      literal('.');
+      digits(t.getNano() / 1000, 6);
+      if (year <= 0) plain(" BC");
+      return this;
+    }
+
+    private void literal(char c) {
+      ensure(1);
+      buffer[size++] = (byte) c;
+    }
+
+    private void digits(int value, int width) {
+      String s = Integer.toString(value);
+      ensure(width + s.length());
+      for (int i = s.length(); i < width; i++) buffer[size++] = '0';
+      plain(s);
+    }
+
+    /** ASCII that needs no escaping. */
+    private void plain(String s) {
+      ensure(s.length());
+      for (int i = 0; i < s.length(); i++) buffer[size++] = (byte) s.charAt(i);
+    }
+
+    void endRow() throws SQLException {
+      ensure(1);
+      buffer[size++] = '\n';
+      rowStarted = false;
+      if (size >= CHUNK) flush();
+    }
+
+    void flush() throws SQLException {
+      if (size > 0) copy.writeToCopy(buffer, 0, size);
+      size = 0;
+    }
+
+    private void ensure(int more) {
+      if (size + more > buffer.length) buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+    }
+  }
+
+  /**
+   * A parsed ledger URL: the JDBC URL without credentials, the credentials as connection
+   * properties, and a form to show that leaves the password out.
+   */
+  record Location(String jdbcUrl, String user, String password, String display) {
+
+    static Location parse(String url) {
+      if (url == null || url.isBlank()) throw new IllegalArgumentException("no PostgreSQL URL given");
+      String rest = url.strip();
+      if (rest.regionMatches(true, 0, "jdbc:", 0, 5)) rest = rest.substring(5);
+      String scheme;
+      if (rest.regionMatches(true, 0, "postgresql:", 0, 11)) {
+        scheme = "postgresql";
+        rest = rest.substring(11);
+      } else if (rest.regionMatches(true, 0, "postgres:", 0, 9)) {
+        scheme = "postgresql";
+        rest = rest.substring(9);
+      } else {
+        throw new IllegalArgumentException("not a PostgreSQL URL (postgresql://user:password@host:port/db): "
+            + withoutCredentials(url));
+      }
+      String query = "";
+      int q = rest.indexOf('?');
+      if (q >= 0) {
+        query = rest.substring(q + 1);
+        rest = rest.substring(0, q);
+      }
+      String hosts = "";
+      String database;
+      String user = null;
+      String password = null;
+      if (rest.startsWith("//")) {
+        rest = rest.substring(2);
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        database = slash < 0 ? "" : rest.substring(slash + 1);
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+          String userInfo = authority.substring(0, at);
+          authority = authority.substring(at + 1);
+          int colon = userInfo.indexOf(':');
+          user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+          password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+        }
+        hosts = authority;
+      } else {
+        database = rest; // jdbc:postgresql:database
+      }
+      if (hosts.isEmpty()) hosts = "localhost";
+      List<String> kept = new ArrayList<>();
+      for (String param : query.split("&")) {
+        if (param.isEmpty()) continue;
+        int eq = param.indexOf('=');
+        String name = eq < 0 ? param : param.substring(0, eq);
+        String value = eq < 0 ? "" : decode(param.substring(eq + 1));
+        if (name.equals("user")) {
+          user = value;
+        } else if (name.equals("password")) {
+          password = value;
+        } else {
+          kept.add(param);
+        }
+      }
+      String params = kept.isEmpty() ? "" : "?" + String.join("&", kept);
+      String jdbcUrl = "jdbc:postgresql://" + hosts + "/" + database + params;
+      String display = scheme + "://" + (user == null ? "" : encode(user) + "@") + hosts + "/" + database + params;
+      return new Location(jdbcUrl, user, password, display);
+    }
+
+    Connection connect() {
+      Properties properties = new Properties();
+      if (user != null) properties.setProperty("user", user);
+      if (password != null) properties.setProperty("password", password);
+      properties.setProperty("ApplicationName", "jouletrace");
+      try {
+        Connection connection = new org.postgresql.Driver().connect(jdbcUrl, properties);
+        if (connection == null) throw new SQLException("the PostgreSQL driver does not take " + display);
+        return connection;
+      } catch (SQLException e) {
+        throw new StoreException("cannot connect to the PostgreSQL ledger " + display, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return display;
+    }
+
+    /** For an error message about a URL that did not parse: drop everything before an {@code @}. */
+    private static String withoutCredentials(String url) {
+      int at = url.lastIndexOf('@');
+      int scheme = url.indexOf("//");
+      return at < 0 || scheme < 0 || at < scheme ? url : url.substring(0, scheme + 2) + "…" + url.substring(at);
+    }
+
+    /** Percent-decoding as in a URI (a {@code +} stays a plus). */
+    private static String decode(String s) {
+      if (s.indexOf('%') < 0) return s;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == '%' && i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
+          out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+          i += 2;
+        } else {
+          byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+          out.write(bytes, 0, bytes.length);
+        }
+      }
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isHex(char c) {
+      return Character.digit(c, 16) >= 0;
+    }
+
+    private static String encode(String s) {
+      StringBuilder out = new StringBuilder();
+      for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+        char c = (char) (b & 0xff);
+        if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0)) {
+          out.append(c);
+        } else {
+          out.append('%').append(String.format("%02X", (int) c));
+        }
+      }
+      return out.toString();
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.jouletrace.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jouletrace.catalog.Catalog;
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.store.Store;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every store must give the ledger: chaining, idempotency, tamper detection, backfill. A store's
+ * test extends this with {@link #openStore} (the same, initially empty, ledger on every call within
+ * one test) and {@link #sql} (a statement run directly against it, to tamper).
+ */
+public abstract class LedgerContractTest {
+
+  public static final Estimator ESTIMATOR = Catalog.estimator(Catalog.Options.defaults());
+  private static final String[][] MODELS = {
+      {"openai", "gpt-4o"}, {"mistralai", "open-mistral-7b"}, {"anthropic", "claude-opus-4-1"}, {"acme", "mystery-model"},
+      {"huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct"}};
+
+  /** Opens this test's ledger store; every call within one test opens the same ledger. */
+  protected abstract Store openStore();
+
+  /** Runs one SQL statement directly against this test's ledger, as someone with write access could. */
+  protected abstract void sql(String statement) throws Exception;
+
+  /** Deterministic records from a fixed seed: a mix of known, ranged and unknown models, zones and regions. */
+  public static List<InvocationRecord> records(int count, long seed) {
+    Random random = new Random(seed);
+    List<InvocationRecord> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String[] model = MODELS[random.nextInt(MODELS.length)];
+      var builder = InvocationRecord.builder(model[0], model[1], random.nextInt(2000))
+          .id("call-" + seed + "-" + i)
+          .timestamp(Instant.parse("2026-11-01T00:00:00Z").plusNanos(random.nextLong(30L * 86_400_000_000_000L)))
+          .tenant("tenant-" + random.nextInt(3)).team("team-" + random.nextInt(5)).inputTokens((long) random.nextInt(4000))
+          .latencySeconds(random.nextBoolean() ? null : random.nextDouble() * 20);
+      switch (random.nextInt(3)) {
+        case 0 -> builder.zone(random.nextBoolean() ? "FRA" : "USA");
+        case 1 -> builder.region("eu-west-1");
+        default -> { }
+      }
+      out.add(builder.build());
+    }
+    return out;
+  }
+
+  protected Ledger open(byte[] key) {
+    return Ledger.open(openStore(), ESTIMATOR, key);
+  }
+
+  /** Writes {@code records} through one writer (source refs {@code test:1}, {@code test:2}, …) and closes it. */
+  public static Ledger.Writer ingest(Ledger ledger, List<InvocationRecord> records, int batchSize) {
+    Ledger.Writer writer = ledger.writer(Catalog.DEFAULT_METHODOLOGY, batchSize);
+    for (int i = 0; i < records.size(); i++) writer.add(records.get(i), "test:" + (i + 1));
+    writer.close();
+    return writer;
+  }
+
+  @Test
+  public void chains_figures_and_verifies_and_reingesting_changes_nothing() {
+    List<InvocationRecord> records = records(2_500, 1);
+    String head;
+    try (Ledger ledger = open(null)) {
+      Ledger.Writer first = ingest(ledger, records, 1_000);
+      assertThat(first.accepted()).isEqualTo(2_500);
+      assertThat(first.duplicates()).isZero();
+      head = first.head().hash();
+      VerifyReport report = ledger.verify();
+      assertThat(report.recordsChecked()).isEqualTo(2_500);
+      assertThat(report.chainIntact()).isTrue();
+      assertThat(report.drift()).isZero();
+      assertThat(report.figuresRecomputed()).isEqualTo(2_500);
+      assertThat(report.headHash()).isEqualTo(head);
+    }
+    // Reopened (as a re-run would), the same records plus overlap within one batch are all duplicates.
+    List<InvocationRecord> again = new ArrayList<>(records.subList(0, 1_200));
+    again.addAll(records);
+    try (Ledger ledger = open(null)) {
+      Ledger.Writer second = ingest(ledger, again, 700);
+      assertThat(second.accepted()).isZero();
+      assertThat(second.duplicates()).isEqualTo(3_700);
+      assertThat(second.head().hash()).isEqualTo(head);
+      assertThat(ledger.verify().recordsChecked()).isEqualTo(2_500);
+    }
+  }
+
+  @Test
+  public void an_id_repeated_inside_one_batch_is_stored_once() {
+    InvocationRecord record = records(1, 2).getFirst();
+    try (Ledger ledger = open(null)) {
+      Ledger.Writer writer = ingest(ledger, List.of(record, record, record), 100);
+      assertThat(writer.accepted()).isEqualTo(1);
+      assertThat(writer.duplicates()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  public void an_edited_record_is_named_with_what_differs() throws Exception {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(300, 3), 100);
+    }
+    sql("UPDATE ledger_records SET output_tokens = output_tokens + 1000 WHERE seq = 137");
+    try (Ledger ledger = open(null)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.chainIntact()).isFalse();
+      assertThat(report.firstAlteredSeq()).isEqualTo(137);
+      assertThat(report.alteration()).contains("does not follow");
+      assertThat(report.recordsChecked()).isEqualTo(300);
+    }
+  }
+
+  @Test
+  public void a_stored_figure_that_no_longer_follows_from_its_inputs_is_drift() throws Exception {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(200, 4), 100);
+    }
+    sql("UPDATE ledger_records SET energy_j_high = energy_j_high * 2 WHERE seq = 42 AND energy_j_high IS NOT NULL");
+    try (Ledger ledger = open(null)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.drift()).isEqualTo(1);
+      assertThat(report.driftExamples().getFirst()).startsWith("seq 42: energy_j_high: stored");
+      assertThat(report.firstAlteredSeq()).isEqualTo(42);
+    }
+  }
+
+  @Test
+  public void a_deleted_record_shows_as_the_first_missing_seq() throws Exception {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(100, 5), 30);
+    }
+    sql("DELETE FROM ledger_records WHERE seq = 61");
+    try (Ledger ledger = open(null)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.firstAlteredSeq()).isEqualTo(61);
+      assertThat(report.alteration()).isEqualTo("seq 61 missing (next stored seq is 62)");
+    }
+  }
+
+  @Test
+  public void with_an_hmac_key_a_rehashed_edit_is_still_named_at_the_edited_record() throws Exception {
+    byte[] key = "0123456789abcdef-secret".getBytes();
+    try (Ledger ledger = open(key)) {
+      ingest(ledger, records(50, 6), 20);
+    }
+    // Someone with write access edits seq 10 and re-seals it with plain SHA-256 (they lack the key).
+    Store.Head forged;
+    try (Store store = openStore()) {
+      List<LedgerEntry> entries = new ArrayList<>();
+      store.scan(entries::add);
+      LedgerEntry original = entries.get(9);
+      InvocationRecord r = original.record();
+      var editedRecord = new InvocationRecord(r.id(), r.timestamp(), r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(),
+          r.model(), r.operation(), r.inputTokens(), r.outputTokens() + 1, r.reasoningTokens(), r.cachedInputTokens(),
+          r.latencySeconds(), r.zone(), r.region(), r.intensityGramsPerKwh(), null);
+      var edited = new LedgerEntry(10, editedRecord, original.figures(), original.sourceRef(), null);
+      forged = new Store.Head(10, ChainHasher.sha256().hash(entries.get(8).hash(), edited));
+    }
+    sql("UPDATE ledger_records SET hash = '" + forged.hash() + "', output_tokens = output_tokens + 1 WHERE seq = 10");
+    try (Ledger ledger = open(key)) {
+      assertThat(ledger.verify().firstAlteredSeq()).isEqualTo(10);
+    }
+    assertThatThrownBy(() -> open(null)).hasMessageContaining("sealed with an HMAC key");
+  }
+
+  @Test
+  public void backfill_adds_figure_sets_once_and_never_touches_the_original_figures() {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(400, 7), 150);
+      String head = ledger.store().head().hash();
+      assertThat(ledger.backfill("ecologits-0.4.0", 128)).isEqualTo(400);
+      assertThat(ledger.backfill("ecologits-0.4.0", 128)).isZero();
+      assertThat(ledger.backfill("rates-1", 1000)).isEqualTo(400);
+      assertThat(ledger.store().head().hash()).isEqualTo(head);
+      VerifyReport report = ledger.verify();
+      assertThat(report.figureSetsChecked()).isEqualTo(800);
+      assertThat(report.figuresRecomputed()).isEqualTo(1_200);
+      assertThat(report.ok()).isTrue();
+      List<String> versions = new ArrayList<>();
+      ledger.store().scan(e -> versions.add(e.figures().methodologyVersion()));
+      assertThat(versions).containsOnly(Catalog.DEFAULT_METHODOLOGY);
+    }
+  }
+}
