@@ -199,7 +199,7 @@ class OtlpJsonReaderTest {
         attr("gen_ai.operation.name", "{\"stringValue\":\"invoke_agent\"}"),
         attr("gen_ai.provider.name", "{\"stringValue\":\"openai\"}"),
         attr("gen_ai.usage.output_tokens", "{\"intValue\":500}")) + "]";
-    List<Parsed> entries = readFile(dir, "agent.jsonl", request("00f067aa0ba902b7", agent, "[]") + "\n"
+    List<Parsed> entries = readFile(dir, "agent.json", request("00f067aa0ba902b7", agent, "[]") + "\n"
         + request("00f067aa0ba902b8", NEW_CHAT, "[]") + "\n");
     assertThat(entries.get(0)).isInstanceOf(Parsed.Skipped.class);
     assertThat(((Parsed.Skipped) entries.get(0)).why()).contains("invoke_agent");
