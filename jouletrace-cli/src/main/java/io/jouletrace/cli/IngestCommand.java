@@ -50,6 +50,9 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "50000", description = "Records per committed batch (default ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--verbose", description = "Log progress as plain lines on stderr (committed counts), e.g. for logs where no bar is drawn.")
+  boolean verbose;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -57,7 +60,7 @@ final class IngestCommand implements Callable<Integer> {
     Ingest.Summary summary;
     try (Ledger ledger = ledgerOptions.open(Catalog.estimator(Catalog.Options.defaults()));
         Ledger.Writer writer = ledger.writer(methodology, batchSize);
-        ProgressDisplay progress = ProgressDisplay.create()) {
+        ProgressDisplay progress = ProgressDisplay.create(verbose ? spec.commandLine().getErr() : null)) {
       summary = Ingest.run(writer, inputs, System.in, rejects, progress);
     } finally {
       rejects.close();
@@ -71,22 +74,31 @@ final class IngestCommand implements Callable<Integer> {
     return summary.exitCode();
   }
 
-  /** A progress bar (records/s, ETA-free since inputs stream) shown only on a terminal, so logs stay clean. */
+  /**
+   * A progress bar (records/s; no ETA since inputs stream) shown only on a terminal, so logs stay
+   * clean; with {@code --verbose}, plain lines instead.
+   */
   static final class ProgressDisplay implements Ingest.Progress, AutoCloseable {
     private final ProgressBar bar;
+    private final PrintWriter lines;
 
-    private ProgressDisplay(ProgressBar bar) {
+    private ProgressDisplay(ProgressBar bar, PrintWriter lines) {
       this.bar = bar;
+      this.lines = lines;
     }
 
-    static ProgressDisplay create() {
-      if (System.console() == null || !System.console().isTerminal()) return new ProgressDisplay(null);
+    static ProgressDisplay create(PrintWriter lines) {
+      if (lines != null || System.console() == null || !System.console().isTerminal()) return new ProgressDisplay(null, lines);
       return new ProgressDisplay(new ProgressBarBuilder().setTaskName("ingest").setUnit(" records", 1).showSpeed()
-          .setStyle(ProgressBarStyle.ASCII).setInitialMax(-1).build());
+          .setStyle(ProgressBarStyle.ASCII).setInitialMax(-1).build(), null);
     }
 
     @Override
     public void update(long entries, long accepted, long duplicates, long rejected) {
+      if (lines != null) {
+        lines.printf("read %d, committed: accepted %d, duplicates %d; rejected %d%n", entries, accepted, duplicates, rejected);
+        lines.flush();
+      }
       if (bar == null) return;
       bar.stepTo(entries);
       bar.setExtraMessage("accepted " + accepted + ", duplicates " + duplicates + ", rejected " + rejected);

@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -100,8 +104,13 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Buffers records and, per batch: drops ids already stored or already seen in the batch, numbers
-   * the rest, figures and chains them, and appends them in one transaction. Only after the commit
-   * do the counters and the in-memory head move, so a failed batch leaves nothing half-counted.
+   * the rest, figures and chains them, and appends them in one transaction.
+   *
+   * <p>The append runs on a committer thread while the caller reads, figures and hashes the next
+   * batch: one batch at most is in flight. Counters and {@link #head()} move only when a commit
+   * returns, so what they report is durable. A batch with possible duplicates first waits for the
+   * one in flight, so the exact lookup sees everything before it. After a failed append the
+   * writer refuses further work (the chain would otherwise continue from an uncommitted head).
    */
   public final class Writer implements AutoCloseable {
     private final String methodologyVersion;
@@ -109,9 +118,13 @@ public final class Ledger implements AutoCloseable {
     private final ChainHasher hasher = hashers.get();
     private final FingerprintSet known = new FingerprintSet();
     private final List<Pending> pending = new ArrayList<>();
-    private Store.Head head;
+    private final ExecutorService committer = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("ledger-committer").daemon().factory());
+    private Future<?> inFlight;
+    private Store.Head prepared;
+    private volatile Store.Head head;
     private long accepted;
     private long duplicates;
+    private RuntimeException failure;
 
     private record Pending(InvocationRecord record, String sourceRef, long fingerprint) {}
 
@@ -119,29 +132,37 @@ public final class Ledger implements AutoCloseable {
       this.methodologyVersion = methodologyVersion;
       this.batchSize = batchSize;
       this.head = store.head();
+      this.prepared = head;
       store.forEachFingerprint(known::add);
     }
 
-    /** Queues one record (it must carry an id and a timestamp); may write a batch. */
+    /** Queues one record (it must carry an id and a timestamp); may hand a batch to the committer. */
     public void add(InvocationRecord record, String sourceRef) {
       if (record.id() == null) throw new IllegalArgumentException(sourceRef + ": a ledger record needs an id");
       if (record.timestamp() == null) throw new IllegalArgumentException(sourceRef + ": a ledger record needs a timestamp");
       pending.add(new Pending(record, sourceRef, Fingerprint.of(record.id())));
-      if (pending.size() >= batchSize) flush();
+      if (pending.size() >= batchSize) submit();
     }
 
-    /** Writes what is queued; durable when it returns. */
+    /** Writes everything queued and waits for it: durable when it returns. */
     public void flush() {
+      submit();
+      awaitInFlight();
+    }
+
+    private void submit() {
+      if (failure != null) throw failure;
       if (pending.isEmpty()) return;
       List<Store.Candidate> candidates = new ArrayList<>();
       for (Pending p : pending) {
         if (known.contains(p.fingerprint())) candidates.add(new Store.Candidate(p.record().id(), p.fingerprint()));
       }
+      if (!candidates.isEmpty()) awaitInFlight();
       Set<String> stored = store.existingIds(candidates);
       Set<String> inBatch = new HashSet<>();
       List<LedgerEntry> entries = new ArrayList<>(pending.size());
-      long seq = head.seq();
-      String previous = head.hash();
+      long seq = prepared.seq();
+      String previous = prepared.hash();
       for (Pending p : pending) {
         if (stored.contains(p.record().id()) || !inBatch.add(p.record().id())) continue;
         InvocationRecord record = withStoredTimestamp(p.record());
@@ -150,30 +171,58 @@ public final class Ledger implements AutoCloseable {
         previous = hasher.hash(previous, unsealed);
         entries.add(new LedgerEntry(seq, record, figures, p.sourceRef(), previous));
       }
-      store.append(entries);
-      head = new Store.Head(seq, previous);
       for (LedgerEntry e : entries) known.add(Fingerprint.of(e.record().id()));
-      accepted += entries.size();
-      duplicates += pending.size() - entries.size();
+      int skipped = pending.size() - entries.size();
       pending.clear();
+      awaitInFlight();
+      Store.Head next = new Store.Head(seq, previous);
+      prepared = next;
+      inFlight = committer.submit(() -> {
+        store.append(entries);
+        head = next;
+        synchronized (this) {
+          accepted += entries.size();
+          duplicates += skipped;
+        }
+      });
     }
 
-    public long accepted() {
+    private void awaitInFlight() {
+      if (inFlight == null) return;
+      try {
+        inFlight.get();
+      } catch (ExecutionException e) {
+        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        throw failure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = new IllegalStateException("interrupted while a batch was being committed", e);
+        throw failure;
+      } finally {
+        inFlight = null;
+      }
+    }
+
+    public synchronized long accepted() {
       return accepted;
     }
 
-    public long duplicates() {
+    public synchronized long duplicates() {
       return duplicates;
     }
 
-    /** The chain's head after the last written batch. */
+    /** The chain's head after the last committed batch. */
     public Store.Head head() {
       return head;
     }
 
     @Override
     public void close() {
-      flush();
+      try {
+        if (failure == null) flush();
+      } finally {
+        committer.shutdownNow();
+      }
     }
   }
 

@@ -1,8 +1,9 @@
 package io.jouletrace.ledger.store;
 
-import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -75,42 +76,64 @@ public final class DuckDbStore extends JdbcStore {
 
   @Override
   void bulkAppend(Collection<LedgerEntry> entries) throws SQLException {
-    try (DuckDBAppender appender = duck().createAppender(DuckDBConnection.DEFAULT_SCHEMA, "ledger_records")) {
-      for (LedgerEntry entry : entries) {
-        InvocationRecord r = entry.record();
-        appender.beginRow()
-            .append(entry.seq()).append(r.id()).append(Fingerprint.of(r.id())).appendEpochMicros(epochMicros(r.timestamp()))
-            .append(r.tenant()).append(r.team()).append(r.costCenter()).append(r.traceId())
-            .append(r.provider()).append(r.model()).append(r.operation().code())
-            .append(r.inputTokens()).append(r.outputTokens()).append(r.reasoningTokens()).append(r.cachedInputTokens())
-            .append(r.latencySeconds()).append(r.zone()).append(r.region()).append(r.intensityGramsPerKwh())
-            .append(entry.sourceRef());
-        appendFigures(appender, entry.figures());
-        appender.append(entry.hash()).endRow();
-      }
-    }
+    load("ledger_records", rows -> writeRecordRows(entries, rows));
   }
 
   @Override
   void bulkAppendFigureSets(Collection<StoredFigureSet> figureSets) throws SQLException {
-    try (DuckDBAppender appender = duck().createAppender(DuckDBConnection.DEFAULT_SCHEMA, "ledger_figure_sets")) {
-      for (StoredFigureSet set : figureSets) {
-        appender.beginRow().append(set.id()).append(set.seq());
-        appendFigures(appender, set.figures());
-        appender.append(set.hash()).endRow();
+    load("ledger_figure_sets", rows -> writeFigureSetRows(figureSets, rows));
+  }
+
+  private interface RowWriter {
+    void write(TextRows rows) throws SQLException;
+  }
+
+  /**
+   * Writes the batch as CSV beside the ledger and has DuckDB read it in the current transaction.
+   * Its native CSV reader takes wide rows ~3× faster than the JDBC Appender, which pays a JNI
+   * call per value (measured: 200 k rows of 45 columns, 63–107 k rows/s by Appender, 140–160 k
+   * rows/s by CSV including writing it; see docs/benchmarks.md).
+   */
+  private void load(String table, RowWriter writer) throws SQLException {
+    Path batch = file.resolveSibling(FILE_NAME + ".batch.csv");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(batch), 1 << 16)) {
+      writer.write(new TextRows(TextRows.Format.DUCKDB_CSV, (bytes, offset, length) -> {
+        try {
+          out.write(bytes, offset, length);
+        } catch (IOException e) {
+          throw new SQLException("cannot write " + batch + ": " + e.getMessage(), e);
+        }
+      }));
+    } catch (IOException e) {
+      throw new SQLException("cannot write " + batch + ": " + e.getMessage(), e);
+    }
+    try (Statement st = connection.createStatement()) {
+      st.execute("INSERT INTO " + table + " SELECT * FROM read_csv('" + batch.toAbsolutePath().toString().replace("'", "''")
+          + "', header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', nullstr = '\\N',"
+          + " allow_quoted_nulls = false, timestampformat = '%Y-%m-%d %H:%M:%S.%f', columns = " + columnTypes(table) + ")");
+    } finally {
+      try {
+        Files.deleteIfExists(batch);
+      } catch (IOException ignored) {
+        // A leftover batch file is overwritten by the next batch.
       }
     }
   }
 
-  private static void appendFigures(DuckDBAppender appender, FigureSet f) throws SQLException {
-    appender.append(f.methodologyVersion()).append(f.modelResolved()).append(f.modelSource()).append(f.modelBand());
-    for (FigureSet.Amount amount : new FigureSet.Amount[] {f.energyJoules(), f.carbonGrams(), f.embodiedCarbonGrams(), f.waterLitres()}) {
-      if (amount == null) {
-        appender.appendNull().appendNull().appendNull().appendNull();
-      } else {
-        appender.append(amount.low()).append(amount.high()).append(amount.tier()).append(amount.band());
-      }
+  private final java.util.Map<String, String> columnTypes = new java.util.HashMap<>();
+
+  /** {@code {'seq': 'BIGINT', …}} in table order, read from the catalog once per table. */
+  private String columnTypes(String table) throws SQLException {
+    String known = columnTypes.get(table);
+    if (known != null) return known;
+    StringBuilder spec = new StringBuilder("{");
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '" + table
+            + "' ORDER BY ordinal_position")) {
+      while (rs.next()) spec.append(spec.length() > 1 ? ", " : "").append('\'').append(rs.getString(1)).append("': '").append(rs.getString(2)).append('\'');
     }
-    appender.append(f.intensityGramsPerKwh()).append(f.intensitySource()).append(f.intensityZone()).append(f.nullReasons());
+    String result = spec.append('}').toString();
+    columnTypes.put(table, result);
+    return result;
   }
 }

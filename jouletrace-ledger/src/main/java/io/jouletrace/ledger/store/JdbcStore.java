@@ -145,6 +145,44 @@ abstract class JdbcStore implements Store {
 
   abstract void bulkAppendFigureSets(Collection<StoredFigureSet> figureSets) throws SQLException;
 
+  /** Record rows in table column order, for the bulk paths. */
+  static void writeRecordRows(Collection<LedgerEntry> entries, TextRows rows) throws SQLException {
+    for (LedgerEntry entry : entries) {
+      InvocationRecord r = entry.record();
+      rows.number(entry.seq()).text(r.id()).number(Fingerprint.of(r.id())).timestamp(r.timestamp())
+          .text(r.tenant()).text(r.team()).text(r.costCenter()).text(r.traceId())
+          .text(r.provider()).text(r.model()).text(r.operation().code())
+          .number(r.inputTokens()).number(r.outputTokens()).number(r.reasoningTokens()).number(r.cachedInputTokens())
+          .number(r.latencySeconds()).text(r.zone()).text(r.region()).number(r.intensityGramsPerKwh())
+          .text(entry.sourceRef());
+      writeFigures(rows, entry.figures());
+      rows.text(entry.hash()).endRow();
+    }
+    rows.flush();
+  }
+
+  /** Figure-set rows in table column order. */
+  static void writeFigureSetRows(Collection<StoredFigureSet> figureSets, TextRows rows) throws SQLException {
+    for (StoredFigureSet set : figureSets) {
+      rows.text(set.id()).number(set.seq());
+      writeFigures(rows, set.figures());
+      rows.text(set.hash()).endRow();
+    }
+    rows.flush();
+  }
+
+  private static void writeFigures(TextRows rows, FigureSet f) throws SQLException {
+    rows.text(f.methodologyVersion()).text(f.modelResolved()).text(f.modelSource()).text(f.modelBand());
+    for (FigureSet.Amount amount : new FigureSet.Amount[] {f.energyJoules(), f.carbonGrams(), f.embodiedCarbonGrams(), f.waterLitres()}) {
+      if (amount == null) {
+        rows.nul().nul().nul().nul();
+      } else {
+        rows.number(amount.low()).number(amount.high()).text(amount.tier()).text(amount.band());
+      }
+    }
+    rows.number(f.intensityGramsPerKwh()).text(f.intensitySource()).text(f.intensityZone()).text(f.nullReasons());
+  }
+
   @Override
   public void scan(Consumer<LedgerEntry> consumer) {
     query("scan the ledger", SELECT_ENTRY + " ORDER BY r.seq", rs -> consumer.accept(readEntry(rs)));

@@ -1,7 +1,5 @@
 package io.jouletrace.ledger.store;
 
-import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -193,52 +188,22 @@ public final class PostgresStore extends JdbcStore {
 
   @Override
   void bulkAppend(Collection<LedgerEntry> entries) throws SQLException {
-    copy(COPY_RECORDS, entries.size(), rows -> {
-      for (LedgerEntry entry : entries) {
-        InvocationRecord r = entry.record();
-        rows.number(entry.seq()).text(r.id()).number(Fingerprint.of(r.id())).timestamp(r.timestamp())
-            .text(r.tenant()).text(r.team()).text(r.costCenter()).text(r.traceId())
-            .text(r.provider()).text(r.model()).text(r.operation().code())
-            .number(r.inputTokens()).number(r.outputTokens()).number(r.reasoningTokens()).number(r.cachedInputTokens())
-            .number(r.latencySeconds()).text(r.zone()).text(r.region()).number(r.intensityGramsPerKwh())
-            .text(entry.sourceRef());
-        figures(rows, entry.figures());
-        rows.text(entry.hash()).endRow();
-      }
-    });
+    copy(COPY_RECORDS, entries.size(), rows -> writeRecordRows(entries, rows));
   }
 
   @Override
   void bulkAppendFigureSets(Collection<StoredFigureSet> figureSets) throws SQLException {
-    copy(COPY_FIGURE_SETS, figureSets.size(), rows -> {
-      for (StoredFigureSet set : figureSets) {
-        rows.text(set.id()).number(set.seq());
-        figures(rows, set.figures());
-        rows.text(set.hash()).endRow();
-      }
-    });
-  }
-
-  private static void figures(CopyRows rows, FigureSet f) throws SQLException {
-    rows.text(f.methodologyVersion()).text(f.modelResolved()).text(f.modelSource()).text(f.modelBand());
-    for (FigureSet.Amount amount : new FigureSet.Amount[] {f.energyJoules(), f.carbonGrams(), f.embodiedCarbonGrams(), f.waterLitres()}) {
-      if (amount == null) {
-        rows.nul().nul().nul().nul();
-      } else {
-        rows.number(amount.low()).number(amount.high()).text(amount.tier()).text(amount.band());
-      }
-    }
-    rows.number(f.intensityGramsPerKwh()).text(f.intensitySource()).text(f.intensityZone()).text(f.nullReasons());
+    copy(COPY_FIGURE_SETS, figureSets.size(), rows -> writeFigureSetRows(figureSets, rows));
   }
 
   private interface RowWriter {
-    void write(CopyRows rows) throws SQLException;
+    void write(TextRows rows) throws SQLException;
   }
 
   private void copy(String sql, int expectedRows, RowWriter writer) throws SQLException {
     CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
-      CopyRows rows = new CopyRows(copy);
+      TextRows rows = new TextRows(TextRows.Format.POSTGRES_TEXT, copy::writeToCopy);
       writer.write(rows);
       rows.flush();
       long copied = copy.endCopy();
@@ -265,144 +230,6 @@ public final class PostgresStore extends JdbcStore {
    * by a newline, {@code \N} for NULL, and backslash, tab, newline and carriage return escaped by a
    * backslash inside values. Sent to the server in chunks.
    */
-  private static final class CopyRows {
-    private static final int CHUNK = 1 << 16;
-
-    private final CopyIn copy;
-    private byte[] buffer = new byte[CHUNK + 1024];
-    private int size;
-    private boolean rowStarted;
-
-    CopyRows(CopyIn copy) {
-      this.copy = copy;
-    }
-
-    private void separator() {
-      ensure(1);
-      if (rowStarted) buffer[size++] = '\t';
-      rowStarted = true;
-    }
-
-    CopyRows nul() {
-      separator();
-      ensure(2);
-      buffer[size++] = '\\';
-      buffer[size++] = 'N';
-      return this;
-    }
-
-    CopyRows text(String value) throws SQLException {
-      if (value == null) return nul();
-      separator();
-      int length = value.length();
-      ensure(2 * length);
-      for (int i = 0; i < length; i++) {
-        char c = value.charAt(i);
-        if (c >= 0x80) {
-          // The rest through the JDK's encoder, which also replaces a lone surrogate exactly as the chain hash does.
-          escaped(value.substring(i).getBytes(StandardCharsets.UTF_8));
-          return this;
-        }
-        ascii(c);
-      }
-      return this;
-    }
-
-    private void escaped(byte[] bytes) throws SQLException {
-      ensure(2 * bytes.length);
-      for (byte b : bytes) ascii((char) (b & 0xff));
-    }
-
-    /** One byte of a value; the caller made room for two. */
-    private void ascii(char c) {
-      switch (c) {
-        case '\\' -> { buffer[size++] = '\\'; buffer[size++] = '\\'; }
-        case '\t' -> { buffer[size++] = '\\'; buffer[size++] = 't'; }
-        case '\n' -> { buffer[size++] = '\\'; buffer[size++] = 'n'; }
-        case '\r' -> { buffer[size++] = '\\'; buffer[size++] = 'r'; }
-        case 0 -> throw new IllegalArgumentException("PostgreSQL text cannot hold the NUL character (U+0000)");
-        default -> buffer[size++] = (byte) c;
-      }
-    }
-
-    CopyRows number(long value) {
-      separator();
-      plain(Long.toString(value));
-      return this;
-    }
-
-    CopyRows number(Long value) {
-      return value == null ? nul() : number(value.longValue());
-    }
-
-    /** {@link Double#toString}: the shortest decimal that parses back to the same double (and Infinity, NaN). */
-    CopyRows number(double value) {
-      separator();
-      plain(Double.toString(value));
-      return this;
-    }
-
-    CopyRows number(Double value) {
-      return value == null ? nul() : number(value.doubleValue());
-    }
-
-    /** UTC {@code yyyy-MM-dd HH:mm:ss.SSSSSS}, with PostgreSQL's {@code BC} for years before 1. */
-    CopyRows timestamp(Instant instant) {
-      separator();
-      LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
-      int year = t.getYear();
-      digits(year > 0 ? year : 1 - year, 4);
-      literal('-');
-      digits(t.getMonthValue(), 2);
-      literal('-');
-      digits(t.getDayOfMonth(), 2);
-      literal(' ');
-      digits(t.getHour(), 2);
-      literal(':');
-      digits(t.getMinute(), 2);
-      literal(':');
-      digits(t.getSecond(), 2);
-      literal('.');
-      digits(t.getNano() / 1000, 6);
-      if (year <= 0) plain(" BC");
-      return this;
-    }
-
-    private void literal(char c) {
-      ensure(1);
-      buffer[size++] = (byte) c;
-    }
-
-    private void digits(int value, int width) {
-      String s = Integer.toString(value);
-      ensure(width + s.length());
-      for (int i = s.length(); i < width; i++) buffer[size++] = '0';
-      plain(s);
-    }
-
-    /** ASCII that needs no escaping. */
-    private void plain(String s) {
-      ensure(s.length());
-      for (int i = 0; i < s.length(); i++) buffer[size++] = (byte) s.charAt(i);
-    }
-
-    void endRow() throws SQLException {
-      ensure(1);
-      buffer[size++] = '\n';
-      rowStarted = false;
-      if (size >= CHUNK) flush();
-    }
-
-    void flush() throws SQLException {
-      if (size > 0) copy.writeToCopy(buffer, 0, size);
-      size = 0;
-    }
-
-    private void ensure(int more) {
-      if (size + more > buffer.length) buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
-    }
-  }
-
   /**
    * A parsed ledger URL: the JDBC URL without credentials, the credentials as connection
    * properties, and a form to show that leaves the password out.
