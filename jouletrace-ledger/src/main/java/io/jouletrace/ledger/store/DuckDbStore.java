@@ -89,10 +89,6 @@ public final class DuckDbStore extends JdbcStore {
     load("ledger_figure_sets", rows -> writeFigureSetRows(figureSets, rows));
   }
 
-  private interface RowWriter {
-    void write(TextRows rows) throws SQLException;
-  }
-
   /**
    * Writes the batch as CSV beside the ledger and has DuckDB read it in the current transaction.
    * Its native CSV reader takes wide rows ~3× faster than the JDBC Appender, which pays a JNI

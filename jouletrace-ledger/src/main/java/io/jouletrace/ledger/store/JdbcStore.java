@@ -145,6 +145,11 @@ abstract class JdbcStore implements Store {
 
   abstract void bulkAppendFigureSets(Collection<StoredFigureSet> figureSets) throws SQLException;
 
+  /** Fills a bulk load with rows; each dialect decides where the text goes. */
+  interface RowWriter {
+    void write(TextRows rows) throws SQLException;
+  }
+
   /** Record rows in table column order, for the bulk paths. */
   static void writeRecordRows(Collection<LedgerEntry> entries, TextRows rows) throws SQLException {
     for (LedgerEntry entry : entries) {

@@ -196,10 +196,6 @@ public final class PostgresStore extends JdbcStore {
     copy(COPY_FIGURE_SETS, figureSets.size(), rows -> writeFigureSetRows(figureSets, rows));
   }
 
-  private interface RowWriter {
-    void write(TextRows rows) throws SQLException;
-  }
-
   private void copy(String sql, int expectedRows, RowWriter writer) throws SQLException {
     CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
