@@ -41,8 +41,17 @@ public final class Catalog {
    * @param modelTable a provider-documentation table in EcoLogits 0.4's {@code models.csv} layout, or {@code null}
    * @param rates a {@code model,wh_per_1k_tokens} file replacing the built-in rates, or {@code null}
    * @param deploymentDefault the zone or intensity of this deployment, or {@code null}
+   * @param signal grid-intensity time series, or {@link IntensitySignal#none()}
    */
-  public record Options(Path modelTable, Path rates, IntensityResolver.DeploymentDefault deploymentDefault) {
+  public record Options(Path modelTable, Path rates, IntensityResolver.DeploymentDefault deploymentDefault, IntensitySignal signal) {
+    public Options {
+      signal = signal == null ? IntensitySignal.none() : signal;
+    }
+
+    public Options(Path modelTable, Path rates, IntensityResolver.DeploymentDefault deploymentDefault) {
+      this(modelTable, rates, deploymentDefault, IntensitySignal.none());
+    }
+
     public static Options defaults() {
       return new Options(null, null, null);
     }
@@ -60,7 +69,7 @@ public final class Catalog {
     all.add(options.rates() == null
         ? rates(Resources.readSimpleCsv("/io/jouletrace/catalog/rates/rates-default.csv"), "built-in default rate")
         : rates(readUserCsv(options.rates()), "user file " + options.rates().getFileName()));
-    var intensities = new IntensityResolver(GridData.bundled(), IntensitySignal.none(), options.deploymentDefault());
+    var intensities = new IntensityResolver(GridData.bundled(), options.signal(), options.deploymentDefault());
     return new Estimator(all, DEFAULT_METHODOLOGY, List.of(energyScore), intensities);
   }
 
