@@ -36,6 +36,9 @@ public final class JsonlReader extends StreamingReader {
       node = Json.ONE_VALUE.readTree(line);
     } catch (JsonProcessingException e) {
       return new Parsed.Rejected(origin, "", "not valid JSON: " + Json.problem(e));
+    } catch (NumberFormatException e) {
+      // Jackson's number parser throws this, not a JsonProcessingException, for numbers like 1e1000000000 (found by fuzzing).
+      return new Parsed.Rejected(origin, "", "not valid JSON: a number out of range: " + e.getMessage());
     }
     return RecordFields.parse(node, origin);
   }

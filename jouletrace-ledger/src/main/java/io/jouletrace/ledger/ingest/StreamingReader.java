@@ -35,6 +35,10 @@ abstract class StreamingReader implements RecordReader {
       long line = at != null && at.getLineNr() > 0 ? at.getLineNr() : currentLine();
       return stop(new Parsed.Rejected(origin(line), "",
           "not valid " + format + ", stopped reading this input: " + Json.problem(e)));
+    } catch (NumberFormatException e) {
+      // Jackson throws this, not a JsonProcessingException, for numbers such as 1e1000000000 (found by fuzzing).
+      return stop(new Parsed.Rejected(origin(currentLine()), "",
+          "not valid " + format + ", stopped reading this input: a number out of range: " + e.getMessage()));
     } catch (EOFException | ZipException e) {
       return stop(new Parsed.Rejected(origin(currentLine()), "",
           "input is truncated or corrupt, stopped reading it: " + e.getMessage()));
