@@ -1,0 +1,16 @@
+package io.jouletrace.ledger.telemetry;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/** A facility's power usage effectiveness (facility energy ÷ IT energy, so >= 1) from {@code time} on. */
+public record PuePoint(String facility, Instant time, double pue) {
+
+  public PuePoint {
+    Objects.requireNonNull(facility, "facility");
+    Objects.requireNonNull(time, "time");
+    if (!(pue >= 1) || Double.isInfinite(pue)) {
+      throw new IllegalArgumentException(facility + " at " + time + ": PUE must be finite and >= 1, got " + pue);
+    }
+  }
+}
