@@ -54,9 +54,10 @@ import java.util.TreeSet;
  * </ul>
  * Phases other than {@code queue}, {@code prefill}, {@code decode} are ignored; phases are clipped to the span.
  *
- * <h2>4. Sweep</h2> Per resource one pass over sorted meter boundaries and segment starts/ends (radix-sorted, so
- * O((N+M)·log) overall, never N×M) with compensated accumulators Φ (dynamic J per weight) and Ψ (idle J per weight).
- * While no positive-weight segment is active, dynamic energy goes to {@code unattributed_j} and idle to
+ * <h2>4. Sweep</h2> Per resource one pass over the meter boundaries and the segment starts (radix-sorted) and ends (a
+ * binary heap of the active segments), so O((N+M)·log) overall and never N×M, with compensated (Neumaier) accumulators
+ * Φ (dynamic J per unit weight) and Ψ (idle J per unit weight): a segment gets {@code w·ΔΦ} and {@code w·ΔΨ} over its
+ * life. While no positive-weight segment is active, dynamic energy goes to {@code unattributed_j} and idle to
  * {@code idle_unowned_j} (or to a tenant under idle_by_reservation).
  *
  * <h2>5–6. Roll-up and idle policy</h2> A span's {@code measured_j} is the sum over its resources and segments of its
@@ -81,8 +82,8 @@ import java.util.TreeSet;
  * </ul>
  * The tier is {@code measured} when the uncovered fraction is ≤ {@code maxGapFraction} (default 5 %), no reset falls in
  * the span and some of it is covered (the small gap is still filled); otherwise {@code modelled}. Phase tiers: see
- * {@link Attribution.PhaseEnergy}. A span with no positive-weight time gets 0 J, {@code measured}, note
- * {@code no_weighted_time}.
+ * {@link Attribution.PhaseEnergy}. A span with no positive-weight time (zero length, or queue only) gets 0 J,
+ * {@code measured}, measured_fraction 1, note {@code no_weighted_time}.
  *
  * <p>Figures per token use {@code energy_j}; {@code facility_j = energy_j × PUE}.
  */

@@ -38,7 +38,8 @@ public final class Columnar {
   /**
    * Spans; {@link Result} rows keep this order. Optional columns may be null.
    *
-   * @param resourceOffsets span {@code j} runs on {@code resources[resourceOffsets[j] .. resourceOffsets[j+1])}
+   * @param resourceOffsets span {@code j} runs on {@code resources[resourceOffsets[j] .. resourceOffsets[j+1])}, which must
+   *     be sorted ascending and distinct
    * @param queueStart phase bounds: {@link #NO_TIME} (or a null column) when the phase is absent
    * @param inputTokens token counts; −1 (or a null column) when unknown
    * @param tenant index into the tenant names of the call; −1 (or a null column): none
