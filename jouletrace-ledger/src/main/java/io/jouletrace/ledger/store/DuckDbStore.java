@@ -40,6 +40,9 @@ public final class DuckDbStore extends JdbcStore {
       try (Statement st = connection.createStatement()) {
         // Scans order by seq explicitly, so bulk loads need not keep row order: lets read_csv insert in parallel.
         st.execute("SET preserve_insertion_order = false");
+        // The default 16 MB threshold checkpoints on nearly every batch commit (69 % of the committer's time in a
+        // profile); 1 GB measured 25–30 % faster ingest. Commits stay durable through the WAL either way.
+        st.execute("SET checkpoint_threshold = '1GB'");
       }
       return new DuckDbStore(connection, file);
     } catch (java.io.IOException | SQLException e) {
