@@ -188,9 +188,17 @@ abstract class JdbcStore implements Store {
     rows.number(f.intensityGramsPerKwh()).text(f.intensitySource()).text(f.intensityZone()).text(f.nullReasons());
   }
 
+  /** Seqs per ordered scan query: one ORDER BY over a whole 10 M-row ledger made DuckDB hold 17.8 GB. */
+  private static final long SCAN_RANGE = 100_000;
+
   @Override
   public void scan(Consumer<LedgerEntry> consumer) {
-    query("scan the ledger", SELECT_ENTRY + " ORDER BY r.seq", rs -> consumer.accept(readEntry(rs)));
+    long last = head().seq();
+    // The first range has no lower bound, so a row with a seq at or below 0 is still seen (and flagged by verify).
+    for (long from = 0; from == 0 || from < last; from += SCAN_RANGE) {
+      String range = (from == 0 ? "" : "r.seq > " + from + " AND ") + "r.seq <= " + (from + SCAN_RANGE);
+      query("scan the ledger", SELECT_ENTRY + " WHERE " + range + " ORDER BY r.seq", rs -> consumer.accept(readEntry(rs)));
+    }
   }
 
   @Override
