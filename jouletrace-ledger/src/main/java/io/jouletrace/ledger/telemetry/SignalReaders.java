@@ -65,7 +65,7 @@ public final class SignalReaders {
   public static TelemetryReader<PuePoint> openPue(Path file) throws IOException {
     BufferedInputStream in = Inputs.open(file);
     try {
-      return new PueCsv(in, file.toString());
+      return pueCsv(in, file.toString());
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -74,72 +74,66 @@ public final class SignalReaders {
 
   /** A streaming reader of PUE CSV in {@code in}, which it closes. */
   public static TelemetryReader<PuePoint> openPue(InputStream in, String name) throws IOException {
-    return new PueCsv(Inputs.prepare(in), name);
+    return pueCsv(Inputs.prepare(in), name);
   }
 
   private static TelemetryReader<IntensityPoint> intensity(BufferedInputStream in, String name) throws IOException {
     String first = Inputs.firstLine(Inputs.head(in));
-    return first.startsWith("{") || first.startsWith("[") ? new IntensityJsonReader(in, name) : new IntensityCsv(in, name);
+    return first.startsWith("{") || first.startsWith("[") ? new IntensityJsonReader(in, name) : intensityCsv(in, name);
   }
 
-  private static final class IntensityCsv extends CsvTelemetryReader<IntensityPoint> {
-    private static final List<String> COLUMNS = List.of("zone", "timestamp", "g_per_kwh");
-    private Map<String, Integer> columns;
-
-    IntensityCsv(InputStream in, String name) throws IOException {
-      super(in, name, "CSV", null);
-    }
-
-    @Override
-    String header(List<String> cells) {
-      try {
-        columns = index(cells, c -> c.toLowerCase(Locale.ROOT));
-      } catch (Bad bad) {
-        return bad.reason;
-      }
-      return lacking(columns, COLUMNS, String.join(",", COLUMNS));
-    }
-
-    @Override
-    void row(List<String> cells, long line) throws Bad {
-      String zone = cell(cells, columns.get("zone"));
-      if (zone.isEmpty()) throw new Bad("zone", "is required");
-      Instant time = Values.time("timestamp", cell(cells, columns.get("timestamp")), null);
-      String text = cell(cells, columns.get("g_per_kwh"));
-      if (Values.isMissing(text)) throw new Bad("g_per_kwh", "has no value (" + (text.isEmpty() ? "blank" : text) + ")");
-      BigDecimal value = Values.nonNegative("g_per_kwh", text);
-      emit(new IntensityPoint(zone, time, Values.times("g_per_kwh", value, BigDecimal.ONE)));
-    }
+  /** A grid-intensity series: {@code zone,timestamp,g_per_kwh}. */
+  private static SeriesCsv<IntensityPoint> intensityCsv(InputStream in, String name) throws IOException {
+    return new SeriesCsv<>(in, name, "zone", "g_per_kwh", (zone, time, value, text) ->
+        new IntensityPoint(zone, time, Values.times("g_per_kwh", value, BigDecimal.ONE)));
   }
 
-  private static final class PueCsv extends CsvTelemetryReader<PuePoint> {
-    private static final List<String> COLUMNS = List.of("facility", "timestamp", "pue");
-    private Map<String, Integer> columns;
-
-    PueCsv(InputStream in, String name) throws IOException {
-      super(in, name, "CSV", null);
-    }
-
-    @Override
-    String header(List<String> cells) {
-      try {
-        columns = index(cells, c -> c.toLowerCase(Locale.ROOT));
-      } catch (Bad bad) {
-        return bad.reason;
-      }
-      return lacking(columns, COLUMNS, String.join(",", COLUMNS));
-    }
-
-    @Override
-    void row(List<String> cells, long line) throws Bad {
-      String facility = cell(cells, columns.get("facility"));
-      if (facility.isEmpty()) throw new Bad("facility", "is required");
-      Instant time = Values.time("timestamp", cell(cells, columns.get("timestamp")), null);
-      String text = cell(cells, columns.get("pue"));
-      if (Values.isMissing(text)) throw new Bad("pue", "has no value (" + (text.isEmpty() ? "blank" : text) + ")");
-      BigDecimal pue = Values.nonNegative("pue", text);
+  /** A PUE series: {@code facility,timestamp,pue}, every value at least 1. */
+  private static SeriesCsv<PuePoint> pueCsv(InputStream in, String name) throws IOException {
+    return new SeriesCsv<>(in, name, "facility", "pue", (facility, time, pue, text) -> {
       if (pue.compareTo(BigDecimal.ONE) < 0) throw new Bad("pue", "must be >= 1, got " + text);
-      emit(new PuePoint(facility, time, Values.times("pue", pue, BigDecimal.ONE)));
+      return new PuePoint(facility, time, Values.times("pue", pue, BigDecimal.ONE));
+    });
+  }
+
+  /** One point of a {@link SeriesCsv}, made from its key, time and value (and the value's text, for messages). */
+  private interface PointMaker<T> {
+    T make(String key, Instant time, BigDecimal value, String text) throws Bad;
+  }
+
+  /** A CSV time series {@code <key>,timestamp,<value>}: a required key, a time, a non-negative value. */
+  private static final class SeriesCsv<T> extends CsvTelemetryReader<T> {
+    private final String keyColumn;
+    private final String valueColumn;
+    private final PointMaker<T> maker;
+    private Map<String, Integer> columns;
+
+    SeriesCsv(InputStream in, String name, String keyColumn, String valueColumn, PointMaker<T> maker) throws IOException {
+      super(in, name, "CSV", null);
+      this.keyColumn = keyColumn;
+      this.valueColumn = valueColumn;
+      this.maker = maker;
+    }
+
+    @Override
+    String header(List<String> cells) {
+      try {
+        columns = index(cells, c -> c.toLowerCase(Locale.ROOT));
+      } catch (Bad bad) {
+        return bad.reason;
+      }
+      List<String> required = List.of(keyColumn, "timestamp", valueColumn);
+      return lacking(columns, required, String.join(",", required));
+    }
+
+    @Override
+    void row(List<String> cells, long line) throws Bad {
+      String key = cell(cells, columns.get(keyColumn));
+      if (key.isEmpty()) throw new Bad(keyColumn, "is required");
+      Instant time = Values.time("timestamp", cell(cells, columns.get("timestamp")), null);
+      String text = cell(cells, columns.get(valueColumn));
+      if (Values.isMissing(text)) throw new Bad(valueColumn, "has no value (" + (text.isEmpty() ? "blank" : text) + ")");
+      emit(maker.make(key, time, Values.nonNegative(valueColumn, text), text));
     }
   }
 }
