@@ -1,5 +1,6 @@
 package io.jouletrace.ledger.telemetry;
 
+import io.jouletrace.ledger.ingest.CsvRows;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;

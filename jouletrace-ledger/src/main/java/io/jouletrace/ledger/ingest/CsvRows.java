@@ -1,4 +1,4 @@
-package io.jouletrace.ledger.telemetry;
+package io.jouletrace.ledger.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** CSV rows one at a time (RFC 4180 quoting), each with the physical line it starts on. */
-final class CsvRows implements Closeable {
+/**
+ * CSV rows one at a time (RFC 4180 quoting), each with the physical line it starts on: shared by the
+ * record CSV reader and the telemetry CSV readers.
+ */
+public final class CsvRows implements Closeable {
 
   private static final CsvMapper CSV = CsvMapper.builder()
       .enable(CsvParser.Feature.WRAP_AS_ARRAY) // each row as an array of cells, whatever its width
@@ -23,12 +26,12 @@ final class CsvRows implements Closeable {
   private final JsonParser parser;
   private long rowLine;
 
-  CsvRows(InputStream in) throws IOException {
+  public CsvRows(InputStream in) throws IOException {
     this.parser = CSV.getFactory().createParser(new InputStreamReader(in, StandardCharsets.UTF_8));
   }
 
   /** The next row's cells as written (not stripped); {@code null} at the end. */
-  List<String> next() throws IOException {
+  public List<String> next() throws IOException {
     JsonToken token = parser.nextToken();
     if (token == JsonToken.START_ARRAY && parser.getParsingContext().getParent().inRoot()) {
       token = parser.nextToken(); // WRAP_AS_ARRAY puts one array around all rows
@@ -44,12 +47,12 @@ final class CsvRows implements Closeable {
   }
 
   /** The line the last row returned starts on. */
-  long rowLine() {
+  public long rowLine() {
     return rowLine;
   }
 
   /** The line the parser has reached. */
-  long currentLine() {
+  public long currentLine() {
     return parser.currentLocation().getLineNr();
   }
 
