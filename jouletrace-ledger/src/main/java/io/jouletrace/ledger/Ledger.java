@@ -170,8 +170,8 @@ public final class Ledger implements AutoCloseable {
         LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null);
         previous = hasher.hash(previous, unsealed);
         entries.add(new LedgerEntry(seq, record, figures, p.sourceRef(), previous));
+        known.add(p.fingerprint());
       }
-      for (LedgerEntry e : entries) known.add(Fingerprint.of(e.record().id()));
       int skipped = pending.size() - entries.size();
       pending.clear();
       awaitInFlight();
