@@ -61,6 +61,11 @@ public final class Ledger implements AutoCloseable {
     return estimator;
   }
 
+  /** A hasher for this ledger's chain (sha256, or hmac-sha256 with its key); one per thread. */
+  ChainHasher hasher() {
+    return hashers.get();
+  }
+
   /** A writer that figures new records with {@code methodologyVersion} and appends them in batches. */
   public Writer writer(String methodologyVersion, int batchSize) {
     estimator.forVersion(methodologyVersion);
@@ -85,7 +90,7 @@ public final class Ledger implements AutoCloseable {
     long[] added = {0};
     store.scanMissingFigureSets(methodologyVersion, entry -> {
       FigureSet figures = FigureSet.of(estimator.estimate(entry.record(), methodologyVersion));
-      batch.add(new Store.StoredFigureSet(entry.record().id(), entry.seq(), figures, hasher.hash(entry.hash(), figures)));
+      batch.add(new Store.StoredFigureSet(entry.record().id(), entry.seq(), figures, null, hasher.hash(entry.hash(), figures, null)));
       if (batch.size() >= batchSize) {
         added[0] += batch.size();
         store.appendFigureSets(List.copyOf(batch));
@@ -158,7 +163,7 @@ public final class Ledger implements AutoCloseable {
         if (known.contains(p.fingerprint())) candidates.add(new Store.Candidate(p.record().id(), p.fingerprint()));
       }
       if (!candidates.isEmpty()) awaitInFlight();
-      Set<String> stored = store.existingIds(candidates);
+      Set<String> stored = store.stored(candidates).keySet();
       Set<String> inBatch = new HashSet<>();
       List<LedgerEntry> entries = new ArrayList<>(pending.size());
       long seq = prepared.seq();

@@ -4,7 +4,9 @@ import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.ledger.chain.ChainHasher;
 import io.jouletrace.ledger.store.Store;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Walks the ledger in seq order, recomputing each hash from the stored content and the previous
@@ -70,12 +72,35 @@ final class Verifier {
   private void checkFigureSet(LedgerEntry entry, Store.StoredFigureSet set) {
     figureSets++;
     recomputed++;
-    List<String> differences = set.figures().differences(
-        FigureSet.of(estimator.estimate(entry.record(), set.figures().methodologyVersion())));
+    List<String> differences;
+    if (set.attributionRun() == null) {
+      differences = set.figures().differences(FigureSet.of(estimator.estimate(entry.record(), set.figures().methodologyVersion())));
+    } else {
+      differences = measuredDifferences(entry, set);
+    }
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq() + " " + set.figures().methodologyVersion(), differences);
-    if (firstAltered == null && !hasher.hash(entry.hash(), set.figures()).equals(set.hash())) {
+    if (firstAltered == null && !hasher.hash(entry.hash(), set.figures(), set.attributionRun()).equals(set.hash())) {
       breakAt(entry.seq(), "the " + set.figures().methodologyVersion() + " figure set of seq " + entry.seq() + " was altered after it was sealed");
     }
+  }
+
+  /** A run's measured sets recomputed from its stored inputs, by span id; or why they cannot be. */
+  private record RecomputedRun(Map<String, FigureSet> sets, String problem) {}
+
+  private final Map<String, RecomputedRun> runs = new HashMap<>();
+
+  private List<String> measuredDifferences(LedgerEntry entry, Store.StoredFigureSet set) {
+    RecomputedRun run = runs.computeIfAbsent(set.attributionRun(), id -> {
+      try {
+        return new RecomputedRun(Measurement.recompute(store, estimator, id), null);
+      } catch (RuntimeException e) {
+        return new RecomputedRun(Map.of(), e.getMessage());
+      }
+    });
+    if (run.problem() != null) return List.of(run.problem());
+    FigureSet recomputedSet = run.sets().get(entry.record().id());
+    if (recomputedSet == null) return List.of("attribution run " + set.attributionRun() + " no longer gives this record energy");
+    return set.figures().differences(recomputedSet);
   }
 
   private void breakAt(long seq, String what) {

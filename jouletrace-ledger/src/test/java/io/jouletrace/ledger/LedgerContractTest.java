@@ -2,15 +2,22 @@ package io.jouletrace.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.jouletrace.catalog.Catalog;
+import io.jouletrace.core.attribution.Attribution;
+import io.jouletrace.core.attribution.AttributionOptions;
+import io.jouletrace.core.attribution.MeterSample;
+import io.jouletrace.core.attribution.RunSpan;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
 import io.jouletrace.ledger.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -187,6 +194,139 @@ public abstract class LedgerContractTest {
       List<String> versions = new ArrayList<>();
       ledger.store().scan(e -> versions.add(e.figures().methodologyVersion()));
       assertThat(versions).containsOnly(Catalog.DEFAULT_METHODOLOGY);
+    }
+  }
+
+  // ---- measured figures (docs/measured.md) ----------------------------------------------------
+
+  private static final Instant T0 = Instant.parse("2026-03-01T14:00:00Z");
+  private static final String MODEL = "meta-llama/Llama-3.1-8B-Instruct";
+
+  /** gpu0's energy counter read every second for 20 s: 100 W idle, 400 W while any span runs (2 s – 15 s). */
+  private static List<MeterSample> counter() {
+    List<MeterSample> samples = new ArrayList<>();
+    double joules = 0;
+    for (int t = 0; t <= 20; t++) {
+      samples.add(new MeterSample("gpu0", T0.plusSeconds(t), MeterSample.Kind.ENERGY, joules));
+      joules += t >= 2 && t < 15 ? 400 : 100;
+    }
+    return samples;
+  }
+
+  private static List<RunSpan> twoSpans() {
+    return List.of(
+        new RunSpan("req-a", List.of("gpu0"), T0.plusSeconds(2), T0.plusSeconds(8), "acme", "search", MODEL, 1200L, 300L, Map.of()),
+        new RunSpan("req-b", List.of("gpu0"), T0.plusSeconds(5), T0.plusSeconds(15), "globex", "support", MODEL, 800L, 700L, Map.of()));
+  }
+
+  private static Measurement.Setup setup() {
+    return new Measurement.Setup(AttributionOptions.defaults().withIdleWatts(Map.of("gpu0", 100.0)), "self-hosted", "FRA", null,
+        Catalog.DEFAULT_METHODOLOGY);
+  }
+
+  private static Map<String, Store.StoredFigureSet> measuredSets(Ledger ledger) {
+    Map<String, Store.StoredFigureSet> sets = new HashMap<>();
+    ledger.store().scanFigureSets((entry, set) -> {
+      if (set.attributionRun() != null) sets.put(set.id(), set);
+    });
+    return sets;
+  }
+
+  @Test
+  public void measured_figures_sit_beside_the_modelled_ones_and_verify_recomputes_them() {
+    try (Ledger ledger = open(null)) {
+      // req-b was already ledgered (by the gateway, say): it keeps its record and gains a measured set.
+      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").timestamp(T0.plusSeconds(5))
+          .inputTokens(800L).zone("FRA").build()), 10);
+      Measurement.Result result = new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100);
+
+      assertThat(result.alreadyStored()).isFalse();
+      assertThat(result.newRecords()).isEqualTo(1);
+      assertThat(result.measured()).isEqualTo(2);
+      assertThat(ledger.store().head().seq()).isEqualTo(2);
+      Map<String, Store.StoredFigureSet> sets = measuredSets(ledger);
+      assertThat(sets).containsOnlyKeys("req-a", "req-b");
+      double total = 0;
+      for (Attribution.SpanEnergy span : result.attribution().spans()) {
+        FigureSet.Amount energy = sets.get(span.id()).figures().energyJoules();
+        assertThat(energy.tier()).isEqualTo("measured");
+        assertThat(energy.band()).isEqualTo("accurate");
+        assertThat(energy.value()).isCloseTo(span.energyJ(), within(1e-9));
+        assertThat(energy.low()).isCloseTo(0.95 * span.energyJ(), within(1e-9));
+        FigureSet.Amount carbon = sets.get(span.id()).figures().carbonGrams();
+        assertThat(carbon.value()).isCloseTo(span.energyJ() / 3.6e6 * sets.get(span.id()).figures().intensityGramsPerKwh(), within(1e-12));
+        assertThat(sets.get(span.id()).figures().methodologyVersion()).isEqualTo(Measurement.METHODOLOGY_VERSION);
+        total += span.energyJ();
+      }
+      // 13 s at 400 W while a span runs, all of it theirs under idle_to_active: 5200 J.
+      assertThat(total).isCloseTo(5200, within(1e-6));
+
+      VerifyReport report = ledger.verify();
+      assertThat(report.ok()).as(report.toString()).isTrue();
+      assertThat(report.figureSetsChecked()).isEqualTo(2);
+
+      Measurement.Result again = new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100);
+      assertThat(again.alreadyStored()).isTrue();
+      assertThat(again.runId()).isEqualTo(result.runId());
+      assertThat(measuredSets(ledger)).hasSize(2);
+      assertThat(ledger.store().head().seq()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  public void a_record_measured_by_an_earlier_run_keeps_that_measurement() {
+    try (Ledger ledger = open(null)) {
+      Measurement.Result first = new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100);
+      Measurement.Setup otherIdle = new Measurement.Setup(setup().options().withIdleWatts(Map.of("gpu0", 50.0)), "self-hosted", "FRA",
+          null, Catalog.DEFAULT_METHODOLOGY);
+      Measurement.Result second = new Measurement(ledger).ingest(counter(), twoSpans(), otherIdle, 100);
+      assertThat(second.runId()).isNotEqualTo(first.runId());
+      assertThat(second.measured()).isZero();
+      assertThat(second.alreadyMeasured()).isEqualTo(2);
+      assertThat(measuredSets(ledger).values()).extracting(Store.StoredFigureSet::attributionRun).containsOnly(first.runId());
+      assertThat(ledger.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
+  public void an_altered_meter_sample_shows_as_drift_of_the_measured_figures() throws Exception {
+    String runId;
+    try (Ledger ledger = open(null)) {
+      runId = new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100).runId();
+    }
+    sql("UPDATE attribution_samples SET value = value + 500 WHERE ord >= 6");
+    try (Ledger ledger = open(null)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.drift()).isEqualTo(2);
+      assertThat(report.driftExamples().getFirst()).contains("attribution run " + runId).contains("altered");
+    }
+  }
+
+  @Test
+  public void an_altered_measured_figure_breaks_the_seal_of_its_record() throws Exception {
+    try (Ledger ledger = open(null)) {
+      new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100);
+    }
+    sql("UPDATE ledger_figure_sets SET energy_j_high = energy_j_high / 2 WHERE id = 'req-b'");
+    try (Ledger ledger = open(null)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.firstAlteredSeq()).isEqualTo(2);
+      assertThat(report.alteration()).contains("measured-1 figure set of seq 2");
+      assertThat(report.drift()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  public void signal_points_come_back_in_ingest_order() {
+    try (Store store = openStore()) {
+      store.appendSignalPoints(List.of(new Store.SignalPoint(Store.SignalPoint.INTENSITY, "DEU", T0, 380.5, "a.csv:2"),
+          new Store.SignalPoint(Store.SignalPoint.PUE, "dc1", T0, 1.2, "p.csv:2")));
+      store.appendSignalPoints(List.of(new Store.SignalPoint(Store.SignalPoint.INTENSITY, "DEU", T0, 390.25, "b.csv:2")));
+      List<Store.SignalPoint> intensity = new ArrayList<>();
+      store.scanSignalPoints(Store.SignalPoint.INTENSITY, intensity::add);
+      assertThat(intensity).extracting(Store.SignalPoint::value).containsExactly(380.5, 390.25);
+      assertThat(intensity.getFirst().source()).isEqualTo("a.csv:2");
+      assertThat(intensity.getFirst().time()).isEqualTo(T0);
     }
   }
 }

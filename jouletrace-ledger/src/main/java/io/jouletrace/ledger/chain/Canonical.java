@@ -56,12 +56,16 @@ public final class Canonical {
     return size;
   }
 
-  /** Encodes a figure set alone, for backfilled figure sets (chained to their record's hash). */
-  public byte[] encode(String recordHash, FigureSet figures) {
+  /**
+   * Encodes a figure set alone (chained to its record's hash): a backfilled set, or a measured one followed by its
+   * attribution run (absent, not null-marked, for a backfilled set, so those encode as they always have).
+   */
+  public byte[] encode(String recordHash, FigureSet figures, String attributionRun) {
     size = 0;
     writeByte(FORMAT);
     writeString(recordHash);
     writeFigures(figures);
+    if (attributionRun != null) writeString(attributionRun);
     return buffer;
   }
 

@@ -60,9 +60,12 @@ public final class ChainHasher {
     return seal(previousHash, bytes, canonical.size());
   }
 
-  /** The hash of a backfilled figure set, tied to the hash of the record it figures. */
-  public String hash(String recordHash, FigureSet figures) {
-    byte[] bytes = canonical.encode(recordHash, figures);
+  /**
+   * The hash of a figure set beside a record's own, tied to the hash of the record it figures and, for a measured
+   * set, to the attribution run (whose id is derived from the digest of its stored inputs); null for a backfilled set.
+   */
+  public String hash(String recordHash, FigureSet figures, String attributionRun) {
+    byte[] bytes = canonical.encode(recordHash, figures, attributionRun);
     return seal(recordHash, bytes, canonical.size());
   }
 

@@ -1,6 +1,5 @@
 package io.jouletrace.ledger.store;
 
-import io.jouletrace.ledger.LedgerEntry;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,14 +10,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The embedded default: one DuckDB file, {@code <data dir>/ledger.duckdb}. Rows go in through one
- * Appender per batch inside the writer's transaction; a commit makes them durable (DuckDB's WAL).
+ * The embedded default: one DuckDB file, {@code <data dir>/ledger.duckdb}. Rows go in as one CSV file per
+ * batch, read by DuckDB inside the writer's transaction; a commit makes them durable (DuckDB's WAL).
  */
 public final class DuckDbStore extends JdbcStore {
 
@@ -60,8 +59,8 @@ public final class DuckDbStore extends JdbcStore {
   }
 
   @Override
-  public Set<String> existingIds(Collection<Candidate> candidates) {
-    Set<String> found = new HashSet<>();
+  public Map<String, Head> stored(Collection<Candidate> candidates) {
+    Map<String, Head> found = new HashMap<>();
     if (candidates.isEmpty()) return found;
     try (Statement st = connection.createStatement()) {
       // A hash join of the batch's candidates against the fingerprint column: one scan, however many candidates.
@@ -71,8 +70,8 @@ public final class DuckDbStore extends JdbcStore {
         for (Candidate c : candidates) appender.beginRow().append(c.fingerprint()).append(c.id()).endRow();
       }
       try (ResultSet rs = st.executeQuery(
-          "SELECT r.id FROM ledger_records r JOIN jt_candidates c ON r.id_fp = c.fp AND r.id = c.id")) {
-        while (rs.next()) found.add(rs.getString(1));
+          "SELECT r.id, r.seq, r.hash FROM ledger_records r JOIN jt_candidates c ON r.id_fp = c.fp AND r.id = c.id")) {
+        while (rs.next()) found.put(rs.getString(1), new Head(rs.getLong(2), rs.getString(3)));
       }
       connection.commit();
       return found;
@@ -82,32 +81,26 @@ public final class DuckDbStore extends JdbcStore {
     }
   }
 
-  @Override
-  void bulkAppend(Collection<LedgerEntry> entries) throws SQLException {
-    load("ledger_records", rows -> writeRecordRows(entries, rows));
-  }
-
-  @Override
-  void bulkAppendFigureSets(Collection<StoredFigureSet> figureSets) throws SQLException {
-    load("ledger_figure_sets", rows -> writeFigureSetRows(figureSets, rows));
-  }
-
   /**
    * Writes the batch as CSV beside the ledger and has DuckDB read it in the current transaction.
    * Its native CSV reader takes wide rows ~3× faster than the JDBC Appender, which pays a JNI
    * call per value (measured: 200 k rows of 45 columns, 63–107 k rows/s by Appender, 140–160 k
    * rows/s by CSV including writing it; see docs/benchmarks.md).
    */
-  private void load(String table, RowWriter writer) throws SQLException {
+  @Override
+  void load(String table, long expectedRows, RowWriter writer) throws SQLException {
+    if (expectedRows == 0) return;
     Path batch = file.resolveSibling(FILE_NAME + ".batch.csv");
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(batch), 1 << 16)) {
-      writer.write(new TextRows(TextRows.Format.DUCKDB_CSV, (bytes, offset, length) -> {
+      TextRows rows = new TextRows(TextRows.Format.DUCKDB_CSV, (bytes, offset, length) -> {
         try {
           out.write(bytes, offset, length);
         } catch (IOException e) {
           throw new SQLException("cannot write " + batch + ": " + e.getMessage(), e);
         }
-      }));
+      });
+      writer.write(rows);
+      rows.flush();
     } catch (IOException e) {
       throw new SQLException("cannot write " + batch + ": " + e.getMessage(), e);
     }

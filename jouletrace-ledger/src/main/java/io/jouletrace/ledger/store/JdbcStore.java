@@ -17,7 +17,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import io.jouletrace.core.attribution.MeterSample;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -26,12 +30,12 @@ import java.util.function.LongConsumer;
 
 /**
  * What DuckDB and PostgreSQL share: the schema and its migrations, reading, meta data. Each
- * dialect brings its own bulk path (DuckDB's Appender, PostgreSQL's COPY) and duplicate lookup.
+ * dialect brings its own bulk path (DuckDB's read_csv, PostgreSQL's COPY) and duplicate lookup.
  */
 abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
-  private static final List<String> MIGRATIONS = List.of("V1__ledger");
+  private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -119,31 +123,123 @@ abstract class JdbcStore implements Store {
   @Override
   public void append(Collection<LedgerEntry> entries) {
     if (entries.isEmpty()) return;
-    try {
-      bulkAppend(entries);
-      connection.commit();
-    } catch (SQLException | RuntimeException e) {
-      rollbackQuietly();
-      throw failure("append " + entries.size() + " records", e);
-    }
+    transaction("append " + entries.size() + " records",
+        () -> load("ledger_records", entries.size(), rows -> writeRecordRows(entries, rows)));
   }
 
   @Override
   public void appendFigureSets(Collection<StoredFigureSet> figureSets) {
     if (figureSets.isEmpty()) return;
+    transaction("append " + figureSets.size() + " figure sets",
+        () -> load("ledger_figure_sets", figureSets.size(), rows -> writeFigureSetRows(figureSets, rows)));
+  }
+
+  @Override
+  public boolean hasAttributionRun(String runId) {
+    boolean[] found = {false};
+    query("look up attribution run " + runId, "SELECT 1 FROM attribution_runs WHERE run_id = " + literal(runId), rs -> found[0] = true);
+    return found[0];
+  }
+
+  @Override
+  public void appendAttributionRun(AttributionRun run, List<MeterSample> samples, List<String> spans,
+      Collection<StoredFigureSet> figureSets) {
+    transaction("store attribution run " + run.runId(), () -> {
+      load("attribution_runs", 1, rows -> rows.text(run.runId()).text(run.inputsSha256()).text(run.options())
+          .number(run.samples()).number(run.spans()).timestamp(run.createdAt()).endRow());
+      load("attribution_samples", samples.size(), rows -> {
+        long ord = 0;
+        for (MeterSample s : samples) {
+          rows.text(run.runId()).number(ord++).text(s.resource()).number(epochNanos(s.time())).text(s.kind().name())
+              .number(s.isMissing() ? null : s.value()).endRow();
+        }
+      });
+      load("attribution_spans", spans.size(), rows -> {
+        long ord = 0;
+        for (String span : spans) rows.text(run.runId()).number(ord++).text(span).endRow();
+      });
+      load("ledger_figure_sets", figureSets.size(), rows -> writeFigureSetRows(figureSets, rows));
+    });
+  }
+
+  @Override
+  public Optional<AttributionRun> attributionRun(String runId) {
+    List<AttributionRun> found = new ArrayList<>();
+    query("read attribution run " + runId, "SELECT run_id, inputs_sha256, options, samples, spans, created_at FROM attribution_runs"
+        + " WHERE run_id = " + literal(runId), rs -> found.add(new AttributionRun(rs.getString(1), rs.getString(2), rs.getString(3),
+            rs.getLong(4), rs.getLong(5), instant(rs.getObject(6, LocalDateTime.class)))));
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public void readAttributionInputs(String runId, Consumer<MeterSample> samples, Consumer<String> spans) {
+    query("read the meter samples of attribution run " + runId, "SELECT resource, t_ns, kind, value FROM attribution_samples WHERE run_id = "
+        + literal(runId) + " ORDER BY ord", rs -> {
+          Instant time = ofEpochNanos(rs.getLong(2));
+          MeterSample.Kind kind = MeterSample.Kind.valueOf(rs.getString(3));
+          double value = rs.getDouble(4);
+          samples.accept(rs.wasNull() ? MeterSample.missing(rs.getString(1), time, kind) : new MeterSample(rs.getString(1), time, kind, value));
+        });
+    query("read the spans of attribution run " + runId, "SELECT span FROM attribution_spans WHERE run_id = " + literal(runId) + " ORDER BY ord",
+        rs -> spans.accept(rs.getString(1)));
+  }
+
+  @Override
+  public Set<String> idsWithFigureSet(String methodologyVersion, Collection<String> ids) {
+    Set<String> wanted = new HashSet<>(ids);
+    Set<String> found = new HashSet<>();
+    query("find " + methodologyVersion + " figure sets", "SELECT id FROM ledger_figure_sets WHERE methodology_version = "
+        + literal(methodologyVersion), rs -> {
+          String id = rs.getString(1);
+          if (wanted.contains(id)) found.add(id);
+        });
+    return found;
+  }
+
+  @Override
+  public void appendSignalPoints(List<SignalPoint> points) {
+    if (points.isEmpty()) return;
+    long[] next = {1};
+    query("number signal points", "SELECT coalesce(max(ord), 0) + 1 FROM signal_points", rs -> next[0] = rs.getLong(1));
+    transaction("store " + points.size() + " signal points", () -> load("signal_points", points.size(), rows -> {
+      long ord = next[0];
+      for (SignalPoint p : points) {
+        rows.number(ord++).text(p.kind()).text(p.key()).timestamp(p.time()).number(p.value()).text(p.source()).endRow();
+      }
+    }));
+  }
+
+  @Override
+  public void scanSignalPoints(String kind, Consumer<SignalPoint> consumer) {
+    query("read " + kind + " signal points", "SELECT kind, series_key, ts, value, source FROM signal_points WHERE kind = " + literal(kind)
+        + " ORDER BY ord", rs -> consumer.accept(new SignalPoint(rs.getString(1), rs.getString(2),
+            instant(rs.getObject(3, LocalDateTime.class)), rs.getDouble(4), rs.getString(5))));
+  }
+
+  private static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  interface SqlAction {
+    void run() throws SQLException;
+  }
+
+  /** Runs {@code action} in one transaction: all of it is stored, or (rolled back) none. */
+  private void transaction(String what, SqlAction action) {
     try {
-      bulkAppendFigureSets(figureSets);
+      action.run();
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
-      throw failure("append " + figureSets.size() + " figure sets", e);
+      throw failure(what, e);
     }
   }
 
-  /** Writes rows in the current transaction; the caller commits. */
-  abstract void bulkAppend(Collection<LedgerEntry> entries) throws SQLException;
-
-  abstract void bulkAppendFigureSets(Collection<StoredFigureSet> figureSets) throws SQLException;
+  /**
+   * Bulk-loads the rows {@code writer} writes (in {@code table}'s column order; the load flushes them) in the current
+   * transaction; the caller commits.
+   */
+  abstract void load(String table, long expectedRows, RowWriter writer) throws SQLException;
 
   /** Fills a bulk load with rows; each dialect decides where the text goes. */
   interface RowWriter {
@@ -163,7 +259,6 @@ abstract class JdbcStore implements Store {
       writeFigures(rows, entry.figures());
       rows.text(entry.hash()).endRow();
     }
-    rows.flush();
   }
 
   /** Figure-set rows in table column order. */
@@ -171,9 +266,8 @@ abstract class JdbcStore implements Store {
     for (StoredFigureSet set : figureSets) {
       rows.text(set.id()).number(set.seq());
       writeFigures(rows, set.figures());
-      rows.text(set.hash()).endRow();
+      rows.text(set.hash()).text(set.attributionRun()).endRow();
     }
-    rows.flush();
   }
 
   private static void writeFigures(TextRows rows, FigureSet f) throws SQLException {
@@ -211,12 +305,12 @@ abstract class JdbcStore implements Store {
   @Override
   public void scanFigureSets(BiConsumer<LedgerEntry, StoredFigureSet> consumer) {
     String sql = SELECT_ENTRY.replace(", hash FROM ledger_records r", ", r.hash, " + prefixed("f.", FIGURE_COLUMNS) + ", f.hash"
-        + " FROM ledger_records r JOIN ledger_figure_sets f ON f.seq = r.seq") + " ORDER BY r.seq, f.methodology_version";
+        + ", f.attribution_run FROM ledger_records r JOIN ledger_figure_sets f ON f.seq = r.seq") + " ORDER BY r.seq, f.methodology_version";
     int setAt = RECORD_COLUMNS.size() + FIGURE_COLUMNS.size() + 2;
     query("scan figure sets", sql, rs -> {
       LedgerEntry entry = readEntry(rs);
       consumer.accept(entry, new StoredFigureSet(entry.record().id(), entry.seq(), readFigures(rs, setAt),
-          rs.getString(setAt + FIGURE_COLUMNS.size())));
+          rs.getString(setAt + FIGURE_COLUMNS.size() + 1), rs.getString(setAt + FIGURE_COLUMNS.size())));
     });
   }
 
@@ -307,8 +401,12 @@ abstract class JdbcStore implements Store {
     return utc.toInstant(ZoneOffset.UTC);
   }
 
-  static long epochMicros(Instant instant) {
-    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+  private static long epochNanos(Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+  }
+
+  private static Instant ofEpochNanos(long nanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
   void rollbackQuietly() {

@@ -12,8 +12,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.postgresql.PGConnection;
@@ -37,12 +39,6 @@ public final class PostgresStore extends JdbcStore {
 
   /** Key of the advisory lock that serialises schema migrations of concurrent openers. */
   private static final long MIGRATION_LOCK = 0x6a6f756c65L; // "joule"
-
-  private static final String COPY_RECORDS = "COPY ledger_records (" + String.join(", ", RECORD_COLUMNS) + ", "
-      + String.join(", ", FIGURE_COLUMNS) + ", hash) FROM STDIN WITH (FORMAT text)";
-
-  private static final String COPY_FIGURE_SETS = "COPY ledger_figure_sets (id, seq, " + String.join(", ", FIGURE_COLUMNS)
-      + ", hash) FROM STDIN WITH (FORMAT text)";
 
   /** SQLSTATE unique_violation. */
   private static final String UNIQUE_VIOLATION = "23505";
@@ -151,8 +147,8 @@ public final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  public Set<String> existingIds(Collection<Candidate> candidates) {
-    Set<String> found = new HashSet<>();
+  public Map<String, Head> stored(Collection<Candidate> candidates) {
+    Map<String, Head> found = new HashMap<>();
     if (candidates.isEmpty()) return found;
     Set<String> wanted = new HashSet<>();
     long[] fingerprints = new long[candidates.size()];
@@ -167,14 +163,14 @@ public final class PostgresStore extends JdbcStore {
       if (distinct == 0 || fingerprints[i] != fingerprints[distinct - 1]) fingerprints[distinct++] = fingerprints[i];
     }
     // One index probe per fingerprint; a fingerprint match is only a maybe, the exact ids are compared here.
-    try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM ledger_records WHERE id_fp = ANY(?)")) {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT id, seq, hash FROM ledger_records WHERE id_fp = ANY(?)")) {
       Array array = connection.unwrap(PGConnection.class).createArrayOf("int8", Arrays.copyOf(fingerprints, distinct));
       ps.setArray(1, array);
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String id = rs.getString(1);
-          if (wanted.contains(id)) found.add(id);
+          if (wanted.contains(id)) found.put(id, new Head(rs.getLong(2), rs.getString(3)));
         }
       }
       array.free();
@@ -187,17 +183,9 @@ public final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  void bulkAppend(Collection<LedgerEntry> entries) throws SQLException {
-    copy(COPY_RECORDS, entries.size(), rows -> writeRecordRows(entries, rows));
-  }
-
-  @Override
-  void bulkAppendFigureSets(Collection<StoredFigureSet> figureSets) throws SQLException {
-    copy(COPY_FIGURE_SETS, figureSets.size(), rows -> writeFigureSetRows(figureSets, rows));
-  }
-
-  private void copy(String sql, int expectedRows, RowWriter writer) throws SQLException {
-    CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+  void load(String table, long expectedRows, RowWriter writer) throws SQLException {
+    if (expectedRows == 0) return;
+    CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " FROM STDIN WITH (FORMAT text)");
     try {
       TextRows rows = new TextRows(TextRows.Format.POSTGRES_TEXT, copy::writeToCopy);
       writer.write(rows);

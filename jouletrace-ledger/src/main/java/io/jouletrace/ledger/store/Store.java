@@ -1,8 +1,12 @@
 package io.jouletrace.ledger.store;
 
+import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -21,8 +25,11 @@ public interface Store extends AutoCloseable {
   /** Every stored record's id fingerprint, for the writer's duplicate pre-check. */
   void forEachFingerprint(LongConsumer fingerprints);
 
-  /** Which of {@code candidates} (id, fingerprint) are stored: the exact check behind a fingerprint hit. */
-  Set<String> existingIds(Collection<Candidate> candidates);
+  /**
+   * Which of {@code candidates} (id, fingerprint) are stored, with each one's seq and hash: the exact check behind
+   * a fingerprint hit.
+   */
+  Map<String, Head> stored(Collection<Candidate> candidates);
 
   /** Appends entries in one transaction. */
   void append(Collection<LedgerEntry> entries);
@@ -35,8 +42,27 @@ public interface Store extends AutoCloseable {
 
   void appendFigureSets(Collection<StoredFigureSet> figureSets);
 
-  /** Every backfilled figure set with the entry it figures, in seq order. */
+  /** Every backfilled or measured figure set with the entry it figures, in seq order. */
   void scanFigureSets(BiConsumer<LedgerEntry, StoredFigureSet> consumer);
+
+  /** Which of {@code ids} already have a figure set under {@code methodologyVersion}. */
+  Set<String> idsWithFigureSet(String methodologyVersion, Collection<String> ids);
+
+  boolean hasAttributionRun(String runId);
+
+  /** Stores an attribution run, its inputs (span JSONL lines) and the figure sets it made, in one transaction. */
+  void appendAttributionRun(AttributionRun run, List<MeterSample> samples, List<String> spans, Collection<StoredFigureSet> figureSets);
+
+  Optional<AttributionRun> attributionRun(String runId);
+
+  /** A run's stored meter samples and span lines, each in input order. */
+  void readAttributionInputs(String runId, Consumer<MeterSample> samples, Consumer<String> spans);
+
+  /** Appends series points after those stored (a later point at the same time is a correction and wins). */
+  void appendSignalPoints(List<SignalPoint> points);
+
+  /** Every stored point of one kind ({@link SignalPoint#INTENSITY} or {@link SignalPoint#PUE}) in ingest order. */
+  void scanSignalPoints(String kind, Consumer<SignalPoint> consumer);
 
   Optional<String> meta(String key);
 
@@ -52,6 +78,28 @@ public interface Store extends AutoCloseable {
 
   record Candidate(String id, long fingerprint) {}
 
-  /** A backfilled figure set: the figures of record {@code id} under another methodology version. */
-  record StoredFigureSet(String id, long seq, FigureSet figures, String hash) {}
+  /**
+   * A figure set beside a record's own: under another methodology version (backfill), or measured by an
+   * attribution run.
+   *
+   * @param attributionRun the run whose stored inputs reproduce a measured set; null for a methodology's set
+   */
+  record StoredFigureSet(String id, long seq, FigureSet figures, String attributionRun, String hash) {}
+
+  /**
+   * One attribution run: the digest of its stored inputs, its options (JSON) and how many samples and spans it had.
+   *
+   * @param runId the first 16 hex digits of {@code inputsSha256}: the same inputs are the same run
+   */
+  record AttributionRun(String runId, String inputsSha256, String options, long samples, long spans, Instant createdAt) {}
+
+  /**
+   * A point of a stored series: grid intensity (gCO2e/kWh) for a zone or region, or PUE for a facility.
+   *
+   * @param source where it came from (file and line), kept for provenance
+   */
+  record SignalPoint(String kind, String key, Instant time, double value, String source) {
+    public static final String INTENSITY = "intensity";
+    public static final String PUE = "pue";
+  }
 }

@@ -2,6 +2,7 @@ package io.jouletrace.ledger.telemetry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.core.attribution.RunSpan;
 import io.jouletrace.core.attribution.RunSpan.Interval;
 import java.io.BufferedInputStream;
@@ -58,6 +59,20 @@ public final class SpanReader {
   /** A streaming reader of {@code in} (plain or gzip), which it closes; {@code name} starts every origin. */
   public static TelemetryReader<RunSpan> open(InputStream in, String name) throws IOException {
     return new Jsonl(Inputs.prepare(in), name);
+  }
+
+  /** {@code span} as one line of the span JSONL format, which {@link #open} reads back to an equal span. */
+  public static String line(RunSpan span) {
+    ObjectNode node = Values.JSON.createObjectNode();
+    node.put("id", span.id());
+    span.resources().forEach(node.putArray("resources")::add);
+    node.put("start", span.start().toString()).put("end", span.end().toString());
+    node.put("tenant", span.tenant()).put("team", span.team()).put("model", span.model());
+    node.put("input_tokens", span.inputTokens()).put("output_tokens", span.outputTokens());
+    ObjectNode phases = node.putObject("phases");
+    span.phases().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(phase -> phases.putObject(phase.getKey())
+        .put("start", phase.getValue().start().toString()).put("end", phase.getValue().end().toString()));
+    return node.toString();
   }
 
   private static final class Jsonl extends TelemetryReader<RunSpan> {

@@ -1,0 +1,305 @@
+package io.jouletrace.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.attribution.Attribution;
+import io.jouletrace.core.attribution.AttributionOptions;
+import io.jouletrace.core.attribution.Attributor;
+import io.jouletrace.core.attribution.IdlePolicy;
+import io.jouletrace.core.attribution.MeterSample;
+import io.jouletrace.core.attribution.RunSpan;
+import io.jouletrace.core.figure.AccuracyBand;
+import io.jouletrace.core.figure.Figure;
+import io.jouletrace.core.figure.Tier;
+import io.jouletrace.core.methodology.Estimate;
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.store.Fingerprint;
+import io.jouletrace.ledger.store.Store;
+import io.jouletrace.ledger.telemetry.Readings;
+import io.jouletrace.ledger.telemetry.SpanReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Measured figures in the ledger, beside the modelled ones (docs/measured.md): each span becomes (or finds) an
+ * invocation record figured by a methodology, metered energy is attributed to the spans, and each span that got
+ * energy gains a figure set under {@value #METHODOLOGY_VERSION} that names its attribution run. The run's inputs
+ * (samples, spans, options) are stored with it, so {@code verify} recomputes every measured figure from them.
+ */
+public final class Measurement {
+
+  /** The methodology version of measured figure sets: the attribution of docs/measured.md, as of this release. */
+  public static final String METHODOLOGY_VERSION = "measured-1";
+
+  /**
+   * The relative accuracy taken for metered energy: NVIDIA's stated ±5 % for NVML power (see
+   * ../shared/notes/measured.md §4); the measured part of a figure's range is its value ±5 %.
+   */
+  static final double METER_RELATIVE_ACCURACY = 0.05;
+
+  private static final double JOULES_PER_KWH = 3.6e6;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * How a run's spans become records and figures.
+   *
+   * @param provider the provider named on records made from spans (spans carry a model, not a provider)
+   * @param zone the zone or region the metered resources draw power from (for carbon); null: the deployment default
+   * @param pueFacility the facility whose stored PUE series scales IT energy to facility energy; null: the options'
+   *     scalar PUE, or none (IT energy only)
+   * @param fillMethodology the methodology that figures the records and fills what the meters did not cover
+   */
+  public record Setup(AttributionOptions options, String provider, String zone, String pueFacility, String fillMethodology) {
+    public Setup {
+      if (options.modelledJoules() != null) throw new IllegalArgumentException("the gap fill comes from fillMethodology, not from the options");
+      if (pueFacility != null && options.pue() != null) throw new IllegalArgumentException("give a scalar PUE or a PUE facility, not both");
+    }
+
+    String json() {
+      ObjectNode node = JSON.createObjectNode().put("version", METHODOLOGY_VERSION).put("idle_policy", options.idlePolicy().code());
+      ObjectNode watts = node.putObject("idle_watts");
+      options.idleWatts().forEach(watts::put);
+      node.put("pue", options.pue()).put("pue_facility", pueFacility).put("provider", provider).put("zone", zone)
+          .put("fill_methodology", fillMethodology);
+      return node.toString();
+    }
+
+    static Setup fromJson(String json) {
+      try {
+        JsonNode node = JSON.readTree(json);
+        Map<String, Double> watts = new TreeMap<>();
+        node.get("idle_watts").properties().forEach(e -> watts.put(e.getKey(), e.getValue().doubleValue()));
+        AttributionOptions options = AttributionOptions.defaults().withIdlePolicy(IdlePolicy.of(node.get("idle_policy").asText()))
+            .withIdleWatts(watts).withPue(node.get("pue").isNull() ? null : node.get("pue").doubleValue());
+        return new Setup(options, text(node, "provider"), text(node, "zone"), text(node, "pue_facility"), text(node, "fill_methodology"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("stored attribution options are not valid JSON: " + json, e);
+      }
+    }
+
+    private static String text(JsonNode node, String field) {
+      return node.get(field) == null || node.get(field).isNull() ? null : node.get(field).asText();
+    }
+  }
+
+  /**
+   * What one {@link #ingest} did.
+   *
+   * @param alreadyStored the same inputs were attributed before: nothing was added
+   * @param newRecords records made from spans whose ids the ledger did not have
+   * @param measured measured figure sets added
+   * @param alreadyMeasured spans skipped because an earlier run already measured their record
+   * @param unknown spans that got no energy (meters did not cover them and no fill applied)
+   */
+  public record Result(String runId, boolean alreadyStored, long newRecords, long measured, long alreadyMeasured, long unknown,
+      Attribution attribution) {}
+
+  private final Ledger ledger;
+
+  public Measurement(Ledger ledger) {
+    this.ledger = ledger;
+  }
+
+  /**
+   * Ledgers the spans as records (ids already stored are kept as they are), attributes the samples to them and stores
+   * the run with its measured figure sets in one transaction. Idempotent: the same inputs add nothing the second time.
+   */
+  public Result ingest(List<MeterSample> samples, List<RunSpan> spans, Setup setup, int batchSize) {
+    Store store = ledger.store();
+    List<String> spanLines = spans.stream().map(SpanReader::line).toList();
+    String digest = digest(setup.json(), samples, spanLines);
+    String runId = runId(digest);
+    if (store.hasAttributionRun(runId)) return new Result(runId, true, 0, 0, 0, 0, null);
+
+    List<InvocationRecord> records = spans.stream().map(span -> record(span, setup)).toList();
+    long newRecords;
+    try (Ledger.Writer writer = ledger.writer(setup.fillMethodology(), batchSize)) {
+      for (InvocationRecord record : records) writer.add(record, "attribution:" + runId);
+      writer.flush();
+      newRecords = writer.accepted();
+    }
+    Map<String, Store.Head> positions = store.stored(records.stream()
+        .map(r -> new Store.Candidate(r.id(), Fingerprint.of(r.id()))).toList());
+    Set<String> alreadyMeasured = store.idsWithFigureSet(METHODOLOGY_VERSION, positions.keySet());
+
+    Figured figured = figure(ledger.estimator(), samples, spans, records, setup, pueSeries(store, setup));
+    ChainHasher hasher = ledger.hasher();
+    List<Store.StoredFigureSet> sets = new ArrayList<>();
+    figured.sets().forEach((id, set) -> {
+      if (alreadyMeasured.contains(id)) return;
+      Store.Head position = positions.get(id);
+      sets.add(new Store.StoredFigureSet(id, position.seq(), set, runId, hasher.hash(position.hash(), set, runId)));
+    });
+    store.appendAttributionRun(new Store.AttributionRun(runId, digest, setup.json(), samples.size(), spans.size(), Instant.now()),
+        samples, spanLines, sets);
+    return new Result(runId, false, newRecords, sets.size(), alreadyMeasured.size(), spans.size() - figured.sets().size(),
+        figured.attribution());
+  }
+
+  /** An attribution and the measured figure set of every span it gave energy, by span id. */
+  private record Figured(Attribution attribution, Map<String, FigureSet> sets) {}
+
+  /**
+   * The measured figure sets of a stored run, recomputed from its stored inputs.
+   *
+   * @throws IllegalStateException when the stored inputs no longer match the run's digest
+   */
+  static Map<String, FigureSet> recompute(Store store, Estimator estimator, String runId) {
+    Store.AttributionRun run = store.attributionRun(runId)
+        .orElseThrow(() -> new IllegalStateException("attribution run " + runId + " is named by a figure set but not stored"));
+    List<MeterSample> samples = new ArrayList<>();
+    List<String> spanLines = new ArrayList<>();
+    store.readAttributionInputs(runId, samples::add, spanLines::add);
+    String digest = digest(run.options(), samples, spanLines);
+    if (!digest.equals(run.inputsSha256()) || !runId(digest).equals(runId)) {
+      throw new IllegalStateException("the stored inputs of attribution run " + runId + " were altered (sha256 " + digest
+          + ", sealed " + run.inputsSha256() + ")");
+    }
+    Setup setup = Setup.fromJson(run.options());
+    List<RunSpan> spans = parse(runId, spanLines);
+    return figure(estimator, samples, spans, spans.stream().map(s -> record(s, setup)).toList(), setup, pueSeries(store, setup)).sets();
+  }
+
+  private static List<RunSpan> parse(String runId, List<String> lines) {
+    byte[] text = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
+    try {
+      Readings<RunSpan> read = SpanReader.open(new ByteArrayInputStream(text), "attribution run " + runId).readAll();
+      if (!read.rejectedLines().isEmpty()) throw new IllegalStateException(String.join("; ", read.rejectedLines()));
+      return read.values();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Figured figure(Estimator estimator, List<MeterSample> samples, List<RunSpan> spans,
+      List<InvocationRecord> records, Setup setup, NavigableMap<Instant, Double> pueSeries) {
+    Map<String, Estimate> modelled = new HashMap<>();
+    for (InvocationRecord record : records) modelled.put(record.id(), estimator.estimate(record, setup.fillMethodology()));
+    AttributionOptions options = setup.options().withModelledJoules(span -> {
+      Estimate estimate = modelled.get(span.id());
+      return estimate.energy() instanceof Figure.Known known ? known.value() : Double.NaN;
+    });
+    Attribution attribution = Attributor.attribute(samples, spans, options);
+    Map<String, RunSpan> byId = spans.stream().collect(Collectors.toMap(RunSpan::id, Function.identity()));
+    Map<String, FigureSet> out = new TreeMap<>();
+    for (Attribution.SpanEnergy span : attribution.spans()) {
+      if (span.energyJ() == null) continue;
+      double pue = pue(setup, pueSeries, byId.get(span.id()).start());
+      out.put(span.id(), figureSet(span, modelled.get(span.id()), pue));
+    }
+    return new Figured(attribution, out);
+  }
+
+  /**
+   * A span's measured figures: energy (× PUE) with the metered part ±{@value #METER_RELATIVE_ACCURACY} and any filled
+   * part within the modelled figure's own relative range; carbon from the intensity the modelled figure resolved.
+   * Embodied carbon and water are outside what meters measure: null, with that reason.
+   */
+  private static FigureSet figureSet(Attribution.SpanEnergy span, Estimate modelled, double pue) {
+    double value = span.energyJ();
+    double filled = span.filledJ();
+    double metered = value - filled;
+    double fillLow = 1;
+    double fillHigh = 1;
+    if (filled > 0 && modelled.energy() instanceof Figure.Known known) {
+      fillLow = known.range().low() / known.value();
+      fillHigh = known.range().high() / known.value();
+    }
+    double low = pue * (metered * (1 - METER_RELATIVE_ACCURACY) + filled * fillLow);
+    double high = pue * (metered * (1 + METER_RELATIVE_ACCURACY) + filled * fillHigh);
+    String tier = span.tier().code();
+    String band = (span.tier() == Tier.MEASURED ? AccuracyBand.ACCURATE : AccuracyBand.MEDIUM).code();
+    FigureSet.Amount energy = new FigureSet.Amount(low, high, tier, band);
+
+    FigureSet.Amount carbon = null;
+    Double intensity = null;
+    String intensitySource = null;
+    String intensityZone = null;
+    List<String> reasons = new ArrayList<>(List.of("embodied=not-metered", "water=not-metered"));
+    if (modelled.carbon().isKnown()) {
+      intensity = modelled.intensity().gramsPerKwh();
+      intensitySource = modelled.intensity().source();
+      intensityZone = modelled.intensity().zone();
+      String carbonBand = modelled.intensity().band() == AccuracyBand.ACCURATE ? band : AccuracyBand.MEDIUM.code();
+      carbon = new FigureSet.Amount(low / JOULES_PER_KWH * intensity, high / JOULES_PER_KWH * intensity, tier, carbonBand);
+    } else {
+      reasons.addFirst("carbon=" + modelled.nullReasons().stream().filter(r -> r.field().equals("carbon"))
+          .map(r -> r.reason().code()).findFirst().orElse("no-intensity"));
+    }
+    var model = modelled.model();
+    return new FigureSet(METHODOLOGY_VERSION, model == null ? null : model.spec().name(), model == null ? null : model.source(),
+        model == null ? null : model.band().code(), energy, carbon, null, null, intensity, intensitySource, intensityZone,
+        String.join(";", reasons));
+  }
+
+  private static double pue(Setup setup, NavigableMap<Instant, Double> series, Instant at) {
+    if (setup.pueFacility() == null) return setup.options().pue() == null ? 1 : setup.options().pue();
+    Map.Entry<Instant, Double> point = series.floorEntry(at);
+    if (point == null) throw new IllegalStateException("no PUE of facility " + setup.pueFacility() + " at or before " + at);
+    return point.getValue();
+  }
+
+  /** The facility's stored PUE series as a step function (a later-ingested point at the same time wins). */
+  private static NavigableMap<Instant, Double> pueSeries(Store store, Setup setup) {
+    NavigableMap<Instant, Double> series = new TreeMap<>();
+    if (setup.pueFacility() == null) return series;
+    store.scanSignalPoints(Store.SignalPoint.PUE, p -> {
+      if (p.key().equals(setup.pueFacility())) series.put(p.time(), p.value());
+    });
+    if (series.isEmpty()) throw new IllegalArgumentException("no PUE series stored for facility " + setup.pueFacility()
+        + " (add one with `jouletrace signals ingest --facility " + setup.pueFacility() + " FILE`)");
+    return series;
+  }
+
+  /** The invocation record a span stands for: its tokens, tenant, team and model, at its start, lasting its duration. */
+  private static InvocationRecord record(RunSpan span, Setup setup) {
+    if (span.model() == null) throw new IllegalArgumentException("span " + span.id() + ": a span written to the ledger needs a model");
+    if (span.outputTokens() == null) {
+      throw new IllegalArgumentException("span " + span.id() + ": a span written to the ledger needs output_tokens");
+    }
+    return InvocationRecord.builder(setup.provider(), span.model(), span.outputTokens()).id(span.id())
+        .timestamp(LedgerEntry.storedTimestamp(span.start())).tenant(span.tenant()).team(span.team()).inputTokens(span.inputTokens())
+        .latencySeconds(Duration.between(span.start(), span.end()).toNanos() / 1e9).zone(setup.zone()).build();
+  }
+
+  /** A run is named by its inputs' digest, and the name is sealed into each measured set's hash. */
+  private static String runId(String digest) {
+    return digest.substring(0, 16);
+  }
+
+  /** SHA-256 over the options, then every sample and span line in input order. */
+  private static String digest(String options, List<MeterSample> samples, List<String> spanLines) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    sha.update((options + "\n").getBytes(StandardCharsets.UTF_8));
+    for (MeterSample s : samples) {
+      sha.update((s.resource() + "\t" + s.time() + "\t" + s.kind() + "\t" + (s.isMissing() ? "missing" : Double.toString(s.value())) + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    for (String line : spanLines) sha.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(sha.digest());
+  }
+}
