@@ -349,7 +349,7 @@ public final class LedgerBench {
     long openNanos;
     long committerCpu = 0;
     long committerWaited = 0;
-    try (Ledger ledger = Ledger.open(openStore(dir.resolve("data")), estimator, null);
+    try (Ledger ledger = Ledger.open(openStore(dir.resolve("data")), signal -> estimator, null);
         Ledger.Writer writer = ledger.writer(METHODOLOGY, batchSize)) {
       openNanos = System.nanoTime() - t0;
       CountingWriter rejects = new CountingWriter();
@@ -427,7 +427,7 @@ public final class LedgerBench {
     Resources r0 = Resources.start();
     long t0 = System.nanoTime();
     VerifyReport report;
-    try (Ledger ledger = Ledger.open(openStore(dir.resolve("data")), estimator, null)) {
+    try (Ledger ledger = Ledger.open(openStore(dir.resolve("data")), signal -> estimator, null)) {
       report = ledger.verify();
     }
     double s = seconds(t0);

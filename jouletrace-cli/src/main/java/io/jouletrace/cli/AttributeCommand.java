@@ -2,12 +2,15 @@ package io.jouletrace.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.attribution.Attribution;
 import io.jouletrace.core.attribution.AttributionOptions;
 import io.jouletrace.core.attribution.Attributor;
 import io.jouletrace.core.attribution.IdlePolicy;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.Measurement;
 import io.jouletrace.ledger.telemetry.MeterReaders;
 import io.jouletrace.ledger.telemetry.Readings;
 import io.jouletrace.ledger.telemetry.SpanReader;
@@ -20,8 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code jouletrace attribute}: split metered energy among the runs that used it (the measured tier). */
@@ -54,7 +59,30 @@ final class AttributeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the attribution as JSON.")
   boolean json;
 
+  @Option(names = "--ingest", description = {"Write measured figure sets into the ledger beside the modelled ones: each span becomes a record",
+      "(or finds the one with its id), the run's inputs are stored so verify can recompute it. Same inputs twice add nothing."})
+  boolean ingest;
+
+  @Option(names = "--provider", paramLabel = "NAME", defaultValue = "self-hosted",
+      description = "With --ingest: the provider on records made from spans (default ${DEFAULT-VALUE}).")
+  String provider;
+
+  @Option(names = "--zone", paramLabel = "ZONE", description = "With --ingest: the zone or region the metered resources draw power from.")
+  String zone;
+
+  @Option(names = "--pue-facility", paramLabel = "NAME",
+      description = "With --ingest: scale by the stored PUE series of this facility (`signals ingest`) instead of a scalar --pue.")
+  String pueFacility;
+
+  @Option(names = "--methodology", paramLabel = "V", defaultValue = Catalog.DEFAULT_METHODOLOGY,
+      description = "With --ingest: the methodology that figures the records and fills what meters missed (default ${DEFAULT-VALUE}).")
+  String methodology;
+
+  @Mixin
+  LedgerOptions ledgerOptions;
+
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int INGEST_BATCH = 50_000;
 
   @Override
   public Integer call() throws IOException {
@@ -65,10 +93,23 @@ final class AttributeCommand implements Callable<Integer> {
     for (Path file : spans) collect(SpanReader.read(file), runs, rejected);
     AttributionOptions options = AttributionOptions.defaults().withIdlePolicy(IdlePolicy.of(idlePolicy))
         .withIdleWatts(idleWatts == null ? Map.of() : idleWatts).withPue(pue);
-    Attribution result = Attributor.attribute(samples, runs, options);
-
     PrintWriter out = spec.commandLine().getOut();
-    out.println(json ? JSON.writeValueAsString(toJson(result)) : humanReadable(result));
+    if (ingest) {
+      if (json) throw new ParameterException(spec.commandLine(), "--json and --ingest: choose one");
+      try (Ledger ledger = ledgerOptions.open()) {
+        Measurement.Result result = new Measurement(ledger).ingest(samples, runs,
+            new Measurement.Setup(options, provider, zone, pueFacility, pueFacility == null ? null : ledger.pueSeries(pueFacility),
+                methodology), INGEST_BATCH);
+        out.println(result.alreadyStored()
+            ? "attribution run " + result.runId() + ": these inputs were attributed before; nothing added"
+            : String.format("attribution run %s: %d measured figure sets added beside the modelled ones (%d new records; %d records "
+                + "already measured by an earlier run; %d spans got no energy)", result.runId(), result.measured(), result.newRecords(),
+                result.alreadyMeasured(), result.unknown()));
+      }
+    } else {
+      Attribution result = Attributor.attribute(samples, runs, options);
+      out.println(json ? JSON.writeValueAsString(toJson(result)) : humanReadable(result));
+    }
     out.flush();
     rejected.forEach(spec.commandLine().getErr()::println);
     spec.commandLine().getErr().flush();

@@ -1,6 +1,5 @@
 package io.jouletrace.cli;
 
-import io.jouletrace.catalog.Catalog;
 import io.jouletrace.ledger.Ledger;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +29,7 @@ final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long added;
-    try (Ledger ledger = ledgerOptions.open(Catalog.estimator(Catalog.Options.defaults()))) {
+    try (Ledger ledger = ledgerOptions.open()) {
       added = ledger.backfill(methodology, batchSize);
     }
     spec.commandLine().getOut().printf("added %d figure sets under %s%n", added, methodology);

@@ -45,7 +45,7 @@ final class ImportChainCommand implements Callable<Integer> {
   public Integer call() {
     ChainImport.Summary summary;
     IngestCommand.LazyFile rejects = new IngestCommand.LazyFile(rejectsFile);
-    try (Ledger ledger = ledgerOptions.open(Catalog.estimator(Catalog.Options.defaults()));
+    try (Ledger ledger = ledgerOptions.open();
         Ledger.Writer writer = ledger.writer(methodology, 50_000)) {
       summary = ChainImport.run(writer, sqlite, sinceSeq, rejects);
     } finally {

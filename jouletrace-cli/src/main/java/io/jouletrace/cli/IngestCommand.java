@@ -58,7 +58,7 @@ final class IngestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     LazyFile rejects = new LazyFile(rejectsFile);
     Ingest.Summary summary;
-    try (Ledger ledger = ledgerOptions.open(Catalog.estimator(Catalog.Options.defaults()));
+    try (Ledger ledger = ledgerOptions.open();
         Ledger.Writer writer = ledger.writer(methodology, batchSize);
         ProgressDisplay progress = ProgressDisplay.create(verbose ? spec.commandLine().getErr() : null)) {
       summary = Ingest.run(writer, inputs, System.in, rejects, progress);

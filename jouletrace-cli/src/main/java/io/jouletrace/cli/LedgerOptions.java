@@ -1,6 +1,5 @@
 package io.jouletrace.cli;
 
-import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.store.PostgresStore;
@@ -39,8 +38,9 @@ final class LedgerOptions {
     return DuckDbStore.open(data);
   }
 
-  Ledger open(Estimator estimator) {
-    return Ledger.open(openStore(), estimator, key());
+  /** The ledger, figuring with the bundled catalog and the series stored in it. */
+  Ledger open() {
+    return Ledger.open(openStore(), key());
   }
 
   private byte[] key() {

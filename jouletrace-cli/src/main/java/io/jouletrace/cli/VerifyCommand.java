@@ -1,6 +1,5 @@
 package io.jouletrace.cli;
 
-import io.jouletrace.catalog.Catalog;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.VerifyReport;
 import java.io.PrintWriter;
@@ -26,14 +25,14 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     VerifyReport report;
     long started = System.nanoTime();
-    try (Ledger ledger = ledgerOptions.open(Catalog.estimator(Catalog.Options.defaults()))) {
+    try (Ledger ledger = ledgerOptions.open()) {
       report = ledger.verify();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     PrintWriter out = spec.commandLine().getOut();
     out.printf("records checked: %d%n", report.recordsChecked());
     out.println(report.chainIntact() ? "chain: intact" : "chain: BROKEN at seq " + report.firstAlteredSeq() + ": " + report.alteration());
-    out.printf("figures recomputed: %d (%d backfilled figure sets)%n", report.figuresRecomputed(), report.figureSetsChecked());
+    out.printf("figures recomputed: %d (%d figure sets beside the records' own: backfilled or measured)%n", report.figuresRecomputed(), report.figureSetsChecked());
     out.printf("drift: %d%n", report.drift());
     report.driftExamples().forEach(example -> out.println("  " + example));
     out.printf("head hash: %s%n", report.headHash());

@@ -73,4 +73,49 @@ class AttributeCommandTest {
     object.fieldNames().forEachRemaining(names::add);
     return names;
   }
+
+  @Test
+  void ingest_writes_measured_figures_beside_the_modelled_ones_once_and_verify_recomputes_them() throws IOException {
+    String data = dir.resolve("data").toString();
+    String[] attribute = {"attribute", "--meters", SAMPLES.resolve("meters.csv").toString(), "--spans", SAMPLES.resolve("spans.jsonl").toString(),
+        "--ingest", "--zone", "FRA", "--data", data};
+    Run first = jouletrace(attribute);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("4 measured figure sets added beside the modelled ones (4 new records;");
+    Run again = jouletrace(attribute);
+    assertThat(again.out()).contains("these inputs were attributed before; nothing added");
+    Run verify = jouletrace("verify", "--data", data);
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
+    assertThat(verify.out()).contains("records checked: 4").contains("figures recomputed: 8 (4 figure sets beside").contains("drift: 0");
+  }
+
+  @Test
+  void signals_ingest_maps_electricity_maps_zones_and_refuses_a_zone_it_cannot_place() throws IOException {
+    String data = dir.resolve("data").toString();
+    Run stored = jouletrace("signals", "ingest", SAMPLES.resolve("intensity.csv").toString(), "--data", data);
+    assertThat(stored.exitCode()).as(stored.err()).isZero();
+    assertThat(stored.out()).contains("intensity DEU: 3 points stored").contains("intensity FRA: 3 points stored");
+
+    Path caiso = Files.writeString(dir.resolve("caiso.csv"), "zone,timestamp,g_per_kwh\nUS-CAL-CISO,2026-03-01T13:00:00Z,210\n");
+    Run refused = jouletrace("signals", "ingest", caiso.toString(), "--data", data);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains(caiso + ": zone `US-CAL-CISO` is not a country").contains("give --zone");
+    Run placed = jouletrace("signals", "ingest", caiso.toString(), "--zone", "us-west-1", "--data", data);
+    assertThat(placed.out()).contains("intensity us-west-1: 1 points stored");
+
+    // A record ingested afterwards in FRA at 14:30 takes the 14:00 reading of the stored series.
+    Path records = Files.writeString(dir.resolve("records.jsonl"),
+        "{\"id\":\"c1\",\"timestamp\":\"2026-03-01T14:30:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":100,\"zone\":\"FRA\"}\n");
+    assertThat(jouletrace("ingest", records.toString(), "--data", data).exitCode()).isZero();
+    List<io.jouletrace.ledger.FigureSet> figures = new ArrayList<>();
+    try (var store = io.jouletrace.ledger.store.DuckDbStore.open(Path.of(data))) {
+      store.scan(entry -> figures.add(entry.figures()));
+    }
+    assertThat(figures).singleElement().satisfies(f -> {
+      assertThat(f.intensityGramsPerKwh()).isEqualTo(44.0);
+      assertThat(f.intensitySource()).isEqualTo("signal: stored series FRA @ 2026-03-01T14:00:00Z");
+    });
+    Run verify = jouletrace("verify", "--data", data);
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
+  }
 }

@@ -1,18 +1,24 @@
 package io.jouletrace.ledger;
 
+import io.jouletrace.catalog.Catalog;
+import io.jouletrace.core.carbon.IntensitySignal;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
 import io.jouletrace.ledger.store.Fingerprint;
 import io.jouletrace.ledger.store.Store;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -25,21 +31,31 @@ public final class Ledger implements AutoCloseable {
   static final String CHAIN_META = "chain";
 
   private final Store store;
-  private final Estimator estimator;
+  private final Function<IntensitySignal, Estimator> estimators;
+  private volatile Signals signals;
   private final Supplier<ChainHasher> hashers;
 
-  private Ledger(Store store, Estimator estimator, Supplier<ChainHasher> hashers) {
+  private Ledger(Store store, Function<IntensitySignal, Estimator> estimators, Supplier<ChainHasher> hashers) {
     this.store = store;
-    this.estimator = estimator;
+    this.estimators = estimators;
+    this.signals = new Signals(store, estimators);
     this.hashers = hashers;
+  }
+
+  /** {@link #open(Store, Function, byte[])} with the bundled catalog's methodologies. */
+  public static Ledger open(Store store, byte[] hmacKey) {
+    return open(store, signal -> Catalog.estimator(new Catalog.Options(null, null, null, signal)), hmacKey);
   }
 
   /**
    * Opens the ledger in {@code store}. With {@code hmacKey} the chain is sealed with HMAC-SHA-256; a
    * ledger created with a key can only be written and verified with it, and one created without
    * cannot take a key later (the chain would change meaning halfway).
+   *
+   * @param estimators the methodologies, built around a grid-intensity signal: the series stored in the ledger as a
+   *     record at a given seq sees them ({@link Signals})
    */
-  public static Ledger open(Store store, Estimator estimator, byte[] hmacKey) {
+  public static Ledger open(Store store, Function<IntensitySignal, Estimator> estimators, byte[] hmacKey) {
     Supplier<ChainHasher> hashers = hmacKey == null ? ChainHasher::sha256 : () -> ChainHasher.hmacSha256(hmacKey);
     String wanted = hashers.get().mode();
     String recorded = store.meta(CHAIN_META).orElse(null);
@@ -50,15 +66,42 @@ public final class Ledger implements AutoCloseable {
           ? "this ledger (" + store.describe() + ") is sealed with an HMAC key: give it with --ledger-key-file or JOULETRACE_LEDGER_KEY"
           : "this ledger (" + store.describe() + ") was created without an HMAC key; it cannot be given one now");
     }
-    return new Ledger(store, estimator, hashers);
+    return new Ledger(store, estimators, hashers);
   }
 
   public Store store() {
     return store;
   }
 
+  /** The estimator new records are figured with: every stored series applies to them. */
   public Estimator estimator() {
-    return estimator;
+    return signals.latest();
+  }
+
+  /** The estimator that figures (and refigures) the record at {@code seq}: series stored before it. */
+  Estimator estimatorFor(long seq) {
+    return signals.estimatorFor(seq);
+  }
+
+  /**
+   * {@code facility}'s stored PUE series, time → PUE (of two points at one time the later-ingested correction wins);
+   * empty when none is stored. An attribution run keeps the series it used among its inputs.
+   */
+  public NavigableMap<Instant, Double> pueSeries(String facility) {
+    NavigableMap<Instant, Double> series = new TreeMap<>();
+    store.scanSignalPoints(Store.SignalPoint.PUE, (point, afterSeq) -> {
+      if (point.key().equals(facility)) series.put(point.time(), point.value());
+    });
+    return series;
+  }
+
+  /**
+   * Stores grid-intensity or PUE series points. They figure records written from now on; records already in the
+   * ledger keep the figures they were sealed with (and verify still reproduces those).
+   */
+  public void addSignals(List<Store.SignalPoint> points) {
+    store.appendSignalPoints(points, store.head().seq());
+    signals = new Signals(store, estimators);
   }
 
   /** A hasher for this ledger's chain (sha256, or hmac-sha256 with its key); one per thread. */
@@ -68,13 +111,13 @@ public final class Ledger implements AutoCloseable {
 
   /** A writer that figures new records with {@code methodologyVersion} and appends them in batches. */
   public Writer writer(String methodologyVersion, int batchSize) {
-    estimator.forVersion(methodologyVersion);
+    estimator().forVersion(methodologyVersion);
     return new Writer(methodologyVersion, batchSize);
   }
 
   /** Recomputes the whole chain and every stored figure; see {@link Verifier}. */
   public VerifyReport verify() {
-    return new Verifier(store, estimator, hashers.get()).run();
+    return new Verifier(this, hashers.get()).run();
   }
 
   /**
@@ -84,12 +127,12 @@ public final class Ledger implements AutoCloseable {
    * @return how many figure sets were added
    */
   public long backfill(String methodologyVersion, int batchSize) {
-    estimator.forVersion(methodologyVersion);
+    estimator().forVersion(methodologyVersion);
     ChainHasher hasher = hashers.get();
     List<Store.StoredFigureSet> batch = new ArrayList<>();
     long[] added = {0};
     store.scanMissingFigureSets(methodologyVersion, entry -> {
-      FigureSet figures = FigureSet.of(estimator.estimate(entry.record(), methodologyVersion));
+      FigureSet figures = FigureSet.of(estimatorFor(entry.seq()).estimate(entry.record(), methodologyVersion));
       batch.add(new Store.StoredFigureSet(entry.record().id(), entry.seq(), figures, null, hasher.hash(entry.hash(), figures, null)));
       if (batch.size() >= batchSize) {
         added[0] += batch.size();
@@ -121,6 +164,7 @@ public final class Ledger implements AutoCloseable {
     private final String methodologyVersion;
     private final int batchSize;
     private final ChainHasher hasher = hashers.get();
+    private final Estimator estimator = estimator();
     private final FingerprintSet known = new FingerprintSet();
     private final List<Pending> pending = new ArrayList<>();
     private final ExecutorService committer = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("ledger-committer").daemon().factory());

@@ -64,22 +64,39 @@ public final class Measurement {
    *
    * @param provider the provider named on records made from spans (spans carry a model, not a provider)
    * @param zone the zone or region the metered resources draw power from (for carbon); null: the deployment default
-   * @param pueFacility the facility whose stored PUE series scales IT energy to facility energy; null: the options'
-   *     scalar PUE, or none (IT energy only)
+   * @param pueFacility the facility whose PUE series ({@code pueSeries}) scales IT energy to facility energy; null: the
+   *     options' scalar PUE, or none (IT energy only)
+   * @param pueSeries the facility's PUE series, time → PUE, a step function (the span's start picks the point in force);
+   *     kept among the run's inputs
    * @param fillMethodology the methodology that figures the records and fills what the meters did not cover
    */
-  public record Setup(AttributionOptions options, String provider, String zone, String pueFacility, String fillMethodology) {
+  public record Setup(AttributionOptions options, String provider, String zone, String pueFacility, NavigableMap<Instant, Double> pueSeries,
+      String fillMethodology) {
     public Setup {
       if (options.modelledJoules() != null) throw new IllegalArgumentException("the gap fill comes from fillMethodology, not from the options");
       if (pueFacility != null && options.pue() != null) throw new IllegalArgumentException("give a scalar PUE or a PUE facility, not both");
+      if (pueFacility != null && (pueSeries == null || pueSeries.isEmpty())) {
+        throw new IllegalArgumentException("no PUE series stored for facility " + pueFacility + " (add one with `jouletrace signals ingest "
+            + "--facility " + pueFacility + " FILE`)");
+      }
+      pueSeries = pueFacility == null ? null : java.util.Collections.unmodifiableNavigableMap(new TreeMap<>(pueSeries));
+    }
+
+    /** Without a PUE series: a scalar PUE in the options, or none. */
+    public Setup(AttributionOptions options, String provider, String zone, String fillMethodology) {
+      this(options, provider, zone, null, null, fillMethodology);
     }
 
     String json() {
       ObjectNode node = JSON.createObjectNode().put("version", METHODOLOGY_VERSION).put("idle_policy", options.idlePolicy().code());
       ObjectNode watts = node.putObject("idle_watts");
       options.idleWatts().forEach(watts::put);
-      node.put("pue", options.pue()).put("pue_facility", pueFacility).put("provider", provider).put("zone", zone)
-          .put("fill_methodology", fillMethodology);
+      node.put("pue", options.pue()).put("pue_facility", pueFacility);
+      if (pueSeries != null) {
+        ObjectNode series = node.putObject("pue_series");
+        pueSeries.forEach((time, pue) -> series.put(time.toString(), pue));
+      }
+      node.put("provider", provider).put("zone", zone).put("fill_methodology", fillMethodology);
       return node.toString();
     }
 
@@ -90,7 +107,15 @@ public final class Measurement {
         node.get("idle_watts").properties().forEach(e -> watts.put(e.getKey(), e.getValue().doubleValue()));
         AttributionOptions options = AttributionOptions.defaults().withIdlePolicy(IdlePolicy.of(node.get("idle_policy").asText()))
             .withIdleWatts(watts).withPue(node.get("pue").isNull() ? null : node.get("pue").doubleValue());
-        return new Setup(options, text(node, "provider"), text(node, "zone"), text(node, "pue_facility"), text(node, "fill_methodology"));
+        NavigableMap<Instant, Double> series = null;
+        if (node.has("pue_series")) {
+          series = new TreeMap<>();
+          for (Map.Entry<String, JsonNode> point : node.get("pue_series").properties()) {
+            series.put(Instant.parse(point.getKey()), point.getValue().doubleValue());
+          }
+        }
+        return new Setup(options, text(node, "provider"), text(node, "zone"), text(node, "pue_facility"), series,
+            text(node, "fill_methodology"));
       } catch (IOException e) {
         throw new UncheckedIOException("stored attribution options are not valid JSON: " + json, e);
       }
@@ -137,11 +162,10 @@ public final class Measurement {
       writer.flush();
       newRecords = writer.accepted();
     }
-    Map<String, Store.Head> positions = store.stored(records.stream()
-        .map(r -> new Store.Candidate(r.id(), Fingerprint.of(r.id()))).toList());
+    Map<String, Store.Head> positions = positions(store, records);
     Set<String> alreadyMeasured = store.idsWithFigureSet(METHODOLOGY_VERSION, positions.keySet());
 
-    Figured figured = figure(ledger.estimator(), samples, spans, records, setup, pueSeries(store, setup));
+    Figured figured = figure(ledger, samples, spans, records, setup, positions);
     ChainHasher hasher = ledger.hasher();
     List<Store.StoredFigureSet> sets = new ArrayList<>();
     figured.sets().forEach((id, set) -> {
@@ -163,7 +187,8 @@ public final class Measurement {
    *
    * @throws IllegalStateException when the stored inputs no longer match the run's digest
    */
-  static Map<String, FigureSet> recompute(Store store, Estimator estimator, String runId) {
+  static Map<String, FigureSet> recompute(Ledger ledger, String runId) {
+    Store store = ledger.store();
     Store.AttributionRun run = store.attributionRun(runId)
         .orElseThrow(() -> new IllegalStateException("attribution run " + runId + " is named by a figure set but not stored"));
     List<MeterSample> samples = new ArrayList<>();
@@ -176,7 +201,17 @@ public final class Measurement {
     }
     Setup setup = Setup.fromJson(run.options());
     List<RunSpan> spans = parse(runId, spanLines);
-    return figure(estimator, samples, spans, spans.stream().map(s -> record(s, setup)).toList(), setup, pueSeries(store, setup)).sets();
+    List<InvocationRecord> records = spans.stream().map(s -> record(s, setup)).toList();
+    return figure(ledger, samples, spans, records, setup, positions(store, records)).sets();
+  }
+
+  /** Where each record stands in the ledger: its seq decides which stored series figure it. */
+  private static Map<String, Store.Head> positions(Store store, List<InvocationRecord> records) {
+    Map<String, Store.Head> positions = store.stored(records.stream().map(r -> new Store.Candidate(r.id(), Fingerprint.of(r.id()))).toList());
+    for (InvocationRecord r : records) {
+      if (!positions.containsKey(r.id())) throw new IllegalStateException("span " + r.id() + " has no record in the ledger");
+    }
+    return positions;
   }
 
   private static List<RunSpan> parse(String runId, List<String> lines) {
@@ -190,10 +225,13 @@ public final class Measurement {
     }
   }
 
-  private static Figured figure(Estimator estimator, List<MeterSample> samples, List<RunSpan> spans,
-      List<InvocationRecord> records, Setup setup, NavigableMap<Instant, Double> pueSeries) {
+  private static Figured figure(Ledger ledger, List<MeterSample> samples, List<RunSpan> spans, List<InvocationRecord> records,
+      Setup setup, Map<String, Store.Head> positions) {
     Map<String, Estimate> modelled = new HashMap<>();
-    for (InvocationRecord record : records) modelled.put(record.id(), estimator.estimate(record, setup.fillMethodology()));
+    for (InvocationRecord record : records) {
+      Estimator estimator = ledger.estimatorFor(positions.get(record.id()).seq());
+      modelled.put(record.id(), estimator.estimate(record, setup.fillMethodology()));
+    }
     AttributionOptions options = setup.options().withModelledJoules(span -> {
       Estimate estimate = modelled.get(span.id());
       return estimate.energy() instanceof Figure.Known known ? known.value() : Double.NaN;
@@ -203,7 +241,7 @@ public final class Measurement {
     Map<String, FigureSet> out = new TreeMap<>();
     for (Attribution.SpanEnergy span : attribution.spans()) {
       if (span.energyJ() == null) continue;
-      double pue = pue(setup, pueSeries, byId.get(span.id()).start());
+      double pue = pue(setup, byId.get(span.id()).start());
       out.put(span.id(), figureSet(span, modelled.get(span.id()), pue));
     }
     return new Figured(attribution, out);
@@ -251,23 +289,14 @@ public final class Measurement {
         String.join(";", reasons));
   }
 
-  private static double pue(Setup setup, NavigableMap<Instant, Double> series, Instant at) {
+  private static double pue(Setup setup, Instant at) {
     if (setup.pueFacility() == null) return setup.options().pue() == null ? 1 : setup.options().pue();
-    Map.Entry<Instant, Double> point = series.floorEntry(at);
-    if (point == null) throw new IllegalStateException("no PUE of facility " + setup.pueFacility() + " at or before " + at);
+    Map.Entry<Instant, Double> point = setup.pueSeries().floorEntry(at);
+    if (point == null) {
+      throw new IllegalArgumentException("the PUE series of facility " + setup.pueFacility() + " starts at " + setup.pueSeries().firstKey()
+          + ", after the span that starts at " + at);
+    }
     return point.getValue();
-  }
-
-  /** The facility's stored PUE series as a step function (a later-ingested point at the same time wins). */
-  private static NavigableMap<Instant, Double> pueSeries(Store store, Setup setup) {
-    NavigableMap<Instant, Double> series = new TreeMap<>();
-    if (setup.pueFacility() == null) return series;
-    store.scanSignalPoints(Store.SignalPoint.PUE, p -> {
-      if (p.key().equals(setup.pueFacility())) series.put(p.time(), p.value());
-    });
-    if (series.isEmpty()) throw new IllegalArgumentException("no PUE series stored for facility " + setup.pueFacility()
-        + " (add one with `jouletrace signals ingest --facility " + setup.pueFacility() + " FILE`)");
-    return series;
   }
 
   /** The invocation record a span stands for: its tokens, tenant, team and model, at its start, lasting its duration. */

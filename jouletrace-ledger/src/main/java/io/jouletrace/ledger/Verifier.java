@@ -1,6 +1,5 @@
 package io.jouletrace.ledger;
 
-import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.ledger.chain.ChainHasher;
 import io.jouletrace.ledger.store.Store;
 import java.util.ArrayList;
@@ -20,8 +19,8 @@ final class Verifier {
 
   private static final int MAX_EXAMPLES = 10;
 
+  private final Ledger ledger;
   private final Store store;
-  private final Estimator estimator;
   private final ChainHasher hasher;
 
   private long checked;
@@ -34,9 +33,9 @@ final class Verifier {
   private final List<String> examples = new ArrayList<>();
   private long figureSets;
 
-  Verifier(Store store, Estimator estimator, ChainHasher hasher) {
-    this.store = store;
-    this.estimator = estimator;
+  Verifier(Ledger ledger, ChainHasher hasher) {
+    this.ledger = ledger;
+    this.store = ledger.store();
     this.hasher = hasher;
   }
 
@@ -49,7 +48,7 @@ final class Verifier {
   private void check(LedgerEntry entry) {
     checked++;
     List<String> differences = entry.figures().differences(
-        FigureSet.of(estimator.estimate(entry.record(), entry.figures().methodologyVersion())));
+        FigureSet.of(ledger.estimatorFor(entry.seq()).estimate(entry.record(), entry.figures().methodologyVersion())));
     recomputed++;
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq(), differences);
     if (firstAltered == null) {
@@ -74,7 +73,7 @@ final class Verifier {
     recomputed++;
     List<String> differences;
     if (set.attributionRun() == null) {
-      differences = set.figures().differences(FigureSet.of(estimator.estimate(entry.record(), set.figures().methodologyVersion())));
+      differences = set.figures().differences(FigureSet.of(ledger.estimatorFor(entry.seq()).estimate(entry.record(), set.figures().methodologyVersion())));
     } else {
       differences = measuredDifferences(entry, set);
     }
@@ -92,7 +91,7 @@ final class Verifier {
   private List<String> measuredDifferences(LedgerEntry entry, Store.StoredFigureSet set) {
     RecomputedRun run = runs.computeIfAbsent(set.attributionRun(), id -> {
       try {
-        return new RecomputedRun(Measurement.recompute(store, estimator, id), null);
+        return new RecomputedRun(Measurement.recompute(ledger, id), null);
       } catch (RuntimeException e) {
         return new RecomputedRun(Map.of(), e.getMessage());
       }

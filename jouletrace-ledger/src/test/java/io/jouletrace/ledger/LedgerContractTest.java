@@ -61,7 +61,7 @@ public abstract class LedgerContractTest {
   }
 
   protected Ledger open(byte[] key) {
-    return Ledger.open(openStore(), ESTIMATOR, key);
+    return Ledger.open(openStore(), key);
   }
 
   /** Writes {@code records} through one writer (source refs {@code test:1}, {@code test:2}, …) and closes it. */
@@ -220,7 +220,7 @@ public abstract class LedgerContractTest {
   }
 
   private static Measurement.Setup setup() {
-    return new Measurement.Setup(AttributionOptions.defaults().withIdleWatts(Map.of("gpu0", 100.0)), "self-hosted", "FRA", null,
+    return new Measurement.Setup(AttributionOptions.defaults().withIdleWatts(Map.of("gpu0", 100.0)), "self-hosted", "FRA",
         Catalog.DEFAULT_METHODOLOGY);
   }
 
@@ -278,12 +278,31 @@ public abstract class LedgerContractTest {
     try (Ledger ledger = open(null)) {
       Measurement.Result first = new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100);
       Measurement.Setup otherIdle = new Measurement.Setup(setup().options().withIdleWatts(Map.of("gpu0", 50.0)), "self-hosted", "FRA",
-          null, Catalog.DEFAULT_METHODOLOGY);
+          Catalog.DEFAULT_METHODOLOGY);
       Measurement.Result second = new Measurement(ledger).ingest(counter(), twoSpans(), otherIdle, 100);
       assertThat(second.runId()).isNotEqualTo(first.runId());
       assertThat(second.measured()).isZero();
       assertThat(second.alreadyMeasured()).isEqualTo(2);
       assertThat(measuredSets(ledger).values()).extracting(Store.StoredFigureSet::attributionRun).containsOnly(first.runId());
+      assertThat(ledger.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
+  public void a_pue_series_scales_each_span_by_the_pue_in_force_at_its_start_and_travels_with_the_run() {
+    try (Ledger ledger = open(null)) {
+      ledger.addSignals(List.of(new Store.SignalPoint(Store.SignalPoint.PUE, "dc1", T0, 1.5, "pue.csv"),
+          new Store.SignalPoint(Store.SignalPoint.PUE, "dc1", T0.plusSeconds(4), 1.25, "pue.csv")));
+      Measurement.Setup withPue = new Measurement.Setup(setup().options(), "self-hosted", "FRA", "dc1", ledger.pueSeries("dc1"),
+          Catalog.DEFAULT_METHODOLOGY);
+      Measurement.Result result = new Measurement(ledger).ingest(counter(), twoSpans(), withPue, 100);
+      Map<String, Store.StoredFigureSet> sets = measuredSets(ledger);
+      for (Attribution.SpanEnergy span : result.attribution().spans()) {
+        double pue = span.id().equals("req-a") ? 1.5 : 1.25; // req-a starts at 2 s, req-b at 5 s
+        assertThat(sets.get(span.id()).figures().energyJoules().value()).isCloseTo(pue * span.energyJ(), within(1e-9));
+      }
+      // A later point changes nothing already measured: the run keeps the series it used.
+      ledger.addSignals(List.of(new Store.SignalPoint(Store.SignalPoint.PUE, "dc1", T0, 2.0, "late.csv")));
       assertThat(ledger.verify().ok()).isTrue();
     }
   }
@@ -317,15 +336,41 @@ public abstract class LedgerContractTest {
   }
 
   @Test
-  public void signal_points_come_back_in_ingest_order() {
+  public void a_series_figures_the_records_written_after_it_and_leaves_earlier_ones_as_sealed() {
+    InvocationRecord early = InvocationRecord.builder("openai", "gpt-4o", 500).id("early").timestamp(T0).zone("DEU").build();
+    InvocationRecord late = InvocationRecord.builder("openai", "gpt-4o", 500).id("late").timestamp(T0).zone("DEU").build();
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, List.of(early), 10);
+      ledger.addSignals(List.of(new Store.SignalPoint(Store.SignalPoint.INTENSITY, "DEU", T0.minusSeconds(600), 123.5, "grid.csv"),
+          new Store.SignalPoint(Store.SignalPoint.INTENSITY, "DEU", T0.minusSeconds(600), 125.0, "correction.csv")));
+      ingest(ledger, List.of(late), 10);
+      Map<String, FigureSet> figures = new HashMap<>();
+      ledger.store().scan(e -> figures.put(e.record().id(), e.figures()));
+      assertThat(figures.get("early").intensitySource()).doesNotStartWith("signal");
+      assertThat(figures.get("late").intensityGramsPerKwh()).isEqualTo(125.0);
+      assertThat(figures.get("late").intensitySource()).startsWith("signal: stored series DEU @ ");
+      assertThat(ledger.verify().ok()).isTrue();
+    }
+    try (Ledger reopened = open(null)) {
+      assertThat(reopened.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
+  public void signal_points_come_back_in_ingest_order_with_the_head_they_arrived_at() {
     try (Store store = openStore()) {
-      store.appendSignalPoints(List.of(new Store.SignalPoint(Store.SignalPoint.INTENSITY, "DEU", T0, 380.5, "a.csv:2"),
-          new Store.SignalPoint(Store.SignalPoint.PUE, "dc1", T0, 1.2, "p.csv:2")));
-      store.appendSignalPoints(List.of(new Store.SignalPoint(Store.SignalPoint.INTENSITY, "DEU", T0, 390.25, "b.csv:2")));
+      store.appendSignalPoints(List.of(new Store.SignalPoint(Store.SignalPoint.INTENSITY, "DEU", T0, 380.5, "a.csv"),
+          new Store.SignalPoint(Store.SignalPoint.PUE, "dc1", T0, 1.2, "p.csv")), 0);
+      store.appendSignalPoints(List.of(new Store.SignalPoint(Store.SignalPoint.INTENSITY, "DEU", T0, 390.25, "b.csv")), 7);
       List<Store.SignalPoint> intensity = new ArrayList<>();
-      store.scanSignalPoints(Store.SignalPoint.INTENSITY, intensity::add);
+      List<Long> afterSeqs = new ArrayList<>();
+      store.scanSignalPoints(Store.SignalPoint.INTENSITY, (point, afterSeq) -> {
+        intensity.add(point);
+        afterSeqs.add(afterSeq);
+      });
       assertThat(intensity).extracting(Store.SignalPoint::value).containsExactly(380.5, 390.25);
-      assertThat(intensity.getFirst().source()).isEqualTo("a.csv:2");
+      assertThat(afterSeqs).containsExactly(0L, 7L);
+      assertThat(intensity.getFirst().source()).isEqualTo("a.csv");
       assertThat(intensity.getFirst().time()).isEqualTo(T0);
     }
   }

@@ -3,6 +3,7 @@ package io.jouletrace.core.carbon;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.MissingResourceException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -48,6 +49,29 @@ public final class GridCatalog implements AnnualIntensities {
   @Override
   public Optional<AnnualIntensity> annual(String zone) {
     return Optional.ofNullable(annualByZone.get(normaliseKey(zone)));
+  }
+
+  /**
+   * The key under which {@link IntensityResolver} asks a signal about {@code zone}: a country (ISO alpha-3, or an
+   * Electricity Maps two-letter zone such as {@code DE}), the world, a cloud region or a label. Empty for anything
+   * else, e.g. a sub-national grid zone ({@code US-CAL-CISO}), which stands for no single jouletrace zone.
+   */
+  public Optional<String> signalKey(String zone) {
+    String key = normaliseKey(zone);
+    if (annualByZone.containsKey(key)) return Optional.of(key);
+    CloudRegion region = regionsByCode.get(key);
+    if (region != null) return Optional.of(region.code());
+    Label label = labelsByName.get(key);
+    if (label != null) return Optional.of(label.name());
+    if (key.matches("[A-Z]{2}")) {
+      try {
+        String alpha3 = Locale.of("", key).getISO3Country();
+        if (annualByZone.containsKey(alpha3)) return Optional.of(alpha3);
+      } catch (MissingResourceException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 
   /**

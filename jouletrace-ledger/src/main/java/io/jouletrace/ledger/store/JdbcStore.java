@@ -197,23 +197,23 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public void appendSignalPoints(List<SignalPoint> points) {
+  public void appendSignalPoints(List<SignalPoint> points, long afterSeq) {
     if (points.isEmpty()) return;
     long[] next = {1};
     query("number signal points", "SELECT coalesce(max(ord), 0) + 1 FROM signal_points", rs -> next[0] = rs.getLong(1));
     transaction("store " + points.size() + " signal points", () -> load("signal_points", points.size(), rows -> {
       long ord = next[0];
       for (SignalPoint p : points) {
-        rows.number(ord++).text(p.kind()).text(p.key()).timestamp(p.time()).number(p.value()).text(p.source()).endRow();
+        rows.number(ord++).number(afterSeq).text(p.kind()).text(p.key()).timestamp(p.time()).number(p.value()).text(p.source()).endRow();
       }
     }));
   }
 
   @Override
-  public void scanSignalPoints(String kind, Consumer<SignalPoint> consumer) {
-    query("read " + kind + " signal points", "SELECT kind, series_key, ts, value, source FROM signal_points WHERE kind = " + literal(kind)
-        + " ORDER BY ord", rs -> consumer.accept(new SignalPoint(rs.getString(1), rs.getString(2),
-            instant(rs.getObject(3, LocalDateTime.class)), rs.getDouble(4), rs.getString(5))));
+  public void scanSignalPoints(String kind, BiConsumer<SignalPoint, Long> consumer) {
+    query("read " + kind + " signal points", "SELECT kind, series_key, ts, value, source, after_seq FROM signal_points WHERE kind = "
+        + literal(kind) + " ORDER BY ord", rs -> consumer.accept(new SignalPoint(rs.getString(1), rs.getString(2),
+            instant(rs.getObject(3, LocalDateTime.class)), rs.getDouble(4), rs.getString(5)), rs.getLong(6)));
   }
 
   private static String literal(String value) {

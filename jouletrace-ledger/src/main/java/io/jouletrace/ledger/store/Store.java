@@ -58,11 +58,14 @@ public interface Store extends AutoCloseable {
   /** A run's stored meter samples and span lines, each in input order. */
   void readAttributionInputs(String runId, Consumer<MeterSample> samples, Consumer<String> spans);
 
-  /** Appends series points after those stored (a later point at the same time is a correction and wins). */
-  void appendSignalPoints(List<SignalPoint> points);
+  /**
+   * Appends series points after those stored (a later point at the same time is a correction and wins), each marked
+   * with {@code afterSeq}, the ledger head when they arrived.
+   */
+  void appendSignalPoints(List<SignalPoint> points, long afterSeq);
 
-  /** Every stored point of one kind ({@link SignalPoint#INTENSITY} or {@link SignalPoint#PUE}) in ingest order. */
-  void scanSignalPoints(String kind, Consumer<SignalPoint> consumer);
+  /** Every stored point of one kind ({@link SignalPoint#INTENSITY} or {@link SignalPoint#PUE}) in ingest order, with its afterSeq. */
+  void scanSignalPoints(String kind, BiConsumer<SignalPoint, Long> consumer);
 
   Optional<String> meta(String key);
 

@@ -34,8 +34,10 @@ CREATE TABLE attribution_spans (
 
 -- Grid-intensity (kind 'intensity', key = zone or region, gCO2e/kWh) and PUE (kind 'pue', key = facility) series.
 -- Append-only; ord is the ingest order, so of two points at one time the later-ingested (a correction) wins.
+-- after_seq is the ledger head seq when the point was stored: a record is figured only with points stored before it.
 CREATE TABLE signal_points (
   ord BIGINT NOT NULL,
+  after_seq BIGINT NOT NULL,
   kind VARCHAR NOT NULL,
   series_key VARCHAR NOT NULL,
   ts TIMESTAMP NOT NULL,

@@ -80,7 +80,7 @@ class PostgresStoreTest extends LedgerContractTest {
     List<InvocationRecord> records = new ArrayList<>(records(3_000, 11));
     records.addAll(1_000, awkward());
     Function<Store, List<LedgerEntry>> ingestAndScan = store -> {
-      try (Ledger ledger = Ledger.open(store, ESTIMATOR, null)) {
+      try (Ledger ledger = Ledger.open(store, null)) {
         Ledger.Writer writer = ingest(ledger, records, 700);
         assertThat(writer.accepted()).isEqualTo(records.size());
         assertThat(ledger.backfill("ecologits-0.4.0", 900)).isEqualTo(records.size());
@@ -162,7 +162,7 @@ class PostgresStoreTest extends LedgerContractTest {
         if (POSTGRES.isPrivateCluster()) {
           assertThat(store.describe()).doesNotContain("p@ss", "p%40ss").contains(PostgresServer.PASSWORD_ROLE + "@");
         }
-        try (Ledger ledger = Ledger.open(store, ESTIMATOR, null)) {
+        try (Ledger ledger = Ledger.open(store, null)) {
           ingest(ledger, records(5, 16), 10);
         }
       }
