@@ -374,4 +374,115 @@ public abstract class LedgerContractTest {
       assertThat(intensity.getFirst().time()).isEqualTo(T0);
     }
   }
+
+  // ---- reports ----------------------------------------------------------------------------------
+
+  @Test
+  public void a_summary_adds_up_to_the_stored_figures_tier_by_tier_and_never_counts_unrated_calls_as_zero() {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(1_500, 11), 500);
+      Instant since = Instant.parse("2026-11-05T00:00:00Z");
+      Instant until = Instant.parse("2026-11-20T00:00:00Z");
+      double[] byTier = new double[3];
+      double[] lowHigh = new double[2];
+      long[] counts = new long[3]; // calls, unrated calls, unrated tokens
+      int[] weakestBand = {-1};
+      Map<String, Double> byModel = new HashMap<>();
+      ledger.store().scan(e -> {
+        if (e.record().timestamp().isBefore(since) || !e.record().timestamp().isBefore(until) || !"team-2".equals(e.record().team())) return;
+        counts[0]++;
+        FigureSet.Amount energy = e.figures().energyJoules();
+        if (energy == null) {
+          counts[1]++;
+          counts[2] += e.record().totalTokens();
+          return;
+        }
+        byTier[io.jouletrace.core.figure.Tier.valueOf(energy.tier().toUpperCase()).ordinal()] += energy.value();
+        weakestBand[0] = Math.max(weakestBand[0], io.jouletrace.core.figure.AccuracyBand.valueOf(energy.band().toUpperCase()).ordinal());
+        lowHigh[0] += energy.low();
+        lowHigh[1] += energy.high();
+        byModel.merge(e.record().model(), energy.value() / 3600, Double::sum);
+      });
+      assertThat(counts[1]).as("the seed must give unrated calls").isPositive();
+
+      var scope = new io.jouletrace.ledger.report.Scope(since, until,
+          Map.of(io.jouletrace.ledger.report.Dimension.TEAM, "team-2"));
+      var summary = new io.jouletrace.ledger.report.Reports(ledger.store()).summary(scope,
+          io.jouletrace.ledger.report.Reports.DEFAULT_BREAKDOWNS);
+      var energy = summary.total().energyJoules();
+      assertThat(summary.total().calls()).isEqualTo(counts[0]);
+      assertThat(energy.measured()).isZero();
+      assertThat(energy.modelled()).isCloseTo(byTier[1], within(1e-9 * byTier[1]));
+      assertThat(energy.estimated()).isCloseTo(byTier[2], within(1e-9 * byTier[2]));
+      assertThat(energy.low()).isCloseTo(lowHigh[0], within(1e-9 * lowHigh[0]));
+      assertThat(energy.high()).isCloseTo(lowHigh[1], within(1e-9 * lowHigh[1]));
+      assertThat(energy.unratedCalls()).isEqualTo(counts[1]);
+      assertThat(energy.unratedTokens()).isEqualTo(counts[2]);
+      assertThat(energy.band()).isEqualTo(io.jouletrace.core.figure.AccuracyBand.values()[weakestBand[0]]);
+
+      var json = io.jouletrace.ledger.report.ReportJson.summary(summary);
+      assertThat(json.get("total_calls").asLong()).isEqualTo(counts[0]);
+      assertThat(json.get("total_wh").asDouble()).isCloseTo((byTier[1] + byTier[2]) / 3600, within(1e-9));
+      assertThat(json.get("by_model").get("mystery-model").get("wh").isNull()).as("an uncatalogued model is unrated, not 0").isTrue();
+      assertThat(json.get("by_model").get("mystery-model").get("unrated").get("calls").asLong()).isPositive();
+      byModel.forEach((model, wh) -> assertThat(json.get("by_model").get(model).get("wh").asDouble()).isCloseTo(wh, within(1e-9 * wh)));
+      double regions = 0;
+      for (var region : json.get("by_region")) regions += region.get("calls").asLong();
+      assertThat(regions).isEqualTo(counts[0]);
+    }
+  }
+
+  @Test
+  public void a_measured_figure_takes_the_place_of_the_modelled_one_in_reports_and_the_two_are_compared_per_model() {
+    try (Ledger ledger = open(null)) {
+      Measurement.Result result = new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100);
+      var reports = new io.jouletrace.ledger.report.Reports(ledger.store());
+      var total = reports.summary(io.jouletrace.ledger.report.Scope.all(), List.of()).total().energyJoules();
+      double measured = result.attribution().spans().stream().mapToDouble(Attribution.SpanEnergy::energyJ).sum();
+      assertThat(total.measured()).isCloseTo(measured, within(1e-9));
+      assertThat(total.measuredCalls()).isEqualTo(2);
+      assertThat(total.modelled() + total.estimated()).isZero();
+
+      double[] modelled = {0};
+      ledger.store().scan(e -> modelled[0] += e.figures().energyJoules().value());
+      var comparison = reports.measuredVsModelled(io.jouletrace.ledger.report.Scope.all());
+      assertThat(comparison).singleElement().satisfies(c -> {
+        assertThat(c.model()).isEqualTo(MODEL);
+        assertThat(c.records()).isEqualTo(2);
+        assertThat(c.ratio()).isCloseTo(measured / modelled[0], within(1e-12));
+      });
+    }
+  }
+
+  @Test
+  public void ordered_breakdowns_keep_their_sums_exact() {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, List.of(InvocationRecord.builder("acme", "mystery", 200).id("u1").timestamp(T0).build(),
+          InvocationRecord.builder("openai", "gpt-4o", 100).id("k1").timestamp(T0).inputTokens(1000L).build()), 10);
+      var groups = new io.jouletrace.ledger.report.Reports(ledger.store()).summary(io.jouletrace.ledger.report.Scope.all(),
+          List.of(io.jouletrace.ledger.report.Dimension.MODEL)).breakdowns().get(io.jouletrace.ledger.report.Dimension.MODEL);
+      assertThat(groups).extracting(g -> g.aggregate().energyJoules().unratedTokens()).containsExactly(0L, 200L);
+      assertThat(groups.getLast().aggregate().energyJoules().band()).isNull();
+    }
+  }
+
+  @Test
+  public void a_trace_rolls_its_calls_up_into_one_line() {
+    try (Ledger ledger = open(null)) {
+      List<InvocationRecord> calls = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        calls.add(InvocationRecord.builder("openai", i == 2 ? "mystery-model" : "gpt-4o", 100 * (i + 1)).id("agent-" + i)
+            .timestamp(T0.plusSeconds(i)).traceId("trace-1").zone("FRA").build());
+      }
+      calls.add(InvocationRecord.builder("openai", "gpt-4o", 50).id("other").timestamp(T0).traceId("trace-2").build());
+      ingest(ledger, calls, 10);
+      var trace = new io.jouletrace.ledger.report.Reports(ledger.store()).trace("trace-1", io.jouletrace.ledger.report.Scope.all());
+      assertThat(trace.calls()).extracting(io.jouletrace.ledger.report.Reports.Call::id).containsExactly("agent-0", "agent-1", "agent-2");
+      assertThat(trace.total().calls()).isEqualTo(3);
+      assertThat(trace.total().energyJoules().unratedCalls()).isEqualTo(1);
+      double sum = trace.calls().stream().mapToDouble(c -> c.figures().energyJoules().total() == null ? 0 : c.figures().energyJoules().total()).sum();
+      assertThat(trace.total().energyJoules().total()).isCloseTo(sum, within(1e-12));
+      assertThat(trace.first()).isEqualTo(T0);
+    }
+  }
 }

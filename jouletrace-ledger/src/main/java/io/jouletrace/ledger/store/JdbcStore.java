@@ -35,7 +35,7 @@ import java.util.function.LongConsumer;
 abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
-  private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured");
+  private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -216,6 +216,24 @@ abstract class JdbcStore implements Store {
             instant(rs.getObject(3, LocalDateTime.class)), rs.getDouble(4), rs.getString(5)), rs.getLong(6)));
   }
 
+  @Override
+  public void select(String what, String sql, List<?> parameters, RowHandler handler) {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        Object p = parameters.get(i);
+        ps.setObject(i + 1, p instanceof Instant instant ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC) : p);
+      }
+      ps.setFetchSize(10_000);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) handler.accept(rs);
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure(what, e);
+    }
+  }
+
   private static String literal(String value) {
     return "'" + value.replace("'", "''") + "'";
   }
@@ -346,10 +364,6 @@ abstract class JdbcStore implements Store {
       rollbackQuietly();
       throw failure("write meta " + key, e);
     }
-  }
-
-  interface RowHandler {
-    void accept(ResultSet rs) throws SQLException;
   }
 
   void query(String what, String sql, RowHandler handler) {

@@ -3,6 +3,8 @@ package io.jouletrace.ledger.store;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -70,6 +72,17 @@ public interface Store extends AutoCloseable {
   Optional<String> meta(String key);
 
   void putMeta(String key, String value);
+
+  /**
+   * Runs a read-only query in the SQL both stores share (reports read the {@code report_figures} view); an
+   * {@link Instant} parameter is a UTC timestamp.
+   */
+  void select(String what, String sql, List<?> parameters, RowHandler handler);
+
+  /** One result row at a time. */
+  interface RowHandler {
+    void accept(ResultSet rs) throws SQLException;
+  }
 
   /** A human-readable location, e.g. the DuckDB file or the PostgreSQL URL without password. */
   String describe();

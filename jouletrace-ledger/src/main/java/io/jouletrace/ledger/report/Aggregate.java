@@ -1,0 +1,92 @@
+package io.jouletrace.ledger.report;
+
+import io.jouletrace.core.figure.AccuracyBand;
+import io.jouletrace.core.figure.Tier;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Totals over a set of calls that keep their provenance: energy (J) and carbon (g) per tier, the sums of lows and
+ * highs, the calls whose figure is unknown (unrated, never counted as zero) and the tokens they carried, and the
+ * weakest band among the known figures.
+ */
+public record Aggregate(long calls, Amounts energyJoules, Amounts carbonGrams, long inputTokens, long outputTokens) {
+
+  /**
+   * One quantity's composition.
+   *
+   * @param band the weakest accuracy band of the known figures; null when none is known
+   */
+  public record Amounts(double measured, double modelled, double estimated, long measuredCalls, long modelledCalls,
+      long estimatedCalls, double low, double high, long unratedCalls, long unratedTokens, AccuracyBand band) {
+
+    public long ratedCalls() {
+      return measuredCalls + modelledCalls + estimatedCalls;
+    }
+
+    /** The sum of the known figures' values; null when no call has a known figure (null, never zero). */
+    public Double total() {
+      return ratedCalls() == 0 ? null : measured + modelled + estimated;
+    }
+
+    public double of(Tier tier) {
+      return switch (tier) {
+        case MEASURED -> measured;
+        case MODELLED -> modelled;
+        case ESTIMATED -> estimated;
+      };
+    }
+
+    public long callsOf(Tier tier) {
+      return switch (tier) {
+        case MEASURED -> measuredCalls;
+        case MODELLED -> modelledCalls;
+        case ESTIMATED -> estimatedCalls;
+      };
+    }
+  }
+
+  /** The select list that {@link #read} reads, over {@code report_figures}. */
+  static final String SELECT = "CAST(count(*) AS BIGINT), " + amounts("energy_j") + ", " + amounts("carbon_g")
+      + ", CAST(coalesce(sum(input_tokens), 0) AS BIGINT), CAST(coalesce(sum(output_tokens), 0) AS BIGINT)";
+
+  /** Columns {@link #SELECT} produces. */
+  static final int COLUMNS = 1 + 2 * 11 + 2;
+
+  private static String amounts(String prefix) {
+    String tier = prefix.equals("energy_j") ? "energy_tier" : "carbon_tier";
+    String band = prefix.equals("energy_j") ? "energy_band" : "carbon_band";
+    String value = "(" + prefix + "_low + " + prefix + "_high) / 2";
+    StringBuilder sql = new StringBuilder();
+    for (Tier t : Tier.values()) sql.append("coalesce(sum(CASE WHEN ").append(tier).append(" = '").append(t.code()).append("' THEN ")
+        .append(value).append(" END), 0), ");
+    for (Tier t : Tier.values()) sql.append(count(tier + " = '" + t.code() + "'")).append(", ");
+    sql.append("coalesce(sum(").append(prefix).append("_low), 0), coalesce(sum(").append(prefix).append("_high), 0), ");
+    sql.append(count(prefix + "_low IS NULL")).append(", ");
+    sql.append("CAST(coalesce(sum(CASE WHEN ").append(prefix).append("_low IS NULL THEN coalesce(input_tokens, 0) + output_tokens ELSE 0 END), 0)")
+        .append(" AS BIGINT), ");
+    sql.append("max(CASE ").append(band);
+    for (AccuracyBand b : AccuracyBand.values()) sql.append(" WHEN '").append(b.code()).append("' THEN ").append(b.ordinal());
+    return sql.append(" END)").toString();
+  }
+
+  private static String count(String condition) {
+    return "CAST(coalesce(sum(CASE WHEN " + condition + " THEN 1 ELSE 0 END), 0) AS BIGINT)";
+  }
+
+  /** Reads the columns of {@link #SELECT} starting at {@code column}. */
+  static Aggregate read(ResultSet rs, int column) throws SQLException {
+    long calls = rs.getLong(column);
+    Amounts energy = amounts(rs, column + 1);
+    Amounts carbon = amounts(rs, column + 12);
+    return new Aggregate(calls, energy, carbon, rs.getLong(column + 23), rs.getLong(column + 24));
+  }
+
+  private static Amounts amounts(ResultSet rs, int c) throws SQLException {
+    int band = rs.getInt(c + 10);
+    AccuracyBand weakest = rs.wasNull() ? null : AccuracyBand.values()[band];
+    return new Amounts(rs.getDouble(c), rs.getDouble(c + 1), rs.getDouble(c + 2), rs.getLong(c + 3), rs.getLong(c + 4), rs.getLong(c + 5),
+        rs.getDouble(c + 6), rs.getDouble(c + 7), rs.getLong(c + 8), rs.getLong(c + 9),
+        weakest);
+  }
+}

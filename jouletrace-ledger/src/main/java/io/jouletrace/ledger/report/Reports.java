@@ -1,0 +1,110 @@
+package io.jouletrace.ledger.report;
+
+import io.jouletrace.ledger.Measurement;
+import io.jouletrace.ledger.store.Store;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The query layer every surface reads (CLI now, REST later): aggregations over the {@code report_figures} view of
+ * a ledger store, in SQL that DuckDB and PostgreSQL share.
+ */
+public final class Reports {
+
+  /** A breakdown's line: the dimension's value (null when calls do not carry it) and its totals. */
+  public record Group(String key, Aggregate aggregate) {}
+
+  /** Totals over a scope, and each asked-for breakdown ordered by energy, largest first. */
+  public record Summary(Scope scope, Aggregate total, Map<Dimension, List<Group>> breakdowns) {}
+
+  /** One call of a trace. */
+  public record Call(long seq, String id, Instant timestamp, String provider, String model, String operation, Aggregate figures) {}
+
+  /** The footprint of a multi-call operation: all calls sharing a trace id, as one line, with its calls. */
+  public record Trace(String traceId, Aggregate total, Instant first, Instant last, List<Call> calls) {}
+
+  /**
+   * Measured against modelled energy for one model, over the records that have both figures.
+   *
+   * @param ratio measured / modelled (central values), null when the modelled sum is zero
+   */
+  public record Comparison(String model, long records, double measuredJoules, double modelledJoules, double modelledLowJoules,
+      double modelledHighJoules, Double ratio) {}
+
+  /** Breakdowns a summary always carries (the names {@code by_model} and {@code by_region} are a contract). */
+  public static final List<Dimension> DEFAULT_BREAKDOWNS = List.of(Dimension.MODEL, Dimension.REGION);
+
+  private final Store store;
+
+  public Reports(Store store) {
+    this.store = store;
+  }
+
+  public Summary summary(Scope scope, List<Dimension> breakdowns) {
+    List<Object> parameters = new ArrayList<>();
+    String where = scope.where(parameters);
+    Aggregate[] total = new Aggregate[1];
+    store.select("sum up the ledger", "SELECT " + Aggregate.SELECT + " FROM report_figures" + where, parameters,
+        rs -> total[0] = Aggregate.read(rs, 1));
+    Map<Dimension, List<Group>> out = new LinkedHashMap<>();
+    for (Dimension dimension : breakdowns) {
+      List<Group> groups = new ArrayList<>();
+      String order = dimension.isTimeBucket() ? "1" : "sum((energy_j_low + energy_j_high) / 2) DESC NULLS LAST, 1";
+      store.select("break the ledger down by " + dimension.code(), "SELECT " + dimension.sql() + ", " + Aggregate.SELECT
+          + " FROM report_figures" + where + " GROUP BY 1 ORDER BY " + order, parameters,
+          rs -> groups.add(new Group(key(rs, dimension), Aggregate.read(rs, 2))));
+      out.put(dimension, groups);
+    }
+    return new Summary(scope, total[0], out);
+  }
+
+  /** The calls of {@code traceId} within {@code scope} (a tenant key sees its own); empty calls when none. */
+  public Trace trace(String traceId, Scope scope) {
+    Scope traced = scope.with(Dimension.TRACE, traceId);
+    List<Object> parameters = new ArrayList<>();
+    String where = traced.where(parameters);
+    List<Call> calls = new ArrayList<>();
+    store.select("read trace " + traceId, "SELECT seq, id, ts, provider, model, operation, " + Aggregate.SELECT
+        + " FROM report_figures" + where + " GROUP BY seq, id, ts, provider, model, operation ORDER BY ts, seq", parameters,
+        rs -> calls.add(new Call(rs.getLong(1), rs.getString(2), instant(rs.getObject(3, LocalDateTime.class)), rs.getString(4),
+            rs.getString(5), rs.getString(6), Aggregate.read(rs, 7))));
+    Aggregate total = summary(traced, List.of()).total();
+    return new Trace(traceId, total, calls.isEmpty() ? null : calls.getFirst().timestamp(),
+        calls.isEmpty() ? null : calls.getLast().timestamp(), calls);
+  }
+
+  /** Per model, measured and modelled energy of the records that have a measured figure beside a known modelled one. */
+  public List<Comparison> measuredVsModelled(Scope scope) {
+    List<Object> parameters = new ArrayList<>();
+    String where = scope.where(parameters);
+    String both = (where.isEmpty() ? " WHERE " : where + " AND ") + "methodology_version = '" + Measurement.METHODOLOGY_VERSION
+        + "' AND energy_j_low IS NOT NULL AND modelled_energy_j_low IS NOT NULL";
+    List<Comparison> out = new ArrayList<>();
+    store.select("compare measured with modelled energy", "SELECT model, CAST(count(*) AS BIGINT), sum((energy_j_low + energy_j_high) / 2), "
+        + "sum((modelled_energy_j_low + modelled_energy_j_high) / 2), sum(modelled_energy_j_low), sum(modelled_energy_j_high)"
+        + " FROM report_figures" + both + " GROUP BY model ORDER BY model", parameters, rs -> {
+          double measured = rs.getDouble(3);
+          double modelled = rs.getDouble(4);
+          out.add(new Comparison(rs.getString(1), rs.getLong(2), measured, modelled, rs.getDouble(5), rs.getDouble(6),
+              modelled > 0 ? measured / modelled : null));
+        });
+    return out;
+  }
+
+  private static String key(ResultSet rs, Dimension dimension) throws SQLException {
+    if (!dimension.isTimeBucket()) return rs.getString(1);
+    LocalDateTime bucket = rs.getObject(1, LocalDateTime.class);
+    return bucket == null ? null : instant(bucket).toString();
+  }
+
+  static Instant instant(LocalDateTime utc) {
+    return utc.toInstant(ZoneOffset.UTC);
+  }
+}
