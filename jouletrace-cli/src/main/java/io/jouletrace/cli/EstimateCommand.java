@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.catalog.EcoBlock;
+import io.jouletrace.catalog.EstimateRequest;
 import io.jouletrace.core.carbon.IntensityResolver.DeploymentDefault;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;

@@ -62,6 +62,12 @@ public record InvocationRecord(
   }
 
   /** Input plus output tokens, the base of per-token rates; unknown input counts as none. */
+  /** This record for {@code value}'s tenant (a server stamps a tenant key's tenant on what it writes). */
+  public InvocationRecord withTenant(String value) {
+    return new InvocationRecord(id, timestamp, value, team, costCenter, traceId, provider, model, operation, inputTokens, outputTokens,
+        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, phases);
+  }
+
   public long totalTokens() {
     return outputTokens + (inputTokens == null ? 0 : inputTokens);
   }

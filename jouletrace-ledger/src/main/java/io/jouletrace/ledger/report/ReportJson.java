@@ -68,6 +68,18 @@ public final class ReportJson {
     node.put("input_tokens", a.inputTokens()).put("output_tokens", a.outputTokens());
   }
 
+  /** Points of a series: {@code bucket}, {@code key} and a summary entry each. */
+  public static ObjectNode series(Dimension dimension, Dimension bucket, List<Reports.Point> points) {
+    ObjectNode root = JSON.createObjectNode().put("by", dimension.code()).put("bucket", bucket.code());
+    var array = root.putArray("points");
+    for (Reports.Point p : points) {
+      ObjectNode point = entry(p.aggregate());
+      point.put("bucket", p.bucket()).put("key", p.key() == null ? NONE : p.key());
+      array.add(point);
+    }
+    return root;
+  }
+
   public static ObjectNode trace(Reports.Trace trace) {
     ObjectNode root = entry(trace.total());
     root.put("trace_id", trace.traceId());

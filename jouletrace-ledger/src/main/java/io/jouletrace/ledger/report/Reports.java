@@ -24,6 +24,12 @@ public final class Reports {
   /** Totals over a scope, and each asked-for breakdown ordered by energy, largest first. */
   public record Summary(Scope scope, Aggregate total, Map<Dimension, List<Group>> breakdowns) {}
 
+  /** One point of a time series: a time bucket, a dimension's value in it, and their totals. */
+  public record Point(String bucket, String key, Aggregate aggregate) {}
+
+  /** Totals of one combination of dimension values (in the order the dimensions were asked). */
+  public record Combination(List<String> keys, Aggregate aggregate) {}
+
   /** One call of a trace. */
   public record Call(long seq, String id, Instant timestamp, String provider, String model, String operation, Aggregate figures) {}
 
@@ -65,6 +71,38 @@ public final class Reports {
     return new Summary(scope, total[0], out);
   }
 
+  /** {@code dimension}'s totals per {@code bucket} (hour, day or month), in time order: what charts draw. */
+  public List<Point> series(Scope scope, Dimension dimension, Dimension bucket) {
+    if (!bucket.isTimeBucket()) throw new IllegalArgumentException("bucket: expected hour, day or month, got " + bucket.code());
+    List<Object> parameters = new ArrayList<>();
+    String where = scope.where(parameters);
+    List<Point> points = new ArrayList<>();
+    store.select("chart " + dimension.code() + " per " + bucket.code(), "SELECT " + bucket.sql() + ", " + dimension.sql() + ", "
+        + Aggregate.SELECT + " FROM report_figures" + where + " GROUP BY 1, 2 ORDER BY 1, 2", parameters,
+        rs -> points.add(new Point(key(rs, bucket), dimension.isTimeBucket() ? key(rs, dimension, 2) : rs.getString(2), Aggregate.read(rs, 3))));
+    return points;
+  }
+
+  /** Totals per combination of {@code dimensions} (e.g. tenant × team × model), in key order. */
+  public List<Combination> combinations(Scope scope, List<Dimension> dimensions) {
+    List<Object> parameters = new ArrayList<>();
+    String where = scope.where(parameters);
+    StringBuilder select = new StringBuilder();
+    StringBuilder groupBy = new StringBuilder();
+    for (int i = 0; i < dimensions.size(); i++) {
+      select.append(dimensions.get(i).sql()).append(", ");
+      groupBy.append(i == 0 ? "" : ", ").append(i + 1);
+    }
+    List<Combination> out = new ArrayList<>();
+    store.select("total per combination", "SELECT " + select + Aggregate.SELECT + " FROM report_figures" + where + " GROUP BY " + groupBy
+        + " ORDER BY " + groupBy, parameters, rs -> {
+          List<String> keys = new ArrayList<>();
+          for (int i = 0; i < dimensions.size(); i++) keys.add(key(rs, dimensions.get(i), i + 1));
+          out.add(new Combination(java.util.Collections.unmodifiableList(keys), Aggregate.read(rs, dimensions.size() + 1)));
+        });
+    return out;
+  }
+
   /** The calls of {@code traceId} within {@code scope} (a tenant key sees its own); empty calls when none. */
   public Trace trace(String traceId, Scope scope) {
     Scope traced = scope.with(Dimension.TRACE, traceId);
@@ -99,8 +137,12 @@ public final class Reports {
   }
 
   private static String key(ResultSet rs, Dimension dimension) throws SQLException {
-    if (!dimension.isTimeBucket()) return rs.getString(1);
-    LocalDateTime bucket = rs.getObject(1, LocalDateTime.class);
+    return key(rs, dimension, 1);
+  }
+
+  private static String key(ResultSet rs, Dimension dimension, int column) throws SQLException {
+    if (!dimension.isTimeBucket()) return rs.getString(column);
+    LocalDateTime bucket = rs.getObject(column, LocalDateTime.class);
     return bucket == null ? null : instant(bucket).toString();
   }
 

@@ -35,7 +35,7 @@ import java.util.function.LongConsumer;
 abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
-  private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports");
+  private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -132,6 +132,46 @@ abstract class JdbcStore implements Store {
     if (figureSets.isEmpty()) return;
     transaction("append " + figureSets.size() + " figure sets",
         () -> load("ledger_figure_sets", figureSets.size(), rows -> writeFigureSetRows(figureSets, rows)));
+  }
+
+  @Override
+  public Optional<LedgerEntry> entry(String id) {
+    List<LedgerEntry> found = new ArrayList<>();
+    select("read record " + id, SELECT_ENTRY + " WHERE r.id_fp = ? AND r.id = ?", List.of(Fingerprint.of(id), id),
+        rs -> found.add(readEntry(rs)));
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public List<StoredFigureSet> figureSets(String id) {
+    List<StoredFigureSet> found = new ArrayList<>();
+    select("read the figure sets of " + id, "SELECT id, seq, " + String.join(", ", FIGURE_COLUMNS) + ", attribution_run, hash"
+        + " FROM ledger_figure_sets WHERE id = ? ORDER BY methodology_version", List.of(id),
+        rs -> found.add(new StoredFigureSet(rs.getString(1), rs.getLong(2), readFigures(rs, 3), rs.getString(3 + FIGURE_COLUMNS.size()),
+            rs.getString(4 + FIGURE_COLUMNS.size()))));
+    return found;
+  }
+
+  @Override
+  public void addApiKey(ApiKey key) {
+    transaction("store an API key", () -> load("api_keys", 1, rows -> rows.text(key.sha256()).text(key.role()).text(key.tenant())
+        .text(key.label()).timestamp(key.createdAt()).endRow()));
+  }
+
+  @Override
+  public boolean hasApiKeys() {
+    boolean[] any = {false};
+    select("count API keys", "SELECT 1 FROM api_keys LIMIT 1", List.of(), rs -> any[0] = true);
+    return any[0];
+  }
+
+  @Override
+  public Optional<ApiKey> apiKey(String sha256) {
+    List<ApiKey> found = new ArrayList<>();
+    select("look up an API key", "SELECT key_sha256, role, tenant, label, created_at FROM api_keys WHERE key_sha256 = ?", List.of(sha256),
+        rs -> found.add(new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            instant(rs.getObject(5, LocalDateTime.class)))));
+    return found.stream().findFirst();
   }
 
   @Override

@@ -47,6 +47,19 @@ public interface Store extends AutoCloseable {
   /** Every backfilled or measured figure set with the entry it figures, in seq order. */
   void scanFigureSets(BiConsumer<LedgerEntry, StoredFigureSet> consumer);
 
+  /** The stored entry with this id. */
+  Optional<LedgerEntry> entry(String id);
+
+  /** The figure sets beside record {@code id}'s own (backfilled and measured), by methodology version. */
+  List<StoredFigureSet> figureSets(String id);
+
+  void addApiKey(ApiKey key);
+
+  boolean hasApiKeys();
+
+  /** The key whose SHA-256 (hex) this is. */
+  Optional<ApiKey> apiKey(String sha256);
+
   /** Which of {@code ids} already have a figure set under {@code methodologyVersion}. */
   Set<String> idsWithFigureSet(String methodologyVersion, Collection<String> ids);
 
@@ -108,6 +121,14 @@ public interface Store extends AutoCloseable {
    * @param runId the first 16 hex digits of {@code inputsSha256}: the same inputs are the same run
    */
   record AttributionRun(String runId, String inputsSha256, String options, long samples, long spans, Instant createdAt) {}
+
+  /**
+   * A server API key, stored as its SHA-256 only.
+   *
+   * @param role {@code admin} or {@code tenant}
+   * @param tenant the tenant a tenant key is limited to; null for an admin key
+   */
+  record ApiKey(String sha256, String role, String tenant, String label, Instant createdAt) {}
 
   /**
    * A point of a stored series: grid intensity (gCO2e/kWh) for a zone or region, or PUE for a facility.

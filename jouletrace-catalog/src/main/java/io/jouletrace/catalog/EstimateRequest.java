@@ -1,17 +1,17 @@
-package io.jouletrace.cli;
+package io.jouletrace.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
 
 /**
- * One estimate request, from flags or from a {@code --batch} line (the flags' names in snake case).
- * Bad values raise {@link FieldException} naming the field.
+ * One estimate request: a CLI {@code --batch} line or a REST body, named like the CLI flags in snake case
+ * ({@code provider}, {@code model}, {@code output_tokens}, …). Bad values raise {@link FieldException} naming the field.
  */
-record EstimateRequest(InvocationRecord record, String methodology) {
+public record EstimateRequest(InvocationRecord record, String methodology) {
 
   /** A bad value in one named field. */
-  static final class FieldException extends RuntimeException {
+  public static final class FieldException extends RuntimeException {
     private final String field;
 
     FieldException(String field, String message) {
@@ -19,12 +19,12 @@ record EstimateRequest(InvocationRecord record, String methodology) {
       this.field = field;
     }
 
-    String field() {
+    public String field() {
       return field;
     }
   }
 
-  static EstimateRequest fromJson(JsonNode line) {
+  public static EstimateRequest fromJson(JsonNode line) {
     if (!line.isObject()) throw new FieldException("", "expected a JSON object");
     var builder = InvocationRecord.builder(requiredText(line, "provider"), requiredText(line, "model"),
         count(line, "output_tokens", true));

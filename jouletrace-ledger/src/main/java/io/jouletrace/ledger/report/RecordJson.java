@@ -1,0 +1,61 @@
+package io.jouletrace.ledger.report;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.store.Store;
+import java.util.List;
+
+/** A stored record as JSON: its inputs, its figures with their provenance, its chain position and its other figure sets. */
+public final class RecordJson {
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private RecordJson() {}
+
+  public static ObjectNode of(LedgerEntry entry, List<Store.StoredFigureSet> figureSets) {
+    ObjectNode root = NODES.objectNode();
+    InvocationRecord r = entry.record();
+    root.put("id", r.id());
+    root.putObject("chain").put("seq", entry.seq()).put("hash", entry.hash()).put("source_ref", entry.sourceRef());
+    ObjectNode record = root.putObject("record");
+    record.put("timestamp", r.timestamp().toString()).put("tenant", r.tenant()).put("team", r.team()).put("cost_center", r.costCenter())
+        .put("trace_id", r.traceId()).put("provider", r.provider()).put("model", r.model()).put("operation", r.operation().code())
+        .put("input_tokens", r.inputTokens()).put("output_tokens", r.outputTokens()).put("reasoning_tokens", r.reasoningTokens())
+        .put("cached_input_tokens", r.cachedInputTokens()).put("latency_s", r.latencySeconds()).put("zone", r.zone())
+        .put("region", r.region()).put("intensity_g_per_kwh", r.intensityGramsPerKwh());
+    root.set("figures", figures(entry.figures()));
+    var sets = root.putArray("figure_sets");
+    for (Store.StoredFigureSet set : figureSets) {
+      ObjectNode node = figures(set.figures());
+      node.put("attribution_run", set.attributionRun()).put("hash", set.hash());
+      sets.add(node);
+    }
+    return root;
+  }
+
+  /** A figure set: each amount with value, range, tier and band; carbon with the intensity and where it came from. */
+  public static ObjectNode figures(FigureSet f) {
+    ObjectNode node = NODES.objectNode();
+    node.put("methodology_version", f.methodologyVersion());
+    node.putObject("model").put("resolved", f.modelResolved()).put("source", f.modelSource()).put("band", f.modelBand());
+    node.set("energy", amount(f.energyJoules(), 1 / 3600.0, "wh"));
+    ObjectNode carbon = amount(f.carbonGrams(), 1, "g");
+    if (carbon != null) {
+      carbon.put("intensity_g_per_kwh", f.intensityGramsPerKwh()).put("intensity_source", f.intensitySource()).put("zone", f.intensityZone());
+    }
+    node.set("carbon", carbon);
+    node.set("embodied_carbon", amount(f.embodiedCarbonGrams(), 1, "g"));
+    node.set("water", amount(f.waterLitres(), 1, "l"));
+    node.put("null_reasons", f.nullReasons());
+    return node;
+  }
+
+  private static ObjectNode amount(FigureSet.Amount amount, double scale, String unit) {
+    if (amount == null) return null;
+    return NODES.objectNode().put(unit, amount.value() * scale).put(unit + "_low", amount.low() * scale).put(unit + "_high", amount.high() * scale)
+        .put("tier", amount.tier()).put("band", amount.band());
+  }
+}

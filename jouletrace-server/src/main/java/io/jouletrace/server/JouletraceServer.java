@@ -1,0 +1,423 @@
+package io.jouletrace.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.jouletrace.catalog.Catalog;
+import io.jouletrace.catalog.EcoBlock;
+import io.jouletrace.catalog.EstimateRequest;
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.VerifyReport;
+import io.jouletrace.ledger.ingest.OtlpTraces;
+import io.jouletrace.ledger.ingest.Parsed;
+import io.jouletrace.ledger.ingest.RecordFields;
+import io.jouletrace.ledger.report.Dimension;
+import io.jouletrace.ledger.report.RecordJson;
+import io.jouletrace.ledger.report.ReportJson;
+import io.jouletrace.ledger.report.Reports;
+import io.jouletrace.ledger.report.Scope;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code jouletrace serve}: the REST API, OTLP/HTTP trace ingestion, Prometheus metrics and the dashboard over one
+ * ledger (docs/server.md). Every {@code /api} and {@code /v1} route needs an API key; a tenant key sees and writes only
+ * its tenant.
+ *
+ * <p>The ledger's store is one connection (DuckDB's embedded file, or one PostgreSQL session), so every use of it
+ * goes through {@link #withLedger}; writes are acknowledged only after their commit.
+ */
+public final class JouletraceServer implements AutoCloseable {
+
+  /** What the server needs to start. */
+  public record Config(int port, String host, long maxBodyBytes, String adminKey, String methodology) {
+    public static final long DEFAULT_MAX_BODY = 10L << 20;
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(JouletraceServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PROTOBUF = "application/x-protobuf";
+  private static final int BATCH = 10_000;
+
+  private final Ledger ledger;
+  private final Reports reports;
+  private final ApiKeys keys;
+  private final Map<String, ApiKeys.Principal> principals = new ConcurrentHashMap<>();
+  private final Estimator statelessEstimator = Catalog.estimator(Catalog.Options.defaults());
+  private final LedgerMetrics metrics;
+  private final Ledger.Writer writer;
+  private final Config config;
+  private final Javalin app;
+
+  private JouletraceServer(Ledger ledger, Config config) {
+    this.ledger = ledger;
+    this.config = config;
+    this.reports = new Reports(ledger.store());
+    this.keys = new ApiKeys(ledger.store(), config.adminKey());
+    this.writer = ledger.writer(config.methodology(), BATCH);
+    this.metrics = new LedgerMetrics(reports, this::withLedger);
+    this.app = Javalin.create(c -> {
+      c.concurrency.useVirtualThreads = true;
+      c.http.maxRequestSize = config.maxBodyBytes();
+      c.jetty.host = config.host();
+      c.jetty.port = config.port();
+      c.staticFiles.add("/dashboard", Location.CLASSPATH);
+      c.staticFiles.enableWebjars();
+      c.startup.showJavalinBanner = false;
+      routes(c.routes);
+    });
+  }
+
+  /** Starts serving {@code ledger} (which the server closes when it stops). */
+  public static JouletraceServer start(Ledger ledger, Config config) {
+    JouletraceServer server = new JouletraceServer(ledger, config);
+    server.app.start();
+    return server;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** Which ledger this serves: the DuckDB file or the PostgreSQL URL without its password. */
+  public String describe() {
+    return ledger.store().describe();
+  }
+
+  /** Loads the demo sample ({@code serve --demo}); returns how many records it offered (already stored ones are skipped). */
+  public int loadDemo() {
+    return withLedger(() -> DemoData.load(writer, java.time.Instant.now()));
+  }
+
+  /**
+   * On a ledger that has no key while the environment gives no admin key either: makes an admin key, which the
+   * caller shows once. Otherwise empty.
+   */
+  public Optional<String> firstAdminKey() {
+    if (config.adminKey() != null && !config.adminKey().isBlank()) return Optional.empty();
+    return withLedger(() -> ledger.store().hasApiKeys() ? Optional.<String>empty() : Optional.of(keys.create(null, "first admin key")));
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    withLedger(() -> {
+      writer.close();
+      ledger.close();
+      return null;
+    });
+  }
+
+  /** Runs {@code work} with the ledger to itself. */
+  <T> T withLedger(java.util.function.Supplier<T> work) {
+    synchronized (ledger) {
+      return work.get();
+    }
+  }
+
+  private void routes(io.javalin.config.RoutesConfig r) {
+    r.get("/health", ctx -> ctx.result("ok"));
+    r.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
+    r.before("/api/*", this::authenticate);
+    r.before("/v1/*", this::authenticate);
+    r.before("/metrics", this::authenticate);
+
+    r.post("/api/energy/estimate", this::estimate);
+    r.get("/api/energy/summary", this::summary);
+    r.get("/api/energy/series", this::series);
+    r.get("/api/reports/trace/{traceId}", this::trace);
+    r.get("/api/reports/measured-vs-modelled", ctx -> ctx.json(ReportJson.measuredVsModelled(
+        withLedger(() -> reports.measuredVsModelled(scope(ctx))))));
+    r.post("/api/invocations", this::postInvocations);
+    r.get("/api/invocations/{id}", this::getInvocation);
+    r.get("/api/verify", this::verify);
+    r.post("/v1/traces", this::otlp);
+    r.get("/metrics", ctx -> {
+      requireAdmin(ctx);
+      ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    });
+
+    r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+    r.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "request body is not valid JSON: "
+        + e.getOriginalMessage()));
+    r.exception(EstimateRequest.FieldException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST,
+        "field '" + e.field() + "': " + e.getMessage()));
+    r.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+    r.exception(Exception.class, (e, ctx) -> {
+      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+      error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (logged on the server)");
+    });
+    r.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
+      if (ctx.result() == null) error(ctx, HttpStatus.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path());
+    });
+    r.error(HttpStatus.CONTENT_TOO_LARGE.getCode(), ctx -> error(ctx, HttpStatus.CONTENT_TOO_LARGE,
+        "request body larger than " + config.maxBodyBytes() + " bytes"));
+  }
+
+  /** A client error with its status; its message is safe to show. */
+  static final class ApiError extends RuntimeException {
+    final HttpStatus status;
+
+    ApiError(HttpStatus status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  private static void error(Context ctx, HttpStatus status, String message) {
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("error").put("status", status.getCode()).put("message", message);
+    ctx.status(status).contentType("application/json").result(body.toString());
+  }
+
+  // ---- authentication --------------------------------------------------------------------------
+
+  private static final String PRINCIPAL = "jouletrace.principal";
+
+  private void authenticate(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new ApiError(HttpStatus.UNAUTHORIZED, "an API key is required: Authorization: Bearer KEY");
+    }
+    String key = header.substring(7).strip();
+    ApiKeys.Principal principal = principals.get(key);
+    if (principal == null) {
+      principal = withLedger(() -> keys.resolve(key))
+          .orElseThrow(() -> new ApiError(HttpStatus.UNAUTHORIZED, "unknown API key"));
+      principals.put(key, principal); // keys are never revoked in place, so a resolved key stays valid
+    }
+    ctx.attribute(PRINCIPAL, principal);
+  }
+
+  private static ApiKeys.Principal principal(Context ctx) {
+    return ctx.attribute(PRINCIPAL);
+  }
+
+  private static void requireAdmin(Context ctx) {
+    if (!principal(ctx).isAdmin()) throw new ApiError(HttpStatus.FORBIDDEN, "this route needs an admin key");
+  }
+
+  /** The request's scope: since/until and filters from the query, limited to a tenant key's tenant. */
+  private static Scope scope(Context ctx) {
+    Map<Dimension, String> filters = new java.util.LinkedHashMap<>();
+    for (Dimension d : List.of(Dimension.TENANT, Dimension.TEAM, Dimension.COST_CENTER, Dimension.MODEL, Dimension.PROVIDER,
+        Dimension.REGION, Dimension.OPERATION)) {
+      String value = ctx.queryParam(d.code());
+      if (value != null && !value.isBlank()) filters.put(d, value);
+    }
+    ApiKeys.Principal principal = principal(ctx);
+    if (!principal.isAdmin()) {
+      String asked = filters.get(Dimension.TENANT);
+      if (asked != null && !asked.equals(principal.tenant())) {
+        throw new ApiError(HttpStatus.FORBIDDEN, "this key is limited to tenant " + principal.tenant());
+      }
+      filters.put(Dimension.TENANT, principal.tenant());
+    }
+    return new Scope(Scope.time("since", ctx.queryParam("since")), Scope.time("until", ctx.queryParam("until")), filters);
+  }
+
+  // ---- routes ----------------------------------------------------------------------------------
+
+  private void estimate(Context ctx) throws IOException {
+    EstimateRequest request = EstimateRequest.fromJson(JSON.readTree(ctx.bodyAsBytes()));
+    String version = request.methodology() != null ? request.methodology() : config.methodology();
+    try {
+      statelessEstimator.forVersion(version);
+    } catch (Estimator.UnknownMethodologyException e) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, "field 'methodology': " + e.getMessage());
+    }
+    ctx.contentType("application/json").result(EcoBlock.of(request.record(), statelessEstimator.estimate(request.record(), version)).toString());
+  }
+
+  private void summary(Context ctx) {
+    Set<Dimension> by = new LinkedHashSet<>(Reports.DEFAULT_BREAKDOWNS);
+    String asked = ctx.queryParam("by");
+    if (asked != null && !asked.isBlank()) for (String d : asked.split(",")) by.add(Dimension.of(d));
+    Scope scope = scope(ctx);
+    ctx.json(ReportJson.summary(withLedger(() -> reports.summary(scope, new ArrayList<>(by)))));
+  }
+
+  private void series(Context ctx) {
+    Dimension by = Dimension.of(Optional.ofNullable(ctx.queryParam("by")).orElse("model"));
+    Dimension bucket = Dimension.of(Optional.ofNullable(ctx.queryParam("bucket")).orElse("day"));
+    Scope scope = scope(ctx);
+    ctx.json(ReportJson.series(by, bucket, withLedger(() -> reports.series(scope, by, bucket))));
+  }
+
+  private void trace(Context ctx) {
+    Scope scope = scope(ctx);
+    Reports.Trace trace = withLedger(() -> reports.trace(ctx.pathParam("traceId"), scope));
+    if (trace.calls().isEmpty()) throw new ApiError(HttpStatus.NOT_FOUND, "no calls with trace id " + ctx.pathParam("traceId"));
+    ctx.json(ReportJson.trace(trace));
+  }
+
+  private void getInvocation(Context ctx) {
+    String id = ctx.pathParam("id");
+    ObjectNode body = withLedger(() -> ledger.store().entry(id).map(entry -> {
+      if (!principal(ctx).mayAccess(entry.record().tenant())) {
+        throw new ApiError(HttpStatus.FORBIDDEN, "record " + id + " belongs to another tenant");
+      }
+      return RecordJson.of(entry, ledger.store().figureSets(id));
+    }).orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no record with id " + id)));
+    ctx.json(body);
+  }
+
+  /**
+   * One record (an object) or a batch (an array) in the ledger's JSON record shape. Entries that break a rule are
+   * rejected with their index and field; the rest are stored (duplicates of stored ids are counted, not stored again).
+   */
+  private void postInvocations(Context ctx) throws IOException {
+    JsonNode body = RecordFields.jsonReader().readTree(ctx.bodyAsBytes());
+    List<JsonNode> entries = new ArrayList<>();
+    if (body.isArray()) body.forEach(entries::add);
+    else entries.add(body);
+    ApiKeys.Principal principal = principal(ctx);
+    List<Parsed> parsed = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      JsonNode entry = entries.get(i);
+      if (!principal.isAdmin() && entry.isObject()) {
+        JsonNode tenant = entry.get(RecordFields.TENANT);
+        if (tenant != null && !tenant.isNull() && !tenant.asText().equals(principal.tenant())) {
+          throw new ApiError(HttpStatus.FORBIDDEN, "entry " + i + ": this key writes only tenant " + principal.tenant());
+        }
+        ((ObjectNode) entry).put(RecordFields.TENANT, principal.tenant());
+      }
+      parsed.add(RecordFields.parse(entry, "body[" + i + "]"));
+    }
+    ctx.json(store(parsed, "api"));
+  }
+
+  /**
+   * Stores the accepted entries in one commit and says what happened: counts, the ids stored or already there, and
+   * each rejected entry {@code at} its place in the request with the field and the reason.
+   */
+  private ObjectNode store(List<Parsed> parsed, String source) {
+    ObjectNode result = JSON.createObjectNode();
+    ArrayNode rejected = JSON.createArrayNode();
+    ArrayNode ids = JSON.createArrayNode();
+    long[] counts = withLedger(() -> {
+      long acceptedBefore = writer.accepted();
+      long duplicatesBefore = writer.duplicates();
+      for (Parsed p : parsed) {
+        if (p instanceof Parsed.Accepted a) {
+          writer.add(a.record(), a.origin());
+          ids.add(a.record().id());
+        }
+      }
+      writer.flush();
+      return new long[] {writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore};
+    });
+    long skipped = 0;
+    for (Parsed p : parsed) {
+      if (p instanceof Parsed.Rejected r) {
+        rejected.addObject().put("at", r.origin()).put("field", r.field()).put("reason", r.reason());
+      } else if (p instanceof Parsed.Skipped) {
+        skipped++;
+      }
+    }
+    metrics.ingested(source, counts[0], counts[1], rejected.size());
+    result.put("accepted", counts[0]).put("duplicates", counts[1]).put("skipped", skipped);
+    result.set("rejected", rejected);
+    result.set("ids", ids);
+    return result;
+  }
+
+  private void verify(Context ctx) {
+    requireAdmin(ctx);
+    VerifyReport report = withLedger(ledger::verify);
+    ObjectNode body = JSON.createObjectNode();
+    body.put("ok", report.ok()).put("records_checked", report.recordsChecked()).put("chain_intact", report.chainIntact())
+        .put("first_altered_seq", report.firstAlteredSeq()).put("alteration", report.alteration())
+        .put("figures_recomputed", report.figuresRecomputed()).put("figure_sets_checked", report.figureSetsChecked())
+        .put("drift", report.drift()).put("head_hash", report.headHash());
+    report.driftExamples().forEach(body.putArray("drift_examples")::add);
+    ctx.json(body);
+  }
+
+  /**
+   * OTLP/HTTP traces, protobuf or JSON (gzip too). GenAI spans become records; other spans are skipped; a span that
+   * cannot become a record is reported as partial success, as OTLP asks, and the rest are stored.
+   */
+  private void otlp(Context ctx) throws IOException {
+    byte[] body = ctx.bodyAsBytes();
+    if ("gzip".equalsIgnoreCase(ctx.header("Content-Encoding"))) {
+      try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+        body = in.readAllBytes();
+      }
+    }
+    String contentType = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
+    boolean protobuf = contentType.startsWith(PROTOBUF);
+    JsonNode request;
+    if (protobuf) {
+      try {
+        request = OtlpProtobuf.toJson(body);
+      } catch (InvalidProtocolBufferException e) {
+        throw new ApiError(HttpStatus.BAD_REQUEST, "request body is not an OTLP ExportTraceServiceRequest: " + e.getMessage());
+      }
+    } else if (contentType.startsWith("application/json") || contentType.isEmpty()) {
+      request = body.length == 0 ? JSON.createObjectNode() : RecordFields.jsonReader().readTree(body);
+    } else {
+      throw new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send application/x-protobuf or application/json");
+    }
+    ApiKeys.Principal principal = principal(ctx);
+    List<Parsed> parsed = new ArrayList<>();
+    for (Parsed p : OtlpTraces.map(request, "otlp")) {
+      if (p instanceof Parsed.Accepted a && !principal.isAdmin()) {
+        InvocationRecord record = a.record();
+        if (record.tenant() != null && !record.tenant().equals(principal.tenant())) {
+          throw new ApiError(HttpStatus.FORBIDDEN, a.origin() + ": this key writes only tenant " + principal.tenant());
+        }
+        parsed.add(new Parsed.Accepted(record.withTenant(principal.tenant()), a.origin()));
+      } else {
+        parsed.add(p);
+      }
+    }
+    ObjectNode stored = store(parsed, "otlp");
+    int rejected = stored.get("rejected").size();
+    String message = rejected == 0 ? "" : rejected + " spans could not become records: " + stored.get("rejected").get(0).get("reason").asText();
+    if (protobuf) {
+      ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
+      if (rejected > 0) {
+        response.setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(rejected).setErrorMessage(message));
+      }
+      ctx.contentType(PROTOBUF).result(response.build().toByteArray());
+    } else {
+      ObjectNode response = JSON.createObjectNode();
+      if (rejected > 0) response.putObject("partialSuccess").put("rejectedSpans", String.valueOf(rejected)).put("errorMessage", message);
+      ctx.contentType("application/json").result(response.toString());
+    }
+  }
+
+  private static byte[] resource(String path) {
+    try (InputStream in = JouletraceServer.class.getResourceAsStream(path)) {
+      if (in == null) throw new IllegalStateException(path + " is missing from the server jar");
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

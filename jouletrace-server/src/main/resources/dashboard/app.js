@@ -1,0 +1,177 @@
+// The jouletrace dashboard: reads the REST API with the key the user gives and draws what it returns.
+// Every number is rounded to the precision its accuracy band allows, as the CLI does (docs/methodology.md).
+'use strict';
+
+const DIGITS = { accurate: 3, medium: 2, gross: 1 };
+const TIERS = ['measured', 'modelled', 'estimated'];
+const charts = {};
+
+/** A figure rounded to its band's significant digits; null is "unrated", never 0. */
+function display(value, band) {
+  if (value === null || value === undefined) return 'unrated';
+  if (value === 0) return '0';
+  const text = Number(value).toPrecision(DIGITS[band] || 2);
+  const abs = Math.abs(Number(text));
+  return text.includes('e') && abs >= 1e-4 && abs < 1e7 ? String(Number(text)) : text;
+}
+
+function percent(part, whole) {
+  return whole ? (100 * part / whole).toFixed(0) + '%' : '–';
+}
+
+async function api(path) {
+  const key = document.getElementById('api-key').value.trim();
+  const response = await fetch(path, { headers: { Authorization: 'Bearer ' + key } });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? body.error.message : response.status);
+  return body;
+}
+
+function range() {
+  const params = new URLSearchParams();
+  const since = document.getElementById('since').value;
+  const until = document.getElementById('until').value;
+  if (since) params.set('since', since);
+  if (until) params.set('until', until);
+  return params;
+}
+
+function setText(id, text) {
+  document.getElementById(id).textContent = text;
+}
+
+function showTotals(summary) {
+  const band = summary.band.energy;
+  setText('total-wh', display(summary.total_wh, band));
+  setText('total-co2', display(summary.total_co2_grams, summary.band.carbon));
+  setText('total-calls', String(summary.total_calls));
+  setText('total-range', summary.wh_low === null ? '–' : display(summary.wh_low, band) + ' – ' + display(summary.wh_high, band));
+  setText('total-band', band || '–');
+  const bar = document.getElementById('tier-bar');
+  bar.replaceChildren();
+  for (const tier of TIERS) {
+    const wh = summary.tiers[tier].wh;
+    setText('tier-' + tier, percent(wh, summary.total_wh) + ' (' + summary.tiers[tier].calls + ' calls)');
+    const part = document.createElement('span');
+    part.className = 'tier-' + tier;
+    part.style.width = summary.total_wh ? (100 * wh / summary.total_wh) + '%' : '0';
+    part.title = tier;
+    bar.appendChild(part);
+  }
+  setText('unrated-calls', String(summary.unrated.calls));
+  setText('unrated-tokens', String(summary.unrated.tokens));
+}
+
+function showBreakdown(tableId, entries) {
+  const table = document.getElementById(tableId);
+  table.replaceChildren();
+  const head = table.insertRow();
+  for (const title of ['', 'Wh', 'gCO2e', 'calls', 'measured', 'modelled', 'estimated', 'unrated calls']) {
+    const th = document.createElement('th');
+    th.textContent = title;
+    head.appendChild(th);
+  }
+  for (const [key, e] of Object.entries(entries)) {
+    const row = table.insertRow();
+    row.dataset.key = key;
+    const cells = [key, display(e.wh, e.band.energy), display(e.co2_grams, e.band.carbon), String(e.calls),
+      ...TIERS.map(t => percent(e.tiers[t].wh, e.wh)), String(e.unrated.calls)];
+    cells.forEach((text, i) => {
+      const cell = row.insertCell();
+      cell.textContent = text;
+      if (i > 0) cell.className = 'num';
+      if (text === 'unrated') cell.classList.add('unrated');
+    });
+  }
+}
+
+function drawSeries(canvasId, series, field) {
+  const buckets = [...new Set(series.points.map(p => p.bucket))];
+  const keys = [...new Set(series.points.map(p => p.key))];
+  const datasets = keys.map(key => ({
+    label: key,
+    data: buckets.map(b => {
+      const point = series.points.find(p => p.bucket === b && p.key === key);
+      return point && point[field] !== null ? point[field] : 0;
+    }),
+  }));
+  if (charts[canvasId]) charts[canvasId].destroy();
+  charts[canvasId] = new Chart(document.getElementById(canvasId), {
+    type: 'bar',
+    data: { labels: buckets.map(b => b.substring(0, 10)), datasets },
+    options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true } } },
+  });
+}
+
+async function showRecord(id) {
+  const list = document.getElementById('record');
+  list.replaceChildren();
+  const record = await api('/api/invocations/' + encodeURIComponent(id));
+  const f = record.figures;
+  const rows = [
+    ['chain position', 'seq ' + record.chain.seq + ', hash ' + record.chain.hash],
+    ['call', record.record.provider + '/' + record.record.model + ' at ' + record.record.timestamp],
+    ['methodology', f.methodology_version],
+    ['model', (f.model.resolved || 'not catalogued') + (f.model.source ? ' (' + f.model.source + ', ' + f.model.band + ')' : '')],
+    ['energy', f.energy ? display(f.energy.wh, f.energy.band) + ' Wh [' + display(f.energy.wh_low, f.energy.band) + ' – '
+      + display(f.energy.wh_high, f.energy.band) + '], ' + f.energy.tier + ', ' + f.energy.band : 'unrated'],
+    ['carbon', f.carbon ? display(f.carbon.g, f.carbon.band) + ' gCO2e, ' + f.carbon.tier + ', ' + f.carbon.band : 'unrated'],
+    ['intensity', f.carbon ? f.carbon.intensity_g_per_kwh + ' g/kWh (' + f.carbon.intensity_source + ')' : '–'],
+    ['null reasons', f.null_reasons || '–'],
+    ['other figure sets', record.figure_sets.map(s => s.methodology_version).join(', ') || '–'],
+  ];
+  for (const [term, value] of rows) {
+    const dt = document.createElement('dt');
+    dt.textContent = term;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    list.append(dt, dd);
+  }
+}
+
+async function load() {
+  const status = document.getElementById('status');
+  status.textContent = 'loading…';
+  try {
+    const params = range();
+    const summaryParams = new URLSearchParams(params);
+    summaryParams.set('by', 'team');
+    const summary = await api('/api/energy/summary?' + summaryParams);
+    showTotals(summary);
+    showBreakdown('by-team', summary.by_team);
+    showBreakdown('by-model', summary.by_model);
+    const teamParams = new URLSearchParams(params);
+    teamParams.set('by', 'team');
+    teamParams.set('bucket', 'day');
+    drawSeries('chart-team', await api('/api/energy/series?' + teamParams), 'wh');
+    const modelParams = new URLSearchParams(params);
+    modelParams.set('by', 'model');
+    modelParams.set('bucket', 'day');
+    drawSeries('chart-model', await api('/api/energy/series?' + modelParams), 'co2_grams');
+    await Promise.all(window.jouletraceExtras.map(extra => extra(params)));
+    status.textContent = '';
+    document.body.dataset.loaded = 'true';
+  } catch (e) {
+    status.textContent = 'error: ' + e.message;
+  }
+}
+
+/** Sections that other reports fill in (ranking, budgets, recommendations); each takes the range parameters. */
+window.jouletraceExtras = window.jouletraceExtras || [];
+
+document.addEventListener('DOMContentLoaded', () => {
+  const key = document.getElementById('api-key');
+  key.value = sessionStorage.getItem('jouletrace-key') || '';
+  document.getElementById('controls').addEventListener('submit', event => {
+    event.preventDefault();
+    sessionStorage.setItem('jouletrace-key', key.value.trim());
+    load();
+  });
+  document.getElementById('record-form').addEventListener('submit', event => {
+    event.preventDefault();
+    showRecord(document.getElementById('record-id').value.trim()).catch(e => {
+      document.getElementById('status').textContent = 'error: ' + e.message;
+    });
+  });
+  if (key.value) load();
+});
