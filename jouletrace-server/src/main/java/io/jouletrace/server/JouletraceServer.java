@@ -108,6 +108,11 @@ public final class JouletraceServer implements AutoCloseable {
     return ledger.store().describe();
   }
 
+  /** Makes an API key (a tenant key, or an admin key when {@code tenant} is null); returns it, shown once. */
+  public String createKey(String tenant, String label) {
+    return withLedger(() -> keys.create(tenant, label));
+  }
+
   /** Loads the demo sample ({@code serve --demo}); returns how many records it offered (already stored ones are skipped). */
   public int loadDemo() {
     return withLedger(() -> DemoData.load(writer, java.time.Instant.now()));

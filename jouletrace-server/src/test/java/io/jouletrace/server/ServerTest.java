@@ -1,0 +1,257 @@
+package io.jouletrace.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import io.jouletrace.catalog.Catalog;
+import io.jouletrace.catalog.EcoBlock;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.store.DuckDbStore;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server over real HTTP on loopback, on a real embedded ledger. */
+class ServerTest {
+
+  static final String ADMIN = "test-admin-key";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dir;
+
+  private JouletraceServer server;
+  private String acmeKey;
+
+  @BeforeEach
+  void start() {
+    server = JouletraceServer.start(Ledger.open(DuckDbStore.open(dir), null),
+        new JouletraceServer.Config(0, "127.0.0.1", 64 * 1024, ADMIN, Catalog.DEFAULT_METHODOLOGY));
+    acmeKey = server.createKey("acme", "test");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+    JsonNode json() throws IOException {
+      return JSON.readTree(body);
+    }
+  }
+
+  private Reply send(String method, String path, String key, String contentType, byte[] body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (key != null) request.header("Authorization", "Bearer " + key);
+    if (contentType != null) request.header("Content-Type", contentType);
+    for (int i = 0; i < headers.length; i += 2) request.header(headers[i], headers[i + 1]);
+    HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return new Reply(response.statusCode(), new String(response.body(), java.nio.charset.StandardCharsets.ISO_8859_1), response.headers());
+  }
+
+  private Reply get(String path, String key) throws Exception {
+    return send("GET", path, key, null, null);
+  }
+
+  private Reply post(String path, String key, String json) throws Exception {
+    return send("POST", path, key, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static final String ACME_CALL = "{\"id\":\"c1\",\"timestamp\":\"2026-11-01T10:00:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\","
+      + "\"input_tokens\":1000,\"output_tokens\":300,\"tenant\":\"acme\",\"team\":\"search\",\"zone\":\"FRA\"}";
+  private static final String GLOBEX_CALL = "{\"id\":\"g1\",\"timestamp\":\"2026-11-01T11:00:00Z\",\"provider\":\"openai\","
+      + "\"model\":\"gpt-4o-mini\",\"output_tokens\":200,\"tenant\":\"globex\",\"team\":\"research\"}";
+
+  @Test
+  void every_api_and_otlp_route_needs_a_key_and_errors_are_json_without_stack_traces() throws Exception {
+    for (String path : new String[] {"/api/energy/summary", "/api/invocations/c1", "/api/energy/series", "/api/verify", "/metrics"}) {
+      Reply reply = get(path, null);
+      assertThat(reply.status()).as(path).isEqualTo(401);
+      assertThat(reply.json().get("error").get("message").asText()).contains("API key");
+    }
+    assertThat(post("/v1/traces", null, "{}").status()).isEqualTo(401);
+    assertThat(get("/api/energy/summary", "not-a-key").status()).isEqualTo(401);
+    assertThat(get("/health", null).body()).isEqualTo("ok");
+
+    Reply malformed = post("/api/energy/estimate", ADMIN, "{\"provider\": \"openai\", ");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.json().get("error").get("message").asText()).startsWith("request body is not valid JSON");
+    assertThat(malformed.body()).doesNotContain("\tat ").doesNotContain("Exception");
+    Reply tooBig = post("/api/invocations", ADMIN, "[" + (ACME_CALL + ",").repeat(500) + ACME_CALL + "]");
+    assertThat(tooBig.status()).isEqualTo(413);
+    assertThat(tooBig.json().get("error").get("message").asText()).contains("larger than 65536 bytes");
+  }
+
+  @Test
+  void estimate_returns_the_eco_block_of_the_core_and_names_a_bad_field() throws Exception {
+    Reply reply = post("/api/energy/estimate", acmeKey,
+        "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"input_tokens\":1000,\"output_tokens\":300,\"zone\":\"FRA\"}");
+    assertThat(reply.status()).isEqualTo(200);
+    InvocationRecord record = InvocationRecord.builder("openai", "gpt-4o", 300).inputTokens(1000L).zone("FRA").build();
+    JsonNode expected = EcoBlock.of(record, Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY));
+    assertThat(reply.json()).isEqualTo(expected);
+
+    Reply bad = post("/api/energy/estimate", acmeKey, "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":-3}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("error").get("message").asText()).isEqualTo("field 'output_tokens': must be a whole number >= 0, got -3");
+    Reply unknown = post("/api/energy/estimate", acmeKey, "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":3,\"methodology\":\"nope\"}");
+    assertThat(unknown.json().get("error").get("message").asText()).startsWith("field 'methodology'");
+  }
+
+  @Test
+  void invocations_are_stored_once_with_their_rejects_named_and_shown_with_provenance() throws Exception {
+    Reply first = post("/api/invocations", ADMIN, "[" + ACME_CALL + ",{\"id\":\"bad\",\"provider\":\"openai\",\"model\":\"gpt-4o\","
+        + "\"timestamp\":\"2026-11-01T10:00:00Z\"}," + GLOBEX_CALL + "]");
+    assertThat(first.status()).isEqualTo(200);
+    JsonNode result = first.json();
+    assertThat(result.get("accepted").asLong()).isEqualTo(2);
+    assertThat(result.get("rejected")).hasSize(1);
+    assertThat(result.get("rejected").get(0).get("at").asText()).isEqualTo("body[1]");
+    assertThat(result.get("rejected").get(0).get("field").asText()).isEqualTo("output_tokens");
+    Reply again = post("/api/invocations", ADMIN, ACME_CALL);
+    assertThat(again.json().get("accepted").asLong()).isZero();
+    assertThat(again.json().get("duplicates").asLong()).isEqualTo(1);
+
+    JsonNode stored = get("/api/invocations/c1", ADMIN).json();
+    assertThat(stored.get("chain").get("seq").asLong()).isEqualTo(1);
+    assertThat(stored.get("chain").get("hash").asText()).hasSize(64);
+    JsonNode energy = stored.get("figures").get("energy");
+    InvocationRecord record = InvocationRecord.builder("openai", "gpt-4o", 300).inputTokens(1000L).zone("FRA").build();
+    var estimate = Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY);
+    assertThat(energy.get("wh").asDouble()).isCloseTo(((io.jouletrace.core.figure.Figure.Known) estimate.energy()).value() / 3600, within(1e-12));
+    assertThat(energy.get("tier").asText()).isEqualTo("modelled");
+    assertThat(stored.get("figures").get("carbon").get("intensity_source").asText()).isNotBlank();
+    assertThat(stored.get("figures").get("methodology_version").asText()).isEqualTo(Catalog.DEFAULT_METHODOLOGY);
+    assertThat(get("/api/invocations/nope", ADMIN).status()).isEqualTo(404);
+  }
+
+  @Test
+  void a_tenant_key_sees_and_writes_only_its_tenant() throws Exception {
+    post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + "]");
+    assertThat(get("/api/energy/summary", acmeKey).json().get("total_calls").asLong()).isEqualTo(1);
+    assertThat(get("/api/energy/summary", ADMIN).json().get("total_calls").asLong()).isEqualTo(2);
+    assertThat(get("/api/energy/summary?tenant=globex", acmeKey).status()).isEqualTo(403);
+    assertThat(get("/api/invocations/g1", acmeKey).status()).isEqualTo(403);
+    assertThat(get("/api/invocations/c1", acmeKey).status()).isEqualTo(200);
+    assertThat(post("/api/invocations", acmeKey, GLOBEX_CALL.replace("\"g1\"", "\"g2\"")).status()).isEqualTo(403);
+    assertThat(get("/api/verify", acmeKey).status()).isEqualTo(403);
+    assertThat(get("/metrics", acmeKey).status()).isEqualTo(403);
+
+    // A call without a tenant, sent with a tenant key, is stamped with that tenant.
+    post("/api/invocations", acmeKey, GLOBEX_CALL.replace("\"g1\"", "\"a9\"").replace(",\"tenant\":\"globex\"", ""));
+    assertThat(get("/api/invocations/a9", ADMIN).json().get("record").get("tenant").asText()).isEqualTo("acme");
+  }
+
+  @Test
+  void summary_keeps_the_contract_names_and_verify_reports_the_chain() throws Exception {
+    post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + "]");
+    JsonNode summary = get("/api/energy/summary?by=team,tenant&since=2026-11-01&until=2026-11-02", ADMIN).json();
+    for (String name : new String[] {"total_wh", "total_co2_grams", "total_calls", "by_model", "by_region", "by_team", "by_tenant"}) {
+      assertThat(summary.has(name)).as(name).isTrue();
+    }
+    assertThat(summary.get("by_team").get("search").get("wh").asDouble()).isPositive();
+    JsonNode verify = get("/api/verify", ADMIN).json();
+    assertThat(verify.get("ok").asBoolean()).isTrue();
+    assertThat(verify.get("records_checked").asLong()).isEqualTo(2);
+    assertThat(get("/api/energy/summary?since=yesterday", ADMIN).status()).isEqualTo(400);
+  }
+
+  private static KeyValue attribute(String key, String value) {
+    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+  }
+
+  private static KeyValue attribute(String key, long value) {
+    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+  }
+
+  @Test
+  void otlp_protobuf_and_json_spans_become_records_and_non_genai_spans_are_skipped() throws Exception {
+    byte[] traceId = HexFormat.of().parseHex("0af7651916cd43dd8448eb211c80319c");
+    Span chat = Span.newBuilder().setTraceId(ByteString.copyFrom(traceId)).setSpanId(ByteString.copyFrom(HexFormat.of().parseHex("b7ad6b7169203331")))
+        .setName("chat gpt-4o-mini").setStartTimeUnixNano(1_753_500_000_000_000_000L).setEndTimeUnixNano(1_753_500_001_200_000_000L)
+        .addAttributes(attribute("gen_ai.operation.name", "chat")).addAttributes(attribute("gen_ai.provider.name", "openai"))
+        .addAttributes(attribute("gen_ai.request.model", "gpt-4o-mini")).addAttributes(attribute("gen_ai.usage.input_tokens", 1200))
+        .addAttributes(attribute("gen_ai.usage.output_tokens", 300)).build();
+    Span http = chat.toBuilder().setSpanId(ByteString.copyFrom(HexFormat.of().parseHex("00000000000000aa"))).setName("GET /")
+        .clearAttributes().build();
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+        .addScopeSpans(ScopeSpans.newBuilder().addSpans(chat).addSpans(http))).build();
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+      gzip.write(request.toByteArray());
+    }
+    Reply proto = send("POST", "/v1/traces", acmeKey, "application/x-protobuf", gzipped.toByteArray(), "Content-Encoding", "gzip");
+    assertThat(proto.status()).isEqualTo(200);
+    assertThat(proto.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-protobuf");
+    assertThat(ExportTraceServiceResponse.parseFrom(proto.body().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).hasPartialSuccess()).isFalse();
+    JsonNode stored = get("/api/invocations/0af7651916cd43dd8448eb211c80319c:b7ad6b7169203331", ADMIN).json();
+    assertThat(stored.get("record").get("output_tokens").asLong()).isEqualTo(300);
+    assertThat(stored.get("record").get("tenant").asText()).isEqualTo("acme");
+
+    String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\",\"spanId\":\"EEE19B7EC3C1B174\",\"name\":\"chat\",\"kind\":3,"
+        + "\"startTimeUnixNano\":\"1753500000000000000\",\"endTimeUnixNano\":1753500002000000000,\"attributes\":["
+        + "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}},{\"key\":\"gen_ai.system\",\"value\":{\"stringValue\":\"openai\"}},"
+        + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"gpt-4o\"}},{\"key\":\"gen_ai.usage.output_tokens\",\"value\":{\"intValue\":42}}]},"
+        + "{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\",\"spanId\":\"EEE19B7EC3C1B175\",\"name\":\"broken\",\"attributes\":["
+        + "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}},{\"key\":\"gen_ai.system\",\"value\":{\"stringValue\":\"openai\"}}]}"
+        + "]}]}]}";
+    Reply partial = post("/v1/traces", ADMIN, json);
+    assertThat(partial.status()).isEqualTo(200);
+    assertThat(partial.json().get("partialSuccess").get("rejectedSpans").asText()).isEqualTo("1");
+    assertThat(get("/api/invocations/5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174", ADMIN).status()).isEqualTo(200);
+    assertThat(post("/v1/traces", ADMIN, "{}").body()).isEqualTo("{}");
+    assertThat(send("POST", "/v1/traces", ADMIN, "application/x-protobuf", new byte[] {1, 2, 3}).status()).isEqualTo(400);
+  }
+
+  @Test
+  void metrics_expose_ledger_totals_by_tier_and_the_ingest_counters() throws Exception {
+    post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + ",{\"id\":\"u1\",\"timestamp\":\"2026-11-01T10:00:00Z\","
+        + "\"provider\":\"acme\",\"model\":\"mystery\",\"output_tokens\":5,\"tenant\":\"acme\",\"team\":\"search\"}]");
+    String metrics = get("/metrics", ADMIN).body();
+    double acmeWh = get("/api/energy/summary?tenant=acme&team=search&model=gpt-4o", ADMIN).json().get("total_wh").asDouble();
+    assertThat(value(metrics, "jouletrace_energy_watt_hours{model=\"gpt-4o\",team=\"search\",tenant=\"acme\",tier=\"modelled\"}"))
+        .isCloseTo(acmeWh, within(1e-9));
+    assertThat(value(metrics, "jouletrace_unrated_calls{model=\"mystery\",team=\"search\",tenant=\"acme\"}")).isEqualTo(1.0);
+    assertThat(value(metrics, "jouletrace_ingest_records_total{outcome=\"accepted\",source=\"api\"}")).isEqualTo(3.0);
+  }
+
+  private static double value(String exposition, String series) {
+    return exposition.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+        .map(l -> Double.parseDouble(l.substring(series.length() + 1))).orElseThrow(() -> new AssertionError(series + " not in\n" + exposition));
+  }
+
+  @Test
+  void the_openapi_document_lists_every_route() throws Exception {
+    JsonNode spec = get("/openapi.json", null).json();
+    assertThat(spec.get("openapi").asText()).startsWith("3.");
+    for (String path : new String[] {"/api/energy/estimate", "/api/energy/summary", "/api/energy/series", "/api/invocations",
+        "/api/invocations/{id}", "/api/reports/trace/{traceId}", "/api/reports/measured-vs-modelled", "/api/verify", "/v1/traces", "/metrics"}) {
+      assertThat(spec.get("paths").has(path)).as(path).isTrue();
+    }
+  }
+}
