@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 echo "JAVA_HOME=$JAVA_HOME"
 
 # PostgresStoreTest starts a private PostgreSQL cluster with initdb/pg_ctl unless JOULETRACE_TEST_POSTGRES
-# names a server; without either it fails, so install Debian's server package when the binaries are missing.
+# names a server; without either it fails.
 have_postgres() {
   if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then return 0; fi
   for dir in /usr/lib/postgresql/*/bin; do
@@ -14,17 +14,22 @@ have_postgres() {
   done
   return 1
 }
-if [ -z "${JOULETRACE_TEST_POSTGRES:-}" ] && ! have_postgres; then
-  echo "PostgreSQL not found (initdb, pg_ctl): installing the postgresql package for PostgresStoreTest"
+# Debian packages the suite needs: PostgreSQL for PostgresStoreTest (unless JOULETRACE_TEST_POSTGRES names a server),
+# Chromium and its driver for the dashboard's browser test.
+packages=()
+if [ -z "${JOULETRACE_TEST_POSTGRES:-}" ] && ! have_postgres; then packages+=(postgresql); fi
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then packages+=(chromium chromium-driver); fi
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "installing ${packages[*]} for the test suite"
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "no apt-get here: install PostgreSQL (initdb, pg_ctl) yourself or set JOULETRACE_TEST_POSTGRES=postgresql://user:password@host:port/db" >&2
+    echo "no apt-get here: install ${packages[*]} yourself (or set JOULETRACE_TEST_POSTGRES=postgresql://user:password@host:port/db)" >&2
     exit 1
   elif [ "$(id -u)" -eq 0 ]; then
-    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"
   elif command -v sudo >/dev/null 2>&1; then
-    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"
   else
-    echo "cannot install PostgreSQL: not root and no sudo; install the postgresql package or set JOULETRACE_TEST_POSTGRES" >&2
+    echo "cannot install ${packages[*]}: not root and no sudo" >&2
     exit 1
   fi
 fi
