@@ -53,9 +53,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class JouletraceServer implements AutoCloseable {
 
-  /** What the server needs to start. */
-  public record Config(int port, String host, long maxBodyBytes, String adminKey, String methodology) {
+  /**
+   * What the server needs to start.
+   *
+   * @param gateway the OpenAI-compatible gateway's upstreams (docs/gateway.md); null: no gateway routes
+   */
+  public record Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway) {
     public static final long DEFAULT_MAX_BODY = 10L << 20;
+
+    /** Without a gateway. */
+    public Config(int port, String host, long maxBodyBytes, String adminKey, String methodology) {
+      this(port, host, maxBodyBytes, adminKey, methodology, null);
+    }
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(JouletraceServer.class);
@@ -71,6 +80,8 @@ public final class JouletraceServer implements AutoCloseable {
   private final LedgerMetrics metrics;
   private final Ledger.Writer writer;
   private final Config config;
+  private final CallRecorder calls;
+  private final Gateway gateway;
   private final Javalin app;
 
   private JouletraceServer(Ledger ledger, Config config) {
@@ -80,6 +91,9 @@ public final class JouletraceServer implements AutoCloseable {
     this.keys = new ApiKeys(ledger.store(), config.adminKey());
     this.writer = ledger.writer(config.methodology(), BATCH);
     this.metrics = new LedgerMetrics(reports, this::withLedger);
+    this.calls = new CallRecorder(this);
+    this.gateway = config.gateway() == null ? null
+        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, Gateway.BudgetGate.NONE);
     this.app = Javalin.create(c -> {
       c.concurrency.useVirtualThreads = true;
       c.http.maxRequestSize = config.maxBodyBytes();
@@ -130,6 +144,7 @@ public final class JouletraceServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    calls.close();
     withLedger(() -> {
       writer.close();
       ledger.close();
@@ -161,6 +176,11 @@ public final class JouletraceServer implements AutoCloseable {
     r.get("/api/invocations/{id}", this::getInvocation);
     r.get("/api/verify", this::verify);
     r.post("/v1/traces", this::otlp);
+    if (gateway != null) {
+      for (String endpoint : List.of("chat/completions", "completions", "embeddings")) {
+        r.post("/v1/" + endpoint, ctx -> gateway.handle(ctx, principal(ctx), endpoint));
+      }
+    }
     r.get("/metrics", ctx -> {
       requireAdmin(ctx);
       ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
@@ -314,6 +334,20 @@ public final class JouletraceServer implements AutoCloseable {
       parsed.add(RecordFields.parse(entry, "body[" + i + "]"));
     }
     ctx.json(store(parsed, "api"));
+  }
+
+  /**
+   * Appends calls the gateway recorded, in one commit; they were answered already, so they take the ledger's turn
+   * in batches instead of one commit per call.
+   */
+  void storeCalls(List<CallRecorder.Call> batch) {
+    long accepted = withLedger(() -> {
+      long before = writer.accepted();
+      for (CallRecorder.Call call : batch) writer.add(call.record(), call.sourceRef());
+      writer.flush();
+      return writer.accepted() - before;
+    });
+    metrics.ingested("gateway", accepted, batch.size() - accepted, 0);
   }
 
   /**

@@ -1,0 +1,294 @@
+package io.jouletrace.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.jouletrace.catalog.EcoBlock;
+import io.jouletrace.core.figure.Figure;
+import io.jouletrace.core.methodology.Estimate;
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.core.record.Operation;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The OpenAI-compatible gateway (docs/gateway.md): forwards {@code /v1/chat/completions}, {@code /v1/completions} and
+ * {@code /v1/embeddings} to an upstream unchanged, adds an {@code eco} block to the answer (to the final usage chunk
+ * of a stream), and records the call. Streams pass through line by line as they arrive, never buffered.
+ */
+public final class Gateway {
+
+  /** Where calls for models starting with {@code prefix} go; the longest matching prefix wins ("" matches all). */
+  public record Upstream(String prefix, URI baseUrl, String provider, String authorization) {
+    public Upstream {
+      if (!baseUrl.toString().endsWith("/")) baseUrl = URI.create(baseUrl + "/");
+    }
+  }
+
+  /**
+   * @param zone the zone (ISO alpha-3) the upstreams' calls are figured in; null: see {@code region}
+   * @param region the cloud region or label they are figured in; with neither, the provider's own zone applies
+   */
+  public record Config(List<Upstream> upstreams, String zone, String region, Duration timeout) {
+    public Config {
+      upstreams = upstreams.stream().sorted(Comparator.comparingInt((Upstream u) -> u.prefix().length()).reversed()).toList();
+    }
+
+    Upstream route(String model) {
+      return upstreams.stream().filter(u -> model.startsWith(u.prefix())).findFirst().orElse(null);
+    }
+  }
+
+  /** Checks a call's scopes against energy budgets before it goes upstream. */
+  interface BudgetGate {
+    /** A refusal message when a gate budget of these scopes is spent; null to let the call through. */
+    Refusal refuse(String tenant, String team, String costCenter, Instant at);
+
+    record Refusal(String budget, String message) {}
+
+    BudgetGate NONE = (tenant, team, costCenter, at) -> null;
+  }
+
+  /** Where recorded calls go (the server's ledger writer, batched). */
+  interface Recorder {
+    void record(InvocationRecord record, String sourceRef);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding", "authorization",
+      "x-upstream-authorization", "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization", "accept-encoding");
+  static final String UPSTREAM_AUTHORIZATION = "x-upstream-authorization";
+
+  private final Config config;
+  private final Supplier<Estimator> estimator;
+  private final String methodology;
+  private final Recorder recorder;
+  private final BudgetGate budgets;
+  private final HttpClient client;
+
+  Gateway(Config config, Supplier<Estimator> estimator, String methodology, Recorder recorder, BudgetGate budgets) {
+    this.config = config;
+    this.estimator = estimator;
+    this.methodology = methodology;
+    this.recorder = recorder;
+    this.budgets = budgets;
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+  }
+
+  /** Who and what a call is charged to: from the key, the {@code x-jouletrace-*} headers and {@code traceparent}. */
+  private record Caller(String tenant, String team, String costCenter, String traceId) {
+    static Caller of(Context ctx, ApiKeys.Principal principal) {
+      String tenant = principal.isAdmin() ? ctx.header("x-jouletrace-tenant") : principal.tenant();
+      String traceparent = ctx.header("traceparent");
+      String traceId = traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+          ? traceparent.substring(3, 35) : null;
+      return new Caller(tenant, ctx.header("x-jouletrace-team"), ctx.header("x-jouletrace-cost-center"), traceId);
+    }
+  }
+
+  void handle(Context ctx, ApiKeys.Principal principal, String endpoint) throws IOException {
+    ObjectNode request;
+    try {
+      request = (ObjectNode) JSON.readTree(ctx.bodyAsBytes());
+    } catch (IOException | ClassCastException e) {
+      throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "request body must be a JSON object");
+    }
+    JsonNode modelNode = request.get("model");
+    if (modelNode == null || !modelNode.isTextual()) throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "field 'model' is required");
+    String model = modelNode.asText();
+    Upstream upstream = config.route(model);
+    if (upstream == null) throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "no upstream is configured for model " + model);
+    Caller caller = Caller.of(ctx, principal);
+    Instant started = Instant.now();
+    BudgetGate.Refusal refusal = budgets.refuse(caller.tenant(), caller.team(), caller.costCenter(), started);
+    if (refusal != null) {
+      ObjectNode body = JSON.createObjectNode();
+      body.putObject("error").put("message", refusal.message()).put("type", "budget_exceeded").put("code", "budget_exceeded")
+          .put("budget", refusal.budget());
+      ctx.status(HttpStatus.TOO_MANY_REQUESTS).contentType("application/json").result(body.toString());
+      return;
+    }
+    boolean stream = request.path("stream").asBoolean(false);
+    if (stream && !endpoint.equals("embeddings")) request.putObject("stream_options").put("include_usage", true);
+
+    HttpRequest.Builder upstreamRequest = HttpRequest.newBuilder(upstream.baseUrl().resolve(endpoint)).timeout(config.timeout())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)));
+    ctx.headerMap().forEach((name, value) -> {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!HOP_BY_HOP.contains(lower) && !lower.startsWith("x-jouletrace-")) upstreamRequest.header(name, value);
+    });
+    String authorization = ctx.header(UPSTREAM_AUTHORIZATION) != null ? ctx.header(UPSTREAM_AUTHORIZATION) : upstream.authorization();
+    if (authorization != null) upstreamRequest.header("Authorization", authorization);
+
+    long sentAt = System.nanoTime();
+    HttpResponse<InputStream> response;
+    try {
+      response = client.send(upstreamRequest.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpConnectTimeoutException | ConnectException e) {
+      throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + " cannot be reached: " + e.getMessage());
+    } catch (HttpTimeoutException e) {
+      throw new JouletraceServer.ApiError(HttpStatus.GATEWAY_TIMEOUT, "upstream " + upstream.baseUrl() + " did not answer within "
+          + config.timeout().toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JouletraceServer.ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping");
+    } catch (IOException e) {
+      throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + " failed: " + e.getMessage());
+    }
+    ctx.status(response.statusCode());
+    response.headers().firstValue("content-type").ifPresent(ctx::contentType);
+    response.headers().firstValue("x-request-id").ifPresent(id -> ctx.header("x-request-id", id));
+    Call call = new Call(upstream, caller, endpoint, model, started, sentAt);
+    boolean eventStream = response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream");
+    if (response.statusCode() / 100 == 2 && eventStream) {
+      relayStream(ctx, response, call);
+    } else {
+      relayWhole(ctx, response, call);
+    }
+  }
+
+  /** One call on its way through: what is known before the answer. */
+  private record Call(Upstream upstream, Caller caller, String endpoint, String requestedModel, Instant started, long sentAtNanos) {}
+
+  private void relayWhole(Context ctx, HttpResponse<InputStream> response, Call call) throws IOException {
+    byte[] body;
+    try (InputStream in = response.body()) {
+      body = in.readAllBytes();
+    }
+    double latency = (System.nanoTime() - call.sentAtNanos()) / 1e9;
+    if (response.statusCode() / 100 != 2) {
+      ctx.result(body); // the upstream's own error, unchanged; nothing was produced, so nothing is recorded
+      return;
+    }
+    JsonNode answer;
+    try {
+      answer = JSON.readTree(body);
+    } catch (IOException e) {
+      ctx.result(body);
+      return;
+    }
+    if (!(answer instanceof ObjectNode root) || !root.has("usage")) {
+      ctx.result(body);
+      return;
+    }
+    InvocationRecord record = record(call, root, root.get("usage"), latency);
+    Estimate estimate = estimator.get().estimate(record, methodology);
+    root.set("eco", EcoBlock.of(record, estimate));
+    if (estimate.energy() instanceof Figure.Known energy) {
+      ctx.header("x-jouletrace-energy-wh", Double.toString(energy.value() / 3600));
+      ctx.header("x-jouletrace-tier", energy.tier().code());
+    } else {
+      ctx.header("x-jouletrace-tier", "unrated");
+    }
+    if (estimate.carbon() instanceof Figure.Known carbon) ctx.header("x-jouletrace-carbon-g", Double.toString(carbon.value()));
+    ctx.contentType("application/json").result(JSON.writeValueAsBytes(root));
+    recorder.record(record, "gateway:" + call.endpoint());
+  }
+
+  /**
+   * Copies the event stream line by line, flushing each, so the client gets every chunk as it arrives. The final
+   * usage chunk ({@code choices: []}) gains {@code eco}; nothing else is touched. If the stream breaks before usage
+   * arrives, the call is recorded with the content chunks it delivered as its output tokens (a lower bound).
+   */
+  private void relayStream(Context ctx, HttpResponse<InputStream> response, Call call) throws IOException {
+    ctx.header("Cache-Control", "no-cache");
+    OutputStream out = ctx.res().getOutputStream();
+    long contentChunks = 0;
+    boolean recorded = false;
+    ObjectNode lastChunk = null;
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.startsWith("data: {")) {
+          ObjectNode chunk = parse(line.substring(6));
+          if (chunk != null) {
+            lastChunk = chunk;
+            JsonNode usage = chunk.get("usage");
+            if (usage != null && usage.isObject() && !recorded) {
+              InvocationRecord record = record(call, chunk, usage, (System.nanoTime() - call.sentAtNanos()) / 1e9);
+              chunk.set("eco", EcoBlock.of(record, estimator.get().estimate(record, methodology)));
+              line = "data: " + JSON.writeValueAsString(chunk);
+              recorder.record(record, "gateway:" + call.endpoint() + ":stream");
+              recorded = true;
+            } else if (hasContent(chunk)) {
+              contentChunks++;
+            }
+          }
+        }
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
+    } catch (IOException e) {
+      // The upstream cut the stream: the client sees it end; what was delivered is recorded below.
+    } finally {
+      if (!recorded && contentChunks > 0 && lastChunk != null) {
+        ObjectNode usage = JSON.createObjectNode().put("completion_tokens", contentChunks);
+        recorder.record(record(call, lastChunk, usage, (System.nanoTime() - call.sentAtNanos()) / 1e9),
+            "gateway:" + call.endpoint() + ":stream-cut");
+      }
+    }
+  }
+
+  private static boolean hasContent(ObjectNode chunk) {
+    for (JsonNode choice : chunk.path("choices")) {
+      JsonNode delta = choice.path("delta");
+      if (delta.path("content").isTextual() && !delta.path("content").asText().isEmpty()) return true;
+      if (choice.path("text").isTextual() && !choice.path("text").asText().isEmpty()) return true;
+    }
+    return false;
+  }
+
+  private static ObjectNode parse(String json) {
+    try {
+      return JSON.readTree(json) instanceof ObjectNode node ? node : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The ledger record of an answered call: its usage, the model the upstream says it used, the measured latency. */
+  private InvocationRecord record(Call call, ObjectNode answer, JsonNode usage, double latencySeconds) {
+    String model = answer.path("model").isTextual() ? answer.get("model").asText() : call.requestedModel();
+    boolean embeddings = call.endpoint().equals("embeddings");
+    long output = embeddings ? 0 : usage.path("completion_tokens").asLong(0);
+    JsonNode input = usage.get("prompt_tokens");
+    String upstreamId = answer.path("id").isTextual() ? answer.get("id").asText() : null;
+    InvocationRecord.Builder record = InvocationRecord.builder(call.upstream().provider(), model, output)
+        .id(upstreamId == null ? "gw-" + UUID.randomUUID() : "gw-" + call.upstream().provider() + "-" + upstreamId)
+        .timestamp(call.started()).tenant(call.caller().tenant()).team(call.caller().team()).costCenter(call.caller().costCenter())
+        .traceId(call.caller().traceId())
+        .operation(embeddings ? Operation.EMBEDDINGS : call.endpoint().equals("completions") ? Operation.TEXT_COMPLETION : Operation.CHAT)
+        .inputTokens(input == null || !input.canConvertToLong() ? null : input.asLong())
+        .latencySeconds(embeddings ? null : latencySeconds);
+    JsonNode reasoning = usage.path("completion_tokens_details").get("reasoning_tokens");
+    if (reasoning != null && reasoning.canConvertToLong()) record.reasoningTokens(reasoning.asLong());
+    JsonNode cached = usage.path("prompt_tokens_details").get("cached_tokens");
+    if (cached != null && cached.canConvertToLong()) record.cachedInputTokens(cached.asLong());
+    record.zone(config.zone()).region(config.region());
+    return record.build();
+  }
+}

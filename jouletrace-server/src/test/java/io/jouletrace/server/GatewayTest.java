@@ -1,0 +1,311 @@
+package io.jouletrace.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.OpenAIServiceException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.jouletrace.catalog.Catalog;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.store.DuckDbStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway between the official OpenAI Java client and a stand-in upstream on loopback (a JDK HttpServer speaking
+ * the OpenAI shapes, SSE included), recording into a real embedded ledger.
+ */
+class GatewayTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  private HttpServer upstream;
+  private JouletraceServer server;
+  private String acmeKey;
+  private final AtomicInteger ids = new AtomicInteger();
+  /** The Authorization header each upstream request carried. */
+  private final Map<String, String> upstreamAuthorization = new ConcurrentHashMap<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    upstream.createContext("/v1/chat/completions", this::chat);
+    upstream.createContext("/v1/embeddings", this::embeddings);
+    upstream.start();
+    server = startGateway(URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1"), Duration.ofSeconds(2));
+    acmeKey = server.createKey("acme", "gateway test");
+  }
+
+  private JouletraceServer startGateway(URI upstreamUrl, Duration timeout) {
+    Gateway.Config gateway = new Gateway.Config(List.of(new Gateway.Upstream("", upstreamUrl, "openai", "Bearer sk-configured")),
+        null, "eu-west-1", timeout);
+    return JouletraceServer.start(Ledger.open(DuckDbStore.open(dir.resolve("ledger-" + ids.incrementAndGet())), null),
+        new JouletraceServer.Config(0, "127.0.0.1", JouletraceServer.Config.DEFAULT_MAX_BODY, ServerTest.ADMIN, Catalog.DEFAULT_METHODOLOGY,
+            gateway));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    upstream.stop(0);
+  }
+
+  // ---- the stand-in upstream ---------------------------------------------------------------------
+
+  private void chat(HttpExchange exchange) throws IOException {
+    JsonNode request = JSON.readTree(exchange.getRequestBody());
+    String id = "chatcmpl-" + ids.incrementAndGet();
+    upstreamAuthorization.put(id, String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+    String scenario = request.path("messages").path(0).path("content").asText();
+    if (scenario.equals("fail")) {
+      respond(exchange, 503, "application/json", "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}");
+      return;
+    }
+    if (scenario.equals("slow")) sleep(3_000);
+    String model = request.path("model").asText();
+    if (!request.path("stream").asBoolean()) {
+      respond(exchange, 200, "application/json", "{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1753500000,\"model\":\""
+          + model + "-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi!\"},\"finish_reason\":\"stop\","
+          + "\"logprobs\":null}],\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,\"total_tokens\":1500}}");
+      return;
+    }
+    assertThat(request.path("stream_options").path("include_usage").asBoolean()).as("the gateway asks for usage").isTrue();
+    exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      for (int i = 0; i < 5; i++) {
+        event(out, "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1753500000,\"model\":\"" + model
+            + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + i + " \"},\"finish_reason\":null}],\"usage\":null}");
+        sleep(20);
+        if (scenario.equals("cut") && i == 2) return; // the connection drops mid-stream
+      }
+      event(out, "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1753500000,\"model\":\"" + model
+          + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":5,\"total_tokens\":45}}");
+      out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void embeddings(HttpExchange exchange) throws IOException {
+    exchange.getRequestBody().readAllBytes();
+    respond(exchange, 200, "application/json", "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,0.2]}],"
+        + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
+  }
+
+  private static void event(OutputStream out, String json) throws IOException {
+    out.write(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- the client side ---------------------------------------------------------------------------
+
+  private OpenAIClient client(String key, String... headers) {
+    OpenAIOkHttpClient.Builder builder = OpenAIOkHttpClient.builder().apiKey(key).baseUrl("http://127.0.0.1:" + server.port() + "/v1")
+        .maxRetries(0).timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) builder.putHeader(headers[i], headers[i + 1]);
+    return builder.build();
+  }
+
+  private static ChatCompletionCreateParams chat(String content) {
+    return ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage(content).build();
+  }
+
+  private JsonNode eco(Map<String, JsonValue> additional) throws IOException {
+    return JSON.readTree(JSON.writeValueAsString(additional.get("eco").convert(Object.class)));
+  }
+
+  /** The records the ledger holds once the recorder has stored everything (closing the server drains it). */
+  private List<InvocationRecord> recordsAfterStop() {
+    server.close();
+    List<InvocationRecord> records = new ArrayList<>();
+    try (var store = DuckDbStore.open(dir.resolve("ledger-" + 1))) {
+      store.scan(entry -> records.add(entry.record()));
+    }
+    server = startGateway(URI.create("http://127.0.0.1:1/v1"), Duration.ofSeconds(1)); // a fresh one for @AfterEach
+    return records;
+  }
+
+  @Test
+  void a_completion_passes_through_with_an_eco_block_headers_and_a_ledger_record() throws IOException {
+    var raw = client(acmeKey, "x-jouletrace-team", "search", "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+        .chat().completions().withRawResponse().create(chat("hello"));
+    ChatCompletion completion = raw.parse();
+    assertThat(completion.choices().getFirst().message().content()).contains("Hi!");
+    JsonNode eco = eco(completion._additionalProperties());
+    assertThat(eco.get("model").get("requested").asText()).isEqualTo("gpt-4o-mini-2024-07-18");
+    assertThat(eco.get("energy").get("wh").asDouble()).isPositive();
+    assertThat(raw.headers().values("x-jouletrace-energy-wh")).singleElement()
+        .satisfies(wh -> assertThat(Double.parseDouble(wh)).isCloseTo(eco.get("energy").get("wh").asDouble(), within(1e-15)));
+    assertThat(raw.headers().values("x-jouletrace-tier")).containsExactly(eco.get("energy").get("tier").asText());
+    assertThat(raw.headers().values("x-jouletrace-carbon-g")).hasSize(1);
+    assertThat(upstreamAuthorization.values()).containsExactly("Bearer sk-configured");
+
+    List<InvocationRecord> records = recordsAfterStop();
+    assertThat(records).singleElement().satisfies(r -> {
+      assertThat(r.tenant()).isEqualTo("acme");
+      assertThat(r.team()).isEqualTo("search");
+      assertThat(r.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+      assertThat(r.inputTokens()).isEqualTo(1200);
+      assertThat(r.outputTokens()).isEqualTo(300);
+      assertThat(r.region()).isEqualTo("eu-west-1");
+      assertThat(r.latencySeconds()).isPositive();
+    });
+  }
+
+  @Test
+  void a_stream_passes_through_chunk_by_chunk_and_the_usage_chunk_carries_eco() throws IOException {
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> stream = client(acmeKey, Gateway.UPSTREAM_AUTHORIZATION, "Bearer sk-client-own")
+        .chat().completions().createStreaming(chat("stream please"))) {
+      stream.stream().forEach(chunks::add);
+    }
+    assertThat(chunks).hasSize(6);
+    assertThat(chunks.subList(0, 5)).allSatisfy(c -> assertThat(c._additionalProperties()).doesNotContainKey("eco"));
+    ChatCompletionChunk last = chunks.getLast();
+    assertThat(last.choices()).isEmpty();
+    assertThat(last.usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isEqualTo(5));
+    assertThat(eco(last._additionalProperties()).get("energy").get("wh").asDouble()).isPositive();
+    assertThat(upstreamAuthorization.values()).containsExactly("Bearer sk-client-own");
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> assertThat(r.outputTokens()).isEqualTo(5));
+  }
+
+  @Test
+  void embeddings_are_recorded_as_embeddings_with_the_core_rule_for_their_figures() throws IOException {
+    CreateEmbeddingResponse response = client(acmeKey).embeddings()
+        .create(EmbeddingCreateParams.builder().model("text-embedding-3-small").input("hello").build());
+    JsonNode eco = eco(response._additionalProperties());
+    assertThat(eco.get("methodology_version").asText()).isEqualTo(Catalog.DEFAULT_METHODOLOGY);
+    if (eco.get("energy").isNull()) assertThat(eco.get("null_reasons")).isNotEmpty();
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> {
+      assertThat(r.operation().code()).isEqualTo("embeddings");
+      assertThat(r.inputTokens()).isEqualTo(8);
+    });
+  }
+
+  @Test
+  void upstream_failures_reach_the_client_as_errors_and_the_gateway_stays_up() throws Exception {
+    OpenAIClient client = client(acmeKey);
+    assertThatThrownBy(() -> client.chat().completions().create(chat("fail")))
+        .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(503));
+    assertThatThrownBy(() -> client.chat().completions().create(chat("slow")))
+        .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(504));
+
+    // A stream cut after three chunks: the client sees it end; the call is recorded with the three tokens it got.
+    List<ChatCompletionChunk> delivered = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("cut"))) {
+      stream.stream().forEach(delivered::add);
+    } catch (RuntimeException endedEarly) {
+      // Some clients report the missing [DONE]; the chunks before it were delivered either way.
+    }
+    assertThat(delivered).hasSize(3);
+    assertThat(client.chat().completions().create(chat("still up?")).choices()).hasSize(1);
+
+    List<InvocationRecord> records = recordsAfterStop();
+    assertThat(records).hasSize(2);
+    assertThat(records).anySatisfy(r -> assertThat(r.outputTokens()).isEqualTo(3));
+
+    try (ServerSocket closed = new ServerSocket(0)) {
+      int port = closed.getLocalPort();
+      closed.close();
+      server.close();
+      server = startGateway(URI.create("http://127.0.0.1:" + port + "/v1"), Duration.ofSeconds(2));
+    }
+    String key = server.createKey("acme", "refused");
+    assertThatThrownBy(() -> client(key).chat().completions().create(chat("anyone?")))
+        .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(502));
+  }
+
+  @Test
+  void a_call_without_a_jouletrace_key_is_refused_before_the_upstream_sees_it() {
+    assertThatThrownBy(() -> client("sk-not-a-jouletrace-key").chat().completions().create(chat("hello")))
+        .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+    assertThat(upstreamAuthorization).isEmpty();
+  }
+
+  @Test
+  void many_clients_with_interleaved_streams_lose_and_duplicate_no_record() throws Exception {
+    int clients = 16;
+    int callsEach = 12;
+    Set<String> answeredIds = ConcurrentHashMap.newKeySet();
+    try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+      List<Future<?>> running = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int clientIndex = c;
+        running.add(pool.submit(() -> {
+          OpenAIClient client = client(acmeKey, "x-jouletrace-team", "team-" + clientIndex);
+          for (int i = 0; i < callsEach; i++) {
+            if (i % 2 == 0) {
+              answeredIds.add(client.chat().completions().create(chat("hello")).id());
+            } else {
+              try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("stream"))) {
+                stream.stream().forEach(chunk -> answeredIds.add(chunk.id()));
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : running) f.get();
+    }
+    assertThat(answeredIds).hasSize(clients * callsEach);
+    List<InvocationRecord> records = recordsAfterStop();
+    Set<String> recorded = new HashSet<>();
+    for (InvocationRecord r : records) recorded.add(r.id().substring("gw-openai-".length()));
+    assertThat(records).hasSize(clients * callsEach);
+    assertThat(recorded).isEqualTo(answeredIds);
+  }
+}
