@@ -4,6 +4,7 @@ import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.budget.Budget;
 import io.jouletrace.ledger.chain.ChainHasher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.time.ZoneOffset;
 import io.jouletrace.core.attribution.MeterSample;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
@@ -35,7 +37,7 @@ import java.util.function.LongConsumer;
 abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
-  private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys");
+  private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -259,10 +261,7 @@ abstract class JdbcStore implements Store {
   @Override
   public void select(String what, String sql, List<?> parameters, RowHandler handler) {
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.size(); i++) {
-        Object p = parameters.get(i);
-        ps.setObject(i + 1, p instanceof Instant instant ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC) : p);
-      }
+      bind(ps, parameters);
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) handler.accept(rs);
@@ -271,6 +270,14 @@ abstract class JdbcStore implements Store {
     } catch (SQLException e) {
       rollbackQuietly();
       throw failure(what, e);
+    }
+  }
+
+  /** Sets {@code ps}'s parameters in order; an {@link Instant} is a UTC timestamp. */
+  private static void bind(PreparedStatement ps, List<?> parameters) throws SQLException {
+    for (int i = 0; i < parameters.size(); i++) {
+      Object p = parameters.get(i);
+      ps.setObject(i + 1, p instanceof Instant instant ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC) : p);
     }
   }
 
@@ -392,17 +399,51 @@ abstract class JdbcStore implements Store {
 
   @Override
   public void putMeta(String key, String value) {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM ledger_meta WHERE key = ?");
-        PreparedStatement insert = connection.prepareStatement("INSERT INTO ledger_meta VALUES (?, ?)")) {
-      delete.setString(1, key);
+    replaceRow("write meta " + key, "ledger_meta", "key", List.of(key, value));
+  }
+
+  @Override
+  public void putBudget(Budget b) {
+    replaceRow("store budget " + b.name(), "budgets", "name", List.of(b.name(), b.scopeKind().code(), b.scopeValue(), b.quantity().code(),
+        b.limit(), b.period().code(), b.mode().code(), b.createdAt()));
+  }
+
+  @Override
+  public List<Budget> budgets() {
+    List<Budget> out = new ArrayList<>();
+    query("read budgets", "SELECT name, scope_kind, scope_value, quantity, limit_value, period, mode, created_at FROM budgets",
+        rs -> out.add(new Budget(rs.getString(1), Budget.ScopeKind.of(rs.getString(2)), rs.getString(3), Budget.Quantity.of(rs.getString(4)),
+            rs.getDouble(5), Budget.Period.of(rs.getString(6)), Budget.Mode.of(rs.getString(7)), instant(rs.getObject(8, LocalDateTime.class)))));
+    // Sorted here, not in SQL: the two stores' collations could order names differently.
+    out.sort(Comparator.comparing(Budget::name));
+    return out;
+  }
+
+  @Override
+  public boolean deleteBudget(String name) {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM budgets WHERE name = ?")) {
+      delete.setString(1, name);
+      boolean deleted = delete.executeUpdate() > 0;
+      connection.commit();
+      return deleted;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure("delete budget " + name, e);
+    }
+  }
+
+  /** Replaces the row of {@code table} whose {@code keyColumn} is {@code row}'s first value by {@code row}, in one transaction. */
+  private void replaceRow(String what, String table, String keyColumn, List<?> row) {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE " + keyColumn + " = ?");
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " VALUES (?" + ", ?".repeat(row.size() - 1) + ")")) {
+      bind(delete, row.subList(0, 1));
       delete.executeUpdate();
-      insert.setString(1, key);
-      insert.setString(2, value);
+      bind(insert, row);
       insert.executeUpdate();
       connection.commit();
     } catch (SQLException e) {
       rollbackQuietly();
-      throw failure("write meta " + key, e);
+      throw failure(what, e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.jouletrace.ledger.store;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.budget.Budget;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -85,6 +86,15 @@ public interface Store extends AutoCloseable {
   Optional<String> meta(String key);
 
   void putMeta(String key, String value);
+
+  /** Stores a budget, replacing the one of the same name. Budgets are configuration: outside the hash chain. */
+  void putBudget(Budget budget);
+
+  /** Every stored budget, by name. */
+  List<Budget> budgets();
+
+  /** Deletes the budget named {@code name}; false when there is none. */
+  boolean deleteBudget(String name);
 
   /**
    * Runs a read-only query in the SQL both stores share (reports read the {@code report_figures} view); an
