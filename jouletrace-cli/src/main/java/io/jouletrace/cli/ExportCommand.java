@@ -1,0 +1,61 @@
+package io.jouletrace.cli;
+
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.report.FocusExport;
+import io.jouletrace.ledger.report.PriceTable;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jouletrace export …}: the ledger in formats other tools import. */
+@Command(name = "export", mixinStandardHelpOptions = true, description = "The ledger in formats other tools import.",
+    subcommands = {ExportCommand.Focus.class})
+final class ExportCommand {
+
+  /** {@code jouletrace export focus}. */
+  @Command(name = "focus", mixinStandardHelpOptions = true,
+      description = {"FOCUS 1.2 cost and usage CSV (docs/focus.md): one row per charge period, provider, model and sub-account.",
+          "Energy, carbon and their provenance are in x_ columns; costs only where --prices prices every call of a row."})
+  static final class Focus implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LedgerOptions ledgerOptions;
+
+    @Mixin
+    ScopeOptions scopeOptions;
+
+    @Option(names = "--period", paramLabel = "P", defaultValue = "day", description = "Charge period: hour, day or month (default ${DEFAULT-VALUE}).")
+    String period;
+
+    @Option(names = "--sub-account", paramLabel = "S", defaultValue = "team", description = "Sub-account: team or tenant (default ${DEFAULT-VALUE}).")
+    String subAccount;
+
+    @Option(names = "--billing-account", paramLabel = "ID", defaultValue = FocusExport.DEFAULT_BILLING_ACCOUNT,
+        description = "BillingAccountId and BillingAccountName: your account with the providers (default ${DEFAULT-VALUE}).")
+    String billingAccount;
+
+    @Option(names = "--prices", paramLabel = "FILE",
+        description = "Price table CSV: provider,model,input_per_1m_tokens,output_per_1m_tokens,currency. Without it costs are empty.")
+    Path prices;
+
+    @Override
+    public Integer call() throws Exception {
+      var options = new FocusExport.Options(FocusExport.choice("--period", period, FocusExport.PERIODS),
+          FocusExport.choice("--sub-account", subAccount, FocusExport.SUB_ACCOUNTS), billingAccount,
+          prices == null ? PriceTable.NONE : PriceTable.read(prices));
+      PrintWriter out = spec.commandLine().getOut();
+      try (Ledger ledger = ledgerOptions.open()) {
+        new FocusExport(ledger.store()).write(scopeOptions.scope(), options, out);
+      }
+      out.flush();
+      return 0;
+    }
+  }
+}
