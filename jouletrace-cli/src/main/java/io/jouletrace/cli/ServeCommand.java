@@ -1,9 +1,18 @@
 package io.jouletrace.cli;
 
 import io.jouletrace.catalog.Catalog;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jouletrace.server.ApiKeys;
+import io.jouletrace.server.Gateway;
 import io.jouletrace.server.JouletraceServer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -42,11 +51,39 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-body", paramLabel = "BYTES", description = "Largest request body accepted (default 10 MiB).")
   long maxBody = JouletraceServer.Config.DEFAULT_MAX_BODY;
 
+  @Option(names = "--upstream", paramLabel = "URL",
+      description = "Turn on the OpenAI-compatible gateway (/v1/chat/completions, /v1/completions, /v1/embeddings) with this default upstream "
+          + "base URL, e.g. https://api.openai.com/v1 (docs/gateway.md).")
+  URI upstream;
+
+  @Option(names = "--upstream-provider", paramLabel = "NAME", defaultValue = "openai",
+      description = "Provider of the default upstream, for figuring its models (default ${DEFAULT-VALUE}).")
+  String upstreamProvider;
+
+  @Option(names = "--upstream-key-env", paramLabel = "VAR",
+      description = "Environment variable holding the default upstream's API key (sent as Bearer); a client's x-upstream-authorization wins.")
+  String upstreamKeyEnv;
+
+  @Option(names = "--gateway-config", paramLabel = "FILE",
+      description = "JSON mapping model prefixes to other upstreams: {\"upstreams\": [{\"prefix\", \"base_url\", \"provider\", \"key_env\"}]}.")
+  Path gatewayConfig;
+
+  @Option(names = "--gateway-zone", paramLabel = "ZONE", description = "Zone (ISO alpha-3) the gateway's calls are figured in.")
+  String gatewayZone;
+
+  @Option(names = "--gateway-region", paramLabel = "REGION", description = "Cloud region or label the gateway's calls are figured in.")
+  String gatewayRegion;
+
+  @Option(names = "--upstream-timeout", paramLabel = "SECONDS", defaultValue = "120",
+      description = "How long an upstream may take to answer before the client gets 504 (default ${DEFAULT-VALUE}).")
+  long upstreamTimeout;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     PrintWriter out = spec.commandLine().getOut();
+    Gateway.Config gateway = gateway();
     JouletraceServer server = JouletraceServer.start(ledgerOptions.open(),
-        new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology));
+        new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -56,8 +93,40 @@ final class ServeCommand implements Callable<Integer> {
     server.firstAdminKey().ifPresent(key -> out.printf("admin key (shown once; keep it): %s%n", key));
     out.printf("jouletrace serving %s at http://%s:%d/  (dashboard /, API /api, OTLP /v1/traces, metrics /metrics, spec /openapi.json)%n",
         server.describe(), host, server.port());
+    if (gateway != null) {
+      gateway.upstreams().forEach(u -> out.printf("gateway: models %s -> %s (%s)%n", u.prefix().isEmpty() ? "*" : u.prefix() + "*", u.baseUrl(),
+          u.provider()));
+    }
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The gateway's upstreams from --upstream and --gateway-config; null when neither is given. */
+  private Gateway.Config gateway() throws IOException {
+    if (upstream == null && gatewayConfig == null) return null;
+    List<Gateway.Upstream> upstreams = new ArrayList<>();
+    if (upstream != null) upstreams.add(new Gateway.Upstream("", upstream, upstreamProvider, bearer("--upstream-key-env", upstreamKeyEnv)));
+    if (gatewayConfig != null) {
+      JsonNode root = new ObjectMapper().readTree(gatewayConfig.toFile());
+      int i = 0;
+      for (JsonNode u : root.path("upstreams")) {
+        String where = gatewayConfig + ": upstreams[" + i++ + "]";
+        for (String field : List.of("prefix", "base_url", "provider")) {
+          if (!u.path(field).isTextual()) throw new IllegalArgumentException(where + ": field '" + field + "' is required");
+        }
+        upstreams.add(new Gateway.Upstream(u.get("prefix").asText(), URI.create(u.get("base_url").asText()), u.get("provider").asText(),
+            bearer(where + ": key_env", u.path("key_env").isTextual() ? u.get("key_env").asText() : null)));
+      }
+      if (i == 0) throw new IllegalArgumentException(gatewayConfig + ": no upstreams (expected {\"upstreams\": [...]})");
+    }
+    return new Gateway.Config(upstreams, gatewayZone, gatewayRegion, Duration.ofSeconds(upstreamTimeout));
+  }
+
+  private static String bearer(String option, String variable) {
+    if (variable == null) return null;
+    String key = System.getenv(variable);
+    if (key == null || key.isBlank()) throw new IllegalArgumentException(option + ": environment variable " + variable + " is not set");
+    return "Bearer " + key.strip();
   }
 }

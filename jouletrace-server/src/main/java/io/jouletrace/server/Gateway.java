@@ -64,12 +64,16 @@ public final class Gateway {
 
   /** Checks a call's scopes against energy budgets before it goes upstream. */
   interface BudgetGate {
-    /** A refusal message when a gate budget of these scopes is spent; null to let the call through. */
-    Refusal refuse(String tenant, String team, String costCenter, Instant at);
+    Verdict check(String tenant, String team, String costCenter, Instant at);
 
-    record Refusal(String budget, String message) {}
-
-    BudgetGate NONE = (tenant, team, costCenter, at) -> null;
+    /**
+     * @param refusedBy the gate budget that is spent (the call is refused with 429), or null
+     * @param refusal what the client is told
+     * @param warnings crossed advisory budgets, named in the {@code x-jouletrace-budget-warning} header
+     */
+    record Verdict(String refusedBy, String refusal, List<String> warnings) {
+      static final Verdict PASS = new Verdict(null, null, List.of());
+    }
   }
 
   /** Where recorded calls go (the server's ledger writer, batched). */
@@ -124,14 +128,15 @@ public final class Gateway {
     if (upstream == null) throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "no upstream is configured for model " + model);
     Caller caller = Caller.of(ctx, principal);
     Instant started = Instant.now();
-    BudgetGate.Refusal refusal = budgets.refuse(caller.tenant(), caller.team(), caller.costCenter(), started);
-    if (refusal != null) {
+    BudgetGate.Verdict verdict = budgets.check(caller.tenant(), caller.team(), caller.costCenter(), started);
+    if (verdict.refusedBy() != null) {
       ObjectNode body = JSON.createObjectNode();
-      body.putObject("error").put("message", refusal.message()).put("type", "budget_exceeded").put("code", "budget_exceeded")
-          .put("budget", refusal.budget());
+      body.putObject("error").put("message", verdict.refusal()).put("type", "budget_exceeded").put("code", "budget_exceeded")
+          .put("budget", verdict.refusedBy());
       ctx.status(HttpStatus.TOO_MANY_REQUESTS).contentType("application/json").result(body.toString());
       return;
     }
+    if (!verdict.warnings().isEmpty()) ctx.header("x-jouletrace-budget-warning", String.join("; ", verdict.warnings()));
     boolean stream = request.path("stream").asBoolean(false);
     if (stream && !endpoint.equals("embeddings")) request.putObject("stream_options").put("include_usage", true);
 

@@ -20,7 +20,12 @@ import io.jouletrace.ledger.VerifyReport;
 import io.jouletrace.ledger.ingest.OtlpTraces;
 import io.jouletrace.ledger.ingest.Parsed;
 import io.jouletrace.ledger.ingest.RecordFields;
+import io.jouletrace.ledger.budget.Budget;
+import io.jouletrace.ledger.budget.BudgetJson;
+import io.jouletrace.ledger.budget.BudgetStatus;
+import io.jouletrace.ledger.budget.Budgets;
 import io.jouletrace.ledger.report.Dimension;
+import io.jouletrace.ledger.report.FocusExport;
 import io.jouletrace.ledger.report.RecordJson;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
@@ -31,6 +36,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,6 +86,7 @@ public final class JouletraceServer implements AutoCloseable {
   private final LedgerMetrics metrics;
   private final Ledger.Writer writer;
   private final Config config;
+  private final Budgets budgets;
   private final CallRecorder calls;
   private final Gateway gateway;
   private final Javalin app;
@@ -91,9 +98,10 @@ public final class JouletraceServer implements AutoCloseable {
     this.keys = new ApiKeys(ledger.store(), config.adminKey());
     this.writer = ledger.writer(config.methodology(), BATCH);
     this.metrics = new LedgerMetrics(reports, this::withLedger);
+    this.budgets = new Budgets(ledger.store());
     this.calls = new CallRecorder(this);
     this.gateway = config.gateway() == null ? null
-        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, Gateway.BudgetGate.NONE);
+        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, this::budgetVerdict);
     this.app = Javalin.create(c -> {
       c.concurrency.useVirtualThreads = true;
       c.http.maxRequestSize = config.maxBodyBytes();
@@ -175,6 +183,15 @@ public final class JouletraceServer implements AutoCloseable {
     r.post("/api/invocations", this::postInvocations);
     r.get("/api/invocations/{id}", this::getInvocation);
     r.get("/api/verify", this::verify);
+    r.get("/api/budgets", ctx -> ctx.json(BudgetJson.budgets(withLedger(budgets::list).stream().filter(b -> visible(ctx, b)).toList())));
+    r.get("/api/budgets/status", this::budgetStatus);
+    r.put("/api/budgets/{name}", this::putBudget);
+    r.delete("/api/budgets/{name}", ctx -> {
+      requireAdmin(ctx);
+      if (!withLedger(() -> budgets.delete(ctx.pathParam("name")))) throw new ApiError(HttpStatus.NOT_FOUND, "no budget " + ctx.pathParam("name"));
+      ctx.status(HttpStatus.NO_CONTENT);
+    });
+    r.get("/api/export/focus", this::focus);
     r.post("/v1/traces", this::otlp);
     if (gateway != null) {
       for (String endpoint : List.of("chat/completions", "completions", "embeddings")) {
@@ -383,6 +400,71 @@ public final class JouletraceServer implements AutoCloseable {
     result.set("rejected", rejected);
     result.set("ids", ids);
     return result;
+  }
+
+  // ---- budgets and FOCUS -------------------------------------------------------------------------
+
+  /** A tenant key sees the budgets of its own tenant scope; an admin key sees all. */
+  private static boolean visible(Context ctx, Budget budget) {
+    ApiKeys.Principal principal = principal(ctx);
+    return principal.isAdmin() || budget.scopeKind() == Budget.ScopeKind.TENANT && budget.scopeValue().equals(principal.tenant());
+  }
+
+  private void budgetStatus(Context ctx) {
+    Instant at = Optional.ofNullable(Scope.time("at", ctx.queryParam("at"))).orElseGet(Instant::now);
+    List<BudgetStatus> statuses = withLedger(() -> budgets.statuses(at)).stream().filter(s -> visible(ctx, s.budget())).toList();
+    ctx.json(BudgetJson.statuses(at, statuses));
+  }
+
+  /** {@code PUT /api/budgets/{name}} with {@code scope}, {@code scope_value}, {@code quantity}, {@code limit}, {@code period}, {@code mode}. */
+  private void putBudget(Context ctx) throws IOException {
+    requireAdmin(ctx);
+    JsonNode body = JSON.readTree(ctx.bodyAsBytes());
+    Budget budget = new Budget(ctx.pathParam("name"), Budget.ScopeKind.of(text(body, "scope")), text(body, "scope_value"),
+        Budget.Quantity.of(text(body, "quantity")), body.path("limit").asDouble(Double.NaN), Budget.Period.of(text(body, "period")),
+        Budget.Mode.of(Optional.ofNullable(body.get("mode")).map(JsonNode::asText).orElse("advisory")), Instant.now());
+    withLedger(() -> {
+      budgets.set(budget);
+      return null;
+    });
+    ctx.json(BudgetJson.budget(budget));
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || !value.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field '" + field + "': required string");
+    return value.asText();
+  }
+
+  /** The gateway's budget check: a spent gate budget refuses the call; crossed advisory budgets are named. */
+  private Gateway.BudgetGate.Verdict budgetVerdict(String tenant, String team, String costCenter, Instant at) {
+    Budgets.Check check = withLedger(() -> budgets.check(tenant, team, costCenter, at));
+    List<String> warnings = check.advisories().stream().map(s -> s.budget().name() + " crossed").toList();
+    if (!check.refused()) return warnings.isEmpty() ? Gateway.BudgetGate.Verdict.PASS : new Gateway.BudgetGate.Verdict(null, null, warnings);
+    BudgetStatus spent = check.exhausted().getFirst();
+    return new Gateway.BudgetGate.Verdict(spent.budget().name(), "energy budget " + spent.budget().name() + " of " + spent.budget().scopeKind().code()
+        + " " + spent.budget().scopeValue() + " is spent for this " + spent.budget().period().code() + " (" + spent.spent() + " of "
+        + spent.budget().limit() + " " + spent.budget().quantity().unit() + "); calls resume at " + spent.periodEnd(), warnings);
+  }
+
+  private void focus(Context ctx) {
+    FocusExport.Options defaults = FocusExport.Options.defaults();
+    FocusExport.Options options = new FocusExport.Options(
+        ctx.queryParam("period") == null ? defaults.period() : FocusExport.choice("period", ctx.queryParam("period"), FocusExport.PERIODS),
+        ctx.queryParam("sub_account") == null ? defaults.subAccount()
+            : FocusExport.choice("sub_account", ctx.queryParam("sub_account"), FocusExport.SUB_ACCOUNTS),
+        Optional.ofNullable(ctx.queryParam("billing_account")).orElse(defaults.billingAccount()), null);
+    Scope scope = scope(ctx);
+    StringBuilder csv = new StringBuilder();
+    withLedger(() -> {
+      try {
+        new FocusExport(ledger.store()).write(scope, options, csv);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return null;
+    });
+    ctx.header("Content-Disposition", "attachment; filename=\"focus.csv\"").contentType("text/csv; charset=utf-8").result(csv.toString());
   }
 
   private void verify(Context ctx) {

@@ -228,8 +228,11 @@ class GatewayTest {
     CreateEmbeddingResponse response = client(acmeKey).embeddings()
         .create(EmbeddingCreateParams.builder().model("text-embedding-3-small").input("hello").build());
     JsonNode eco = eco(response._additionalProperties());
-    assertThat(eco.get("methodology_version").asText()).isEqualTo(Catalog.DEFAULT_METHODOLOGY);
-    if (eco.get("energy").isNull()) assertThat(eco.get("null_reasons")).isNotEmpty();
+    InvocationRecord embedding = InvocationRecord.builder("openai", "text-embedding-3-small", 0)
+        .operation(io.jouletrace.core.record.Operation.EMBEDDINGS).inputTokens(8L).region("eu-west-1").build();
+    var expected = Catalog.estimator(Catalog.Options.defaults()).estimate(embedding, Catalog.DEFAULT_METHODOLOGY);
+    assertThat(eco.get("methodology_version").asText()).isEqualTo(expected.methodologyVersion());
+    assertThat(eco.get("energy").isNull()).isEqualTo(!expected.energy().isKnown());
     assertThat(recordsAfterStop()).singleElement().satisfies(r -> {
       assertThat(r.operation().code()).isEqualTo("embeddings");
       assertThat(r.inputTokens()).isEqualTo(8);
@@ -267,6 +270,36 @@ class GatewayTest {
     String key = server.createKey("acme", "refused");
     assertThatThrownBy(() -> client(key).chat().completions().create(chat("anyone?")))
         .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(502));
+  }
+
+  private int admin(String method, String path, String json) throws Exception {
+    var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + path)).header("Authorization", "Bearer " + ServerTest.ADMIN)
+        .header("Content-Type", "application/json").method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return response.statusCode();
+  }
+
+  @Test
+  void a_spent_gate_budget_refuses_calls_with_429_naming_it_and_an_advisory_one_warns() throws Exception {
+    String now = java.time.Instant.now().toString();
+    assertThat(admin("POST", "/api/invocations", "{\"id\":\"spend-1\",\"timestamp\":\"" + now + "\",\"provider\":\"openai\","
+        + "\"model\":\"gpt-4o\",\"input_tokens\":5000,\"output_tokens\":2000,\"tenant\":\"acme\",\"team\":\"search\"}")).isEqualTo(200);
+    assertThat(admin("PUT", "/api/budgets/search-daily", "{\"scope\":\"team\",\"scope_value\":\"search\",\"quantity\":\"energy\","
+        + "\"limit\":0.000001,\"period\":\"day\",\"mode\":\"gate\"}")).isEqualTo(200);
+    assertThat(admin("PUT", "/api/budgets/acme-advice", "{\"scope\":\"tenant\",\"scope_value\":\"acme\",\"quantity\":\"carbon\","
+        + "\"limit\":0.000001,\"period\":\"month\",\"mode\":\"advisory\"}")).isEqualTo(200);
+
+    assertThatThrownBy(() -> client(acmeKey, "x-jouletrace-team", "search").chat().completions().create(chat("hello")))
+        .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(429);
+          assertThat(e.getMessage()).contains("search-daily");
+        });
+    assertThat(upstreamAuthorization).as("a refused call never reaches the upstream").isEmpty();
+
+    var passed = client(acmeKey, "x-jouletrace-team", "support").chat().completions().withRawResponse().create(chat("hello"));
+    assertThat(passed.statusCode()).isEqualTo(200);
+    assertThat(passed.headers().values("x-jouletrace-budget-warning")).singleElement().asString().contains("acme-advice");
   }
 
   @Test
