@@ -84,6 +84,16 @@ public final class Catalog {
     return new AiEnergyScoreMethodology(AIENERGYSCORE_VERSION, ratings);
   }
 
+  /** The bundled equivalence table (within-family pairs of one task; see equivalences/SOURCE.md). */
+  public static List<ModelEquivalence> modelEquivalences() {
+    return ModelEquivalence.read(Resources.readSimpleCsv("/io/jouletrace/catalog/equivalences/equivalences.csv"));
+  }
+
+  /** A user's equivalence table in the bundled table's layout; a bad row is an error naming file:line. */
+  public static List<ModelEquivalence> modelEquivalences(Path file) {
+    return ModelEquivalence.read(readUserCsv(file));
+  }
+
   private static RatesMethodology rates(Resources.Table table, String source) {
     Map<String, Double> rates = new LinkedHashMap<>();
     for (Resources.Row row : table.rows()) {

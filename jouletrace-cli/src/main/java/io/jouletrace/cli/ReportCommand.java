@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code jouletrace report …}: what sustainability leads, FinOps teams and engineering managers read. */
 @Command(name = "report", mixinStandardHelpOptions = true, description = "Reports over the ledger (docs/reports.md).",
-    subcommands = {ReportCommand.Summary.class, ReportCommand.Trace.class, ReportCommand.MeasuredVsModelled.class})
+    subcommands = {ReportCommand.Summary.class, ReportCommand.Trace.class, ReportCommand.MeasuredVsModelled.class,
+        EfficiencyCommands.Ranking.class, EfficiencyCommands.Recommendations.class, EfficiencyCommands.Compare.class})
 final class ReportCommand {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +47,17 @@ final class ReportCommand {
 
   static String carbon(Aggregate.Amounts c) {
     return c.total() == null ? "unrated" : Display.of(c.total(), c.band()) + " gCO2e";
+  }
+
+  /** Each tier's share of the energy, e.g. {@code measured 30%, modelled 70%}; empty when no energy is known. */
+  static String tiers(Aggregate.Amounts e) {
+    Double total = e.total();
+    if (total == null || total == 0) return "";
+    List<String> parts = new ArrayList<>();
+    for (Tier tier : Tier.values()) {
+      if (e.callsOf(tier) > 0) parts.add(String.format("%s %.0f%%", tier.code(), 100 * e.of(tier) / total));
+    }
+    return String.join(", ", parts);
   }
 
   /** {@code jouletrace report summary}. */
@@ -106,16 +118,6 @@ final class ReportCommand {
     private static String unrated(Aggregate a) {
       long calls = a.energyJoules().unratedCalls();
       return calls == 0 ? "" : String.format(" (unrated: %d calls, %d tokens)", calls, a.energyJoules().unratedTokens());
-    }
-
-    private static String tiers(Aggregate.Amounts e) {
-      Double total = e.total();
-      if (total == null || total == 0) return "";
-      List<String> parts = new ArrayList<>();
-      for (Tier tier : Tier.values()) {
-        if (e.callsOf(tier) > 0) parts.add(String.format("%s %.0f%%", tier.code(), 100 * e.of(tier) / total));
-      }
-      return String.join(", ", parts);
     }
 
     private static void csv(PrintWriter out, Reports.Summary summary) {

@@ -23,23 +23,34 @@ class ReportCommandTest {
 
   @BeforeEach
   void ledger() throws IOException {
-    data = dir.resolve("data").toString();
-    Path records = Files.writeString(dir.resolve("records.jsonl"), String.join("\n",
+    data = ingest(dir,
         "{\"id\":\"a1\",\"timestamp\":\"2026-11-01T10:00:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"input_tokens\":1000,"
             + "\"output_tokens\":300,\"team\":\"search\",\"tenant\":\"acme\",\"zone\":\"FRA\",\"trace_id\":\"t1\"}",
         "{\"id\":\"a2\",\"timestamp\":\"2026-11-01T10:00:02Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"input_tokens\":500,"
             + "\"output_tokens\":200,\"team\":\"search\",\"tenant\":\"acme\",\"zone\":\"FRA\",\"trace_id\":\"t1\"}",
         "{\"id\":\"a3\",\"timestamp\":\"2026-11-02T10:00:00Z\",\"provider\":\"acme\",\"model\":\"mystery\",\"output_tokens\":200,"
-            + "\"team\":\"support\",\"tenant\":\"globex\"}") + "\n");
-    assertThat(jouletrace("ingest", records.toString(), "--data", data, "--rejects", dir.resolve("rejects.txt").toString()).exitCode()).isZero();
+            + "\"team\":\"support\",\"tenant\":\"globex\"}");
   }
 
-  private double wh(String... estimate) throws IOException {
+  /** A ledger under {@code dir} holding the JSONL records {@code lines}; its data directory. */
+  static String ingest(Path dir, String... lines) throws IOException {
+    String data = dir.resolve("data").toString();
+    Path records = Files.writeString(dir.resolve("records.jsonl"), String.join("\n", lines) + "\n");
+    assertThat(jouletrace("ingest", records.toString(), "--data", data, "--rejects", dir.resolve("rejects.txt").toString()).exitCode()).isZero();
+    return data;
+  }
+
+  /** The {@code energy} block of {@code jouletrace estimate ARGS --json}. */
+  static JsonNode energy(String... estimate) throws IOException {
     String[] args = new String[estimate.length + 2];
     args[0] = "estimate";
     System.arraycopy(estimate, 0, args, 1, estimate.length);
     args[args.length - 1] = "--json";
-    return jouletrace(args).json().get("energy").get("wh").asDouble();
+    return jouletrace(args).json().get("energy");
+  }
+
+  private static double wh(String... estimate) throws IOException {
+    return energy(estimate).get("wh").asDouble();
   }
 
   @Test

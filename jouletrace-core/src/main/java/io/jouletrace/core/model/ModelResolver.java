@@ -83,23 +83,43 @@ public final class ModelResolver {
         NAME_ESTIMATE, AccuracyBand.GROSS, Tier.ESTIMATED));
   }
 
-  private Optional<ModelMatch> lenient(ModelRegistry table, String sourcePrefix, String provider, String model) {
-    List<String> how = new ArrayList<>();
-    String canonicalProvider = PROVIDER_SYNONYMS.getOrDefault(provider.toLowerCase(Locale.ROOT), provider);
-    String name = model.strip();
-    for (String separator : new String[] {"/", "."}) {
-      int cut = name.indexOf(separator);
-      if (cut > 0) {
-        String prefix = PROVIDER_SYNONYMS.get(name.substring(0, cut).toLowerCase(Locale.ROOT));
-        if (prefix != null) {
-          canonicalProvider = prefix;
-          name = name.substring(cut + 1);
-          how.add("provider-prefix");
-          break;
+  /** A requested model with its provider canonical: a synonym resolved, or a provider prefix in the name taken off. */
+  private record Canonical(String provider, String name, boolean prefixed) {
+    static Canonical of(String provider, String model) {
+      String name = model.strip();
+      for (String separator : new String[] {"/", "."}) {
+        int cut = name.indexOf(separator);
+        if (cut > 0) {
+          String prefix = PROVIDER_SYNONYMS.get(name.substring(0, cut).toLowerCase(Locale.ROOT));
+          if (prefix != null) return new Canonical(prefix, name.substring(cut + 1), true);
         }
       }
+      return new Canonical(PROVIDER_SYNONYMS.getOrDefault(provider.toLowerCase(Locale.ROOT), provider), name, false);
     }
-    String candidate = name;
+  }
+
+  /**
+   * A model as the lenient lookup sees it: provider synonyms and prefixes resolved, dated snapshot suffixes taken
+   * off, lower case. Two requested names with equal identities name one model ({@code azure}, {@code
+   * gpt-4o-2024-08-06} and {@code openai}, {@code openai/gpt-4o} do).
+   */
+  public record Identity(String provider, String name) {}
+
+  public static Identity identity(String provider, String model) {
+    Canonical canonical = Canonical.of(provider, model);
+    String name = canonical.name();
+    for (var suffix = SNAPSHOT_SUFFIX.matcher(name); suffix.find() && suffix.start() > 0; suffix = SNAPSHOT_SUFFIX.matcher(name)) {
+      name = name.substring(0, suffix.start());
+    }
+    return new Identity(canonical.provider().toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT));
+  }
+
+  private Optional<ModelMatch> lenient(ModelRegistry table, String sourcePrefix, String provider, String model) {
+    List<String> how = new ArrayList<>();
+    Canonical canonical = Canonical.of(provider, model);
+    String canonicalProvider = canonical.provider();
+    if (canonical.prefixed()) how.add("provider-prefix");
+    String candidate = canonical.name();
     while (true) {
       Optional<ModelMatch> match = lookUp(table, sourcePrefix, provider, model, canonicalProvider, candidate, how);
       if (match.isPresent()) return match;

@@ -44,6 +44,20 @@ public record Aggregate(long calls, Amounts energyJoules, Amounts carbonGrams, l
         case ESTIMATED -> estimatedCalls;
       };
     }
+
+    /** The composition of both sets of calls: tier by tier, the weaker band. */
+    Amounts plus(Amounts o) {
+      AccuracyBand weakest = band == null ? o.band : o.band == null ? band : band.worse(o.band);
+      return new Amounts(measured + o.measured, modelled + o.modelled, estimated + o.estimated, measuredCalls + o.measuredCalls,
+          modelledCalls + o.modelledCalls, estimatedCalls + o.estimatedCalls, low + o.low, high + o.high, unratedCalls + o.unratedCalls,
+          unratedTokens + o.unratedTokens, weakest);
+    }
+  }
+
+  /** The totals of both sets of calls (breakdowns read finer groups and merge them). */
+  Aggregate plus(Aggregate o) {
+    return new Aggregate(calls + o.calls, energyJoules.plus(o.energyJoules), carbonGrams.plus(o.carbonGrams), inputTokens + o.inputTokens,
+        outputTokens + o.outputTokens);
   }
 
   /** The select list that {@link #read} reads, over {@code report_figures}. */

@@ -23,11 +23,7 @@ public final class ReportJson {
    * {@code by_<dimension>} object per breakdown, keyed by the dimension's value.
    */
   public static ObjectNode summary(Reports.Summary summary) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("since", summary.scope().since() == null ? null : summary.scope().since().toString());
-    root.put("until", summary.scope().until() == null ? null : summary.scope().until().toString());
-    ObjectNode filters = root.putObject("filters");
-    summary.scope().filters().forEach((d, v) -> filters.put(d.code(), v));
+    ObjectNode root = scoped(summary.scope());
     Aggregate total = summary.total();
     putNumber(root, "total_wh", wh(total.energyJoules().total()));
     putNumber(root, "total_co2_grams", total.carbonGrams().total());
@@ -37,6 +33,16 @@ public final class ReportJson {
       ObjectNode by = root.putObject("by_" + dimension.code());
       for (Reports.Group g : groups) by.set(g.key() == null ? NONE : g.key(), entry(g.aggregate()));
     });
+    return root;
+  }
+
+  /** A report's root object, opening with what it covers: {@code since}, {@code until} (null when open) and {@code filters}. */
+  static ObjectNode scoped(Scope scope) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("since", scope.since() == null ? null : scope.since().toString());
+    root.put("until", scope.until() == null ? null : scope.until().toString());
+    ObjectNode filters = root.putObject("filters");
+    scope.filters().forEach((d, v) -> filters.put(d.code(), v));
     return root;
   }
 
@@ -111,7 +117,7 @@ public final class ReportJson {
     return joules == null ? null : joules / JOULES_PER_WH;
   }
 
-  private static void putNumber(ObjectNode node, String name, Double value) {
+  static void putNumber(ObjectNode node, String name, Double value) {
     if (value == null) node.putNull(name);
     else node.put(name, value);
   }

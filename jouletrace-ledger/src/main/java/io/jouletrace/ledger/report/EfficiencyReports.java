@@ -1,0 +1,382 @@
+package io.jouletrace.ledger.report;
+
+import io.jouletrace.catalog.Catalog;
+import io.jouletrace.catalog.ModelEquivalence;
+import io.jouletrace.core.figure.AccuracyBand;
+import io.jouletrace.core.figure.Display;
+import io.jouletrace.core.figure.Figure;
+import io.jouletrace.core.figure.NullReason;
+import io.jouletrace.core.methodology.Estimate;
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.core.methodology.aienergyscore.AiEnergyScoreMethodology;
+import io.jouletrace.core.methodology.aienergyscore.AiEnergyScoreMethodology.Rating;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.core.record.Operation;
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.store.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Which models do the work with the least energy: a ranking per model, recommendations of an equivalent model that
+ * uses less, and a comparison of every team's calls with a baseline model. Same query layer as {@link Reports}; the
+ * recommendations and the comparison estimate other models at each team's real token mix with the methodology version
+ * the team's calls were figured with. Energy is never turned into money here.
+ */
+public final class EfficiencyReports {
+
+  private static final double DAYS_PER_YEAR = 365;
+  private static final String NOT_MORE_EFFICIENT = "not-more-efficient";
+  private static final String INTENSITY_UNKNOWN = "intensity-unknown";
+
+  /**
+   * An amount in kWh (or, where named so, grams): central value, the range it may lie in, the band it is shown with.
+   * A difference may be negative at its low end.
+   */
+  public record Amount(double value, double low, double high, AccuracyBand band) {
+
+    static Amount kwh(Aggregate.Amounts joules, double factor) {
+      return new Amount(joules.total() * factor / Estimate.JOULES_PER_KWH, joules.low() * factor / Estimate.JOULES_PER_KWH,
+          joules.high() * factor / Estimate.JOULES_PER_KWH, joules.band());
+    }
+
+    static Amount kwh(Figure.Known joules, double factor) {
+      return new Amount(joules.value() * factor / Estimate.JOULES_PER_KWH, joules.range().low() * factor / Estimate.JOULES_PER_KWH,
+          joules.range().high() * factor / Estimate.JOULES_PER_KWH, joules.band());
+    }
+
+    /** This minus {@code other}; the range pairs each end with the other's opposite end, the widest the two ranges allow. */
+    Amount minus(Amount other) {
+      return new Amount(value - other.value, low - other.high, high - other.low, band.worse(other.band));
+    }
+
+    Amount times(double factor, AccuracyBand atBand) {
+      return new Amount(value * factor, low * factor, high * factor, band.worse(atBand));
+    }
+
+    /** The central value rounded to the band, as text. */
+    public String shown() {
+      return Display.of(value, band);
+    }
+
+    /** The absolute central value rounded to the band, for sentences that say "more" or "less". */
+    String shownMagnitude() {
+      return Display.of(Math.abs(value), band);
+    }
+  }
+
+  /** A model's efficiency over its rated calls in scope, with its AI Energy Score stars where the leaderboard rates it. */
+  public record RankedModel(String provider, String model, String task, List<String> resolved, List<String> methodologyVersions,
+      Usage usage, Rating stars) {
+
+    /** kWh per 1,000 output tokens of the rated calls; null when they generated no output tokens (embeddings). */
+    public Amount perThousandOutputTokens() {
+      return usage.ratedOutputTokens() == 0 ? null : Amount.kwh(usage.figures().energyJoules(), 1000.0 / usage.ratedOutputTokens());
+    }
+
+    /** kWh per 1,000 rated calls; null when none is rated. */
+    public Amount perThousandRequests() {
+      return usage.ratedCalls() == 0 ? null : Amount.kwh(usage.figures().energyJoules(), 1000.0 / usage.ratedCalls());
+    }
+  }
+
+  /** Ranked models, most efficient first (text generation first, then other tasks), and the models with no rated call. */
+  public record Ranking(Scope scope, List<RankedModel> models, List<RankedModel> unrated) {}
+
+  /** A team's calls of one model for one task, figured with one methodology version: what recommendations and comparisons start from. */
+  public record TeamUse(String team, String provider, String model, String task, Operation operation, String methodologyVersion,
+      Usage usage) {
+
+    /** The mean tokens of a rated call, rounded to whole tokens: the request every model is estimated at. */
+    public TokenMix mix() {
+      Double input = usage.meanInputTokens();
+      return new TokenMix(input == null ? null : Math.round(input), Math.round(usage.meanOutputTokens()));
+    }
+
+    /** The team, or {@code (none)} for calls that carry none. */
+    public String teamName() {
+      return team == null ? ReportJson.NONE : team;
+    }
+  }
+
+  /** @param inputTokens null when none of the calls carried input tokens */
+  public record TokenMix(Long inputTokens, long outputTokens) {}
+
+  /** One request of a team's token mix, estimated on a model; {@code stars} is null where the leaderboard does not rate it. */
+  public record AtMix(String provider, String model, Estimate estimate, Rating stars) {
+
+    /** kWh per 1,000 such requests; null when the estimate has no energy figure. */
+    public Amount perThousandRequests() {
+      return estimate.energy() instanceof Figure.Known energy ? Amount.kwh(energy, 1000) : null;
+    }
+
+    public String name() {
+      return provider + "/" + model;
+    }
+  }
+
+  /** The time a report's volume is counted over: the scope's since/until, an open end taken as whole UTC days of the ledger's calls. */
+  public record Period(Instant from, Instant to) {
+    public double days() {
+      return Duration.between(from, to).toMillis() / 86_400_000.0;
+    }
+  }
+
+  /** A more efficient equivalent for a team's use of a model. */
+  public record Recommendation(TeamUse use, ModelEquivalence equivalence, TokenMix mix, AtMix current, AtMix proposed, Period period) {
+
+    /** kWh per 1,000 requests the proposed model would not use: current minus proposed, positive. */
+    public Amount difference() {
+      return current.perThousandRequests().minus(proposed.perThousandRequests());
+    }
+
+    /** The team's rated calls of this model over the period, scaled to 365 days. */
+    public double requestsPerYear() {
+      return use.usage().ratedCalls() / period.days() * DAYS_PER_YEAR;
+    }
+
+    /** Grams CO2e a year the difference comes to at the team's volume and energy-weighted intensity; null when no call has carbon. */
+    public Amount annualCarbonDifference() {
+      Double intensity = use.usage().intensityGramsPerKwh();
+      if (intensity == null) return null;
+      return difference().times(requestsPerYear() / 1000 * intensity, use.usage().figures().carbonGrams().band());
+    }
+
+    public NullReason annualCarbonMissing() {
+      return annualCarbonDifference() != null ? null : new NullReason(INTENSITY_UNKNOWN,
+          "No call of team " + use.teamName() + " to " + use.model() + " has a carbon figure, so its grid intensity is unknown.");
+    }
+
+    /** "X uses N kWh less per 1,000 requests than Y at team T's token mix". */
+    public String statement() {
+      return proposed.name() + " uses " + difference().shown() + " kWh less per 1,000 requests than " + current.name() + " at team "
+          + use.teamName() + "'s token mix";
+    }
+  }
+
+  /** An equivalent that is not recommended, and why: it uses no less energy, or one of the two has no energy figure. */
+  public record NotRecommended(TeamUse use, ModelEquivalence equivalence, NullReason reason) {}
+
+  public record Recommendations(Scope scope, Period period, List<Recommendation> recommended, List<NotRecommended> notRecommended,
+      List<TeamUse> withoutEquivalent) {}
+
+  /** A team's rated calls of a model against the same calls on the baseline model, estimated at the team's token mix. */
+  public record BaselineLine(TeamUse use, TokenMix mix, AtMix baseline) {
+
+    /** kWh the calls used, as figured. */
+    public Amount actual() {
+      return Amount.kwh(use.usage().figures().energyJoules(), 1);
+    }
+
+    /** kWh the same number of requests of the team's mix would use on the baseline; null when the baseline has no energy figure. */
+    public Amount onBaseline() {
+      return baseline.estimate().energy() instanceof Figure.Known energy ? Amount.kwh(energy, use.usage().ratedCalls()) : null;
+    }
+
+    public String statement() {
+      Amount baselineKwh = onBaseline();
+      if (baselineKwh == null) return "no energy figure for " + baseline.name();
+      Amount difference = actual().minus(baselineKwh);
+      if (difference.value() == 0) return "used as much energy as " + baseline.name() + " would have at the same token mix";
+      return "used " + difference.shownMagnitude() + " kWh " + (difference.value() > 0 ? "more" : "less") + " than " + baseline.name()
+          + " would have at the same token mix";
+    }
+  }
+
+  /** Every team's use of each model against {@code baseline}; uses with no rated call are listed apart. */
+  public record BaselineComparison(Scope scope, String baselineProvider, String baselineModel, List<BaselineLine> lines,
+      List<TeamUse> unrated) {
+
+    /** What the report compares with: the baseline model, and its provider when one was given. */
+    public String comparedWith() {
+      return baselineProvider == null ? baselineModel + " (on each team's own provider)" : baselineProvider + "/" + baselineModel;
+    }
+  }
+
+  /** One SQL group: calls of one team, provider, model and operation under one effective and one modelled methodology version. */
+  private record Row(String team, String provider, String model, Operation operation, String version, String modelledVersion,
+      String resolved, Usage usage) {
+    /** The leaderboard task the operation maps to, else the operation itself: calls of one task are ranked together. */
+    String task() {
+      return AiEnergyScoreMethodology.task(operation).orElse(operation.code());
+    }
+  }
+
+  private final Store store;
+  private final Estimator estimator;
+  private final AiEnergyScoreMethodology leaderboard;
+
+  public EfficiencyReports(Store store, Estimator estimator, AiEnergyScoreMethodology leaderboard) {
+    this.store = store;
+    this.estimator = estimator;
+    this.leaderboard = leaderboard;
+  }
+
+  /** Over {@code ledger}'s store, with its estimator and the bundled leaderboard. */
+  public EfficiencyReports(Ledger ledger) {
+    this(ledger.store(), ledger.estimator(), Catalog.aiEnergyScore());
+  }
+
+  public Ranking ranking(Scope scope) {
+    List<RankedModel> rated = new ArrayList<>();
+    List<RankedModel> unrated = new ArrayList<>();
+    for (List<Row> rows : groups(rows(scope), r -> Stream.of(r.provider(), r.model(), r.task()).toList())) {
+      Row first = rows.getFirst();
+      List<String> resolved = distinct(rows, Row::resolved);
+      Rating stars = stars(first.operation(), Stream.concat(Stream.of(first.model()), resolved.stream()));
+      var model = new RankedModel(first.provider(), first.model(), first.task(), resolved, distinct(rows, Row::version), total(rows), stars);
+      (model.usage().ratedCalls() == 0 ? unrated : rated).add(model);
+    }
+    rated.sort(Comparator.comparing((RankedModel m) -> !m.task().equals(AiEnergyScoreMethodology.TEXT_GENERATION))
+        .thenComparing(RankedModel::task)
+        .thenComparing(RankedModel::perThousandOutputTokens, Comparator.nullsLast(Comparator.comparingDouble(Amount::value)))
+        .thenComparing(m -> m.perThousandRequests().value()));
+    unrated.sort(Comparator.comparingLong((RankedModel m) -> -m.usage().figures().calls()).thenComparing(RankedModel::model));
+    return new Ranking(scope, rated, unrated);
+  }
+
+  /** For each team's use of a model that has equivalents in {@code equivalences}: those that use less energy at the team's mix. */
+  public Recommendations recommendations(Scope scope, List<ModelEquivalence> equivalences) {
+    Period period = period(scope);
+    List<Recommendation> recommended = new ArrayList<>();
+    List<NotRecommended> notRecommended = new ArrayList<>();
+    List<TeamUse> withoutEquivalent = new ArrayList<>();
+    for (TeamUse use : teamUses(scope)) {
+      if (use.usage().ratedCalls() == 0) continue;
+      List<ModelEquivalence> candidates = equivalences.stream()
+          .filter(e -> e.task().equals(use.task()) && e.matches(use.provider(), use.model())).toList();
+      if (candidates.isEmpty()) withoutEquivalent.add(use);
+      TokenMix mix = use.mix();
+      AtMix current = atMix(use, mix, use.provider(), use.model());
+      for (ModelEquivalence equivalence : candidates) {
+        AtMix proposed = atMix(use, mix, equivalence.proposedProvider(), equivalence.proposedModel());
+        NullReason unknown = unknownEnergy(current, proposed);
+        if (unknown != null) {
+          notRecommended.add(new NotRecommended(use, equivalence, unknown));
+        } else if (proposed.perThousandRequests().value() < current.perThousandRequests().value()) {
+          recommended.add(new Recommendation(use, equivalence, mix, current, proposed, period));
+        } else {
+          notRecommended.add(new NotRecommended(use, equivalence, new NullReason(NOT_MORE_EFFICIENT, proposed.name() + " uses "
+              + proposed.perThousandRequests().shown() + " kWh per 1,000 requests at this mix, " + current.name() + " "
+              + current.perThousandRequests().shown() + ".")));
+        }
+      }
+    }
+    // Largest yearly effect first; where intensity is unknown, the largest difference per request.
+    recommended.sort(Comparator.comparing((Recommendation r) -> r.annualCarbonDifference() == null)
+        .thenComparing(r -> r.annualCarbonDifference() == null ? 0 : -r.annualCarbonDifference().value())
+        .thenComparing(r -> -r.difference().value()));
+    return new Recommendations(scope, period, recommended, notRecommended, withoutEquivalent);
+  }
+
+  /** Each team's use of each model against {@code baselineModel} (on {@code baselineProvider}, or on the use's own provider when null). */
+  public BaselineComparison compare(Scope scope, String baselineProvider, String baselineModel) {
+    List<BaselineLine> lines = new ArrayList<>();
+    List<TeamUse> unrated = new ArrayList<>();
+    for (TeamUse use : teamUses(scope)) {
+      if (use.usage().ratedCalls() == 0) {
+        unrated.add(use);
+        continue;
+      }
+      TokenMix mix = use.mix();
+      lines.add(new BaselineLine(use, mix, atMix(use, mix, baselineProvider == null ? use.provider() : baselineProvider, baselineModel)));
+    }
+    return new BaselineComparison(scope, baselineProvider, baselineModel, lines, unrated);
+  }
+
+  private static NullReason unknownEnergy(AtMix current, AtMix proposed) {
+    for (AtMix side : List.of(current, proposed)) {
+      if (side.estimate().energy() instanceof Figure.Unknown unknown) return unknown.reason();
+    }
+    return null;
+  }
+
+  /** One request of the team's mix on {@code provider}/{@code model}, figured with the version the team's calls were figured with. */
+  private AtMix atMix(TeamUse use, TokenMix mix, String provider, String model) {
+    // No latency: the team's recorded latencies belong to its current model and say nothing of another's.
+    InvocationRecord request = InvocationRecord.builder(provider, model, mix.outputTokens()).operation(use.operation())
+        .inputTokens(mix.inputTokens()).build();
+    Estimate estimate = estimator.estimate(request, use.methodologyVersion());
+    String resolved = estimate.model() == null ? null : estimate.model().spec().name();
+    return new AtMix(provider, model, estimate, stars(use.operation(), Stream.of(model, resolved)));
+  }
+
+  /** The leaderboard's rating of the first of {@code names} it rates for the operation's task, by its own name matching. */
+  private Rating stars(Operation operation, Stream<String> names) {
+    return AiEnergyScoreMethodology.task(operation)
+        .flatMap(task -> names.filter(Objects::nonNull).map(name -> leaderboard.rating(task, name)).flatMap(Optional::stream).findFirst())
+        .orElse(null);
+  }
+
+  private List<TeamUse> teamUses(Scope scope) {
+    List<TeamUse> uses = new ArrayList<>();
+    // The modelled version, not the effective one: a measured call's own methodology is what can estimate another model.
+    for (List<Row> rows : groups(rows(scope), r -> Stream.of(r.team(), r.provider(), r.model(), r.task(), r.modelledVersion()).toList())) {
+      Row first = rows.getFirst();
+      // Any operation of the task estimates alike (methodologies tell operations apart only by task).
+      uses.add(new TeamUse(first.team(), first.provider(), first.model(), first.task(), first.operation(), first.modelledVersion(), total(rows)));
+    }
+    uses.sort(Comparator.comparing(TeamUse::teamName).thenComparing(TeamUse::provider).thenComparing(TeamUse::model)
+        .thenComparing(TeamUse::task).thenComparing(TeamUse::methodologyVersion));
+    return uses;
+  }
+
+  private List<Row> rows(Scope scope) {
+    List<Object> parameters = new ArrayList<>();
+    String where = scope.where(parameters);
+    List<Row> rows = new ArrayList<>();
+    store.select("sum up calls per team and model", "SELECT team, provider, model, operation, methodology_version, modelled_methodology_version, "
+        + "model_resolved, " + Usage.SELECT + " FROM report_figures" + where + " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 2, 3, 4, 5, 6, 7, 1",
+        parameters, rs -> rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), Operation.of(rs.getString(4)),
+            rs.getString(5), rs.getString(6), rs.getString(7), Usage.read(rs, 8))));
+    return rows;
+  }
+
+  /**
+   * The scope's since and until; an open end is the start of the first call's UTC day, or the end of the last call's, in
+   * the whole ledger (filters left out, so narrowing to one team does not change that team's rate).
+   */
+  private Period period(Scope scope) {
+    List<Object> parameters = new ArrayList<>();
+    String where = new Scope(scope.since(), scope.until(), Map.of()).where(parameters);
+    Instant[] bounds = new Instant[2];
+    store.select("find the first and last call", "SELECT min(ts), max(ts) FROM report_figures" + where, parameters, rs -> {
+      LocalDateTime first = rs.getObject(1, LocalDateTime.class);
+      LocalDateTime last = rs.getObject(2, LocalDateTime.class);
+      if (first != null) {
+        bounds[0] = Reports.instant(first).truncatedTo(ChronoUnit.DAYS);
+        bounds[1] = Reports.instant(last).truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+      }
+    });
+    Instant from = scope.since() != null ? scope.since() : bounds[0];
+    Instant to = scope.until() != null ? scope.until() : bounds[1];
+    return from == null || to == null ? null : new Period(from, to);
+  }
+
+  private static List<List<Row>> groups(List<Row> rows, Function<Row, List<String>> key) {
+    Map<List<String>, List<Row>> groups = new LinkedHashMap<>();
+    for (Row row : rows) groups.computeIfAbsent(key.apply(row), k -> new ArrayList<>()).add(row);
+    return List.copyOf(groups.values());
+  }
+
+  private static Usage total(List<Row> rows) {
+    return rows.stream().map(Row::usage).reduce(Usage::plus).orElseThrow();
+  }
+
+  private static List<String> distinct(List<Row> rows, Function<Row, String> field) {
+    return List.copyOf(rows.stream().map(field).filter(Objects::nonNull).collect(Collectors.toCollection(TreeSet::new)));
+  }
+}
