@@ -156,8 +156,61 @@ async function load() {
   }
 }
 
-/** Sections that other reports fill in (ranking, budgets, recommendations); each takes the range parameters. */
-window.jouletraceExtras = window.jouletraceExtras || [];
+function table(id, titles, rows) {
+  const element = document.getElementById(id);
+  element.replaceChildren();
+  const head = element.insertRow();
+  for (const title of titles) {
+    const th = document.createElement('th');
+    th.textContent = title;
+    head.appendChild(th);
+  }
+  for (const cells of rows) {
+    const row = element.insertRow();
+    cells.forEach((text, i) => {
+      const cell = row.insertCell();
+      cell.textContent = text;
+      if (i > 0 && /^[-0-9.]/.test(text)) cell.className = 'num';
+      if (text === 'unrated') cell.classList.add('unrated');
+    });
+  }
+}
+
+function stars(rating) {
+  return rating ? '★'.repeat(rating.stars) + '☆'.repeat(5 - rating.stars) : '–';
+}
+
+async function showRanking(params) {
+  const ranking = await api('/api/reports/ranking?' + params);
+  const rows = ranking.models.map(m => [m.provider + '/' + m.model, display(m.kwh_per_1k_output_tokens, m.band),
+    display(m.kwh_per_1k_requests, m.band), stars(m.stars), m.band, String(m.rated_calls)]);
+  for (const u of ranking.unrated) rows.push([u.provider + '/' + u.model, 'unrated', 'unrated', '–', '–', '0 of ' + u.calls]);
+  table('ranking', ['model', 'kWh / 1k output tokens', 'kWh / 1k requests', 'AI Energy Score', 'band', 'rated calls'], rows);
+}
+
+async function showBudgets() {
+  const status = await api('/api/budgets/status');
+  table('budgets', ['budget', 'scope', 'mode', 'spent', 'limit', 'projected', 'state'], status.budgets.map(s => [
+    s.budget.name, s.budget.scope + ' ' + s.budget.scope_value, s.budget.mode, display(s.spent, s.band || 'medium') + ' ' + s.unit,
+    s.budget.limit + ' ' + s.unit, s.projected === null ? '–' : display(s.projected, s.band || 'medium') + ' ' + s.unit,
+    s.state + (s.crossed_at ? ' at ' + s.crossed_at : '')]));
+}
+
+async function showRecommendations(params) {
+  const result = await api('/api/reports/recommendations?' + params);
+  const list = document.getElementById('recommendations');
+  list.replaceChildren();
+  for (const r of result.recommendations) {
+    const item = document.createElement('li');
+    item.textContent = r.statement + ' (' + display(r.annual.co2_grams_difference / 1000, r.annual.band)
+      + ' kgCO2e a year at its volume; stars ' + stars(r.current.stars) + ' → ' + stars(r.proposed.stars) + ')';
+    list.appendChild(item);
+  }
+  if (!result.recommendations.length) list.textContent = 'No more efficient equivalent found for the models in use.';
+}
+
+/** Sections beyond the summary; each takes the range parameters. */
+window.jouletraceExtras = [showRanking, () => showBudgets(), showRecommendations];
 
 document.addEventListener('DOMContentLoaded', () => {
   const key = document.getElementById('api-key');

@@ -22,7 +22,8 @@ final class DemoData {
       new Team("globex", "research", "CC-7100", "europe-west4"), new Team("initech", "billing", "CC-1300", "FRA")};
   private static final String[][] MODELS = {
       {"openai", "gpt-4o"}, {"openai", "gpt-4o-mini"}, {"anthropic", "claude-3-5-sonnet-latest"}, {"anthropic", "claude-3-5-haiku-latest"},
-      {"mistralai", "mistral-large-latest"}, {"google_genai", "gemini-2.0-flash"}, {"acme-labs", "in-house-7b-v2"}};
+      {"mistralai", "mistral-large-latest"}, {"google_genai", "gemini-2.0-flash"}, {"acme-labs", "in-house-7b-v2"},
+      {"huggingface_hub", "meta-llama/Meta-Llama-3-70B"}};
 
   private DemoData() {}
 

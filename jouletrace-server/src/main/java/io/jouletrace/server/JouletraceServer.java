@@ -25,6 +25,8 @@ import io.jouletrace.ledger.budget.BudgetJson;
 import io.jouletrace.ledger.budget.BudgetStatus;
 import io.jouletrace.ledger.budget.Budgets;
 import io.jouletrace.ledger.report.Dimension;
+import io.jouletrace.ledger.report.EfficiencyJson;
+import io.jouletrace.ledger.report.EfficiencyReports;
 import io.jouletrace.ledger.report.FocusExport;
 import io.jouletrace.ledger.report.RecordJson;
 import io.jouletrace.ledger.report.ReportJson;
@@ -80,6 +82,7 @@ public final class JouletraceServer implements AutoCloseable {
 
   private final Ledger ledger;
   private final Reports reports;
+  private final EfficiencyReports efficiency;
   private final ApiKeys keys;
   private final Map<String, ApiKeys.Principal> principals = new ConcurrentHashMap<>();
   private final Estimator statelessEstimator = Catalog.estimator(Catalog.Options.defaults());
@@ -95,6 +98,7 @@ public final class JouletraceServer implements AutoCloseable {
     this.ledger = ledger;
     this.config = config;
     this.reports = new Reports(ledger.store());
+    this.efficiency = new EfficiencyReports(ledger);
     this.keys = new ApiKeys(ledger.store(), config.adminKey());
     this.writer = ledger.writer(config.methodology(), BATCH);
     this.metrics = new LedgerMetrics(reports, this::withLedger);
@@ -183,6 +187,21 @@ public final class JouletraceServer implements AutoCloseable {
     r.post("/api/invocations", this::postInvocations);
     r.get("/api/invocations/{id}", this::getInvocation);
     r.get("/api/verify", this::verify);
+    r.get("/api/reports/ranking", ctx -> {
+      Scope scope = scope(ctx);
+      ctx.json(EfficiencyJson.ranking(withLedger(() -> efficiency.ranking(scope))));
+    });
+    r.get("/api/reports/recommendations", ctx -> {
+      Scope scope = scope(ctx);
+      ctx.json(EfficiencyJson.recommendations(withLedger(() -> efficiency.recommendations(scope, Catalog.modelEquivalences()))));
+    });
+    r.get("/api/reports/compare", ctx -> {
+      Scope scope = scope(ctx);
+      String baseline = ctx.queryParam("baseline");
+      if (baseline == null) throw new ApiError(HttpStatus.BAD_REQUEST, "query parameter 'baseline' (a model) is required");
+      String provider = Optional.ofNullable(ctx.queryParam("baseline_provider")).orElse("openai");
+      ctx.json(EfficiencyJson.comparison(withLedger(() -> efficiency.compare(scope, provider, baseline))));
+    });
     r.get("/api/budgets", ctx -> ctx.json(BudgetJson.budgets(withLedger(budgets::list).stream().filter(b -> visible(ctx, b)).toList())));
     r.get("/api/budgets/status", this::budgetStatus);
     r.put("/api/budgets/{name}", this::putBudget);

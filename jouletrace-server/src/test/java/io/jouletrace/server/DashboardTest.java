@@ -93,6 +93,10 @@ class DashboardTest {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     String since = today.minusDays(14).toString();
     String until = today.plusDays(1).toString();
+    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + "/api/budgets/search-daily"))
+        .header("Authorization", "Bearer " + ServerTest.ADMIN).PUT(HttpRequest.BodyPublishers.ofString(
+            "{\"scope\":\"team\",\"scope_value\":\"search\",\"quantity\":\"energy\",\"limit\":0.001,\"period\":\"month\",\"mode\":\"gate\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
     browser.get(base() + "/");
     browser.findElement(By.id("api-key")).sendKeys(ServerTest.ADMIN);
     ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
@@ -132,6 +136,24 @@ class DashboardTest {
     Boolean drawn = (Boolean) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
         "return Chart.getChart('chart-team').data.datasets.length > 0 && Chart.getChart('chart-model').data.datasets.length > 0");
     assertThat(drawn).isTrue();
+
+    JsonNode ranking = api("/api/reports/ranking?since=" + since + "&until=" + until);
+    List<WebElement> rankingRows = browser.findElements(By.cssSelector("#ranking tr"));
+    assertThat(rankingRows).hasSize(1 + ranking.get("models").size() + ranking.get("unrated").size());
+    JsonNode starred = null;
+    for (JsonNode model : ranking.get("models")) if (!model.get("stars").isNull()) starred = model;
+    assertThat(starred).as("the demo has a model on the AI Energy Score leaderboard").isNotNull();
+    String starredName = starred.get("provider").asText() + "/" + starred.get("model").asText();
+    WebElement starredRow = rankingRows.stream().filter(r -> r.getText().startsWith(starredName)).findFirst().orElseThrow();
+    int stars = starred.get("stars").get("stars").asInt();
+    assertThat(starredRow.findElements(By.tagName("td")).get(3).getText()).isEqualTo("★".repeat(stars) + "☆".repeat(5 - stars));
+    assertThat(browser.findElements(By.cssSelector("#recommendations li")))
+        .hasSize(api("/api/reports/recommendations?since=" + since + "&until=" + until).get("recommendations").size()).isNotEmpty();
+
+    JsonNode budget = api("/api/budgets/status").get("budgets").get(0);
+    List<WebElement> budgetCells = browser.findElements(By.cssSelector("#budgets tr")).get(1).findElements(By.tagName("td"));
+    assertThat(budgetCells.get(0).getText()).isEqualTo("search-daily");
+    assertThat(budgetCells.get(6).getText()).startsWith(budget.get("state").asText());
 
     browser.findElement(By.id("record-id")).sendKeys("demo-20-search-3");
     browser.findElement(By.cssSelector("#record-form button")).click();
