@@ -250,7 +250,9 @@ class ServerTest {
     JsonNode spec = get("/openapi.json", null).json();
     assertThat(spec.get("openapi").asText()).startsWith("3.");
     for (String path : new String[] {"/api/energy/estimate", "/api/energy/summary", "/api/energy/series", "/api/invocations",
-        "/api/invocations/{id}", "/api/reports/trace/{traceId}", "/api/reports/measured-vs-modelled", "/api/verify", "/v1/traces", "/metrics"}) {
+        "/api/invocations/{id}", "/api/reports/trace/{traceId}", "/api/reports/measured-vs-modelled", "/api/verify", "/v1/traces", "/metrics",
+        "/api/reports/ranking", "/api/reports/recommendations", "/api/reports/compare", "/api/budgets", "/api/budgets/status",
+        "/api/budgets/{name}", "/api/export/focus", "/v1/chat/completions", "/v1/completions", "/v1/embeddings"}) {
       assertThat(spec.get("paths").has(path)).as(path).isTrue();
     }
   }
