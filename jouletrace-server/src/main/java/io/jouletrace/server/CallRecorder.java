@@ -20,6 +20,8 @@ final class CallRecorder implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CallRecorder.class);
   private static final int MAX_BATCH = 5_000;
+  /** How long a batch may gather after its first call: one commit per interval, not one per call (each costs ~10 ms). */
+  private static final long GATHER_MILLIS = 200;
   private static final Call STOP = new Call(null, null);
 
   private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
@@ -43,7 +45,13 @@ final class CallRecorder implements AutoCloseable {
         Call first = queue.poll(1, TimeUnit.SECONDS);
         if (first == null) continue;
         batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS);
+        while (batch.size() < MAX_BATCH && batch.getLast() != STOP) {
+          Call next = queue.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+          if (next == null) break;
+          batch.add(next);
+          queue.drainTo(batch, MAX_BATCH - batch.size());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -457,7 +457,8 @@ public final class JouletraceServer implements AutoCloseable {
 
   /** The gateway's budget check: a spent gate budget refuses the call; crossed advisory budgets are named. */
   private Gateway.BudgetGate.Verdict budgetVerdict(String tenant, String team, String costCenter, Instant at) {
-    Budgets.Check check = withLedger(() -> budgets.check(tenant, team, costCenter, at));
+    // Not under withLedger: a call must not wait for a recorder batch's commit; Budgets and the store serialise themselves.
+    Budgets.Check check = budgets.check(tenant, team, costCenter, at);
     List<String> warnings = check.advisories().stream().map(s -> s.budget().name() + " crossed").toList();
     if (!check.refused()) return warnings.isEmpty() ? Gateway.BudgetGate.Verdict.PASS : new Gateway.BudgetGate.Verdict(null, null, warnings);
     BudgetStatus spent = check.exhausted().getFirst();

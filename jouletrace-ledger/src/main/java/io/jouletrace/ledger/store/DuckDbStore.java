@@ -57,12 +57,12 @@ public final class DuckDbStore extends JdbcStore {
   }
 
   @Override
-  public String describe() {
+  public synchronized String describe() {
     return file == null ? "DuckDB" : "DuckDB " + file;
   }
 
   @Override
-  public Map<String, Head> stored(Collection<Candidate> candidates) {
+  public synchronized Map<String, Head> stored(Collection<Candidate> candidates) {
     Map<String, Head> found = new HashMap<>();
     if (candidates.isEmpty()) return found;
     try (Statement st = connection.createStatement()) {

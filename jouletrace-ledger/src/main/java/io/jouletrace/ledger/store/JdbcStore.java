@@ -106,7 +106,7 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public Head head() {
+  public synchronized Head head() {
     try (Statement st = connection.createStatement();
         ResultSet rs = st.executeQuery("SELECT seq, hash FROM ledger_records ORDER BY seq DESC LIMIT 1")) {
       Head head = rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : new Head(0, ChainHasher.GENESIS);
@@ -118,26 +118,26 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public void forEachFingerprint(LongConsumer fingerprints) {
+  public synchronized void forEachFingerprint(LongConsumer fingerprints) {
     query("read id fingerprints", "SELECT id_fp FROM ledger_records", rs -> fingerprints.accept(rs.getLong(1)));
   }
 
   @Override
-  public void append(Collection<LedgerEntry> entries) {
+  public synchronized void append(Collection<LedgerEntry> entries) {
     if (entries.isEmpty()) return;
     transaction("append " + entries.size() + " records",
         () -> load("ledger_records", entries.size(), rows -> writeRecordRows(entries, rows)));
   }
 
   @Override
-  public void appendFigureSets(Collection<StoredFigureSet> figureSets) {
+  public synchronized void appendFigureSets(Collection<StoredFigureSet> figureSets) {
     if (figureSets.isEmpty()) return;
     transaction("append " + figureSets.size() + " figure sets",
         () -> load("ledger_figure_sets", figureSets.size(), rows -> writeFigureSetRows(figureSets, rows)));
   }
 
   @Override
-  public Optional<LedgerEntry> entry(String id) {
+  public synchronized Optional<LedgerEntry> entry(String id) {
     List<LedgerEntry> found = new ArrayList<>();
     select("read record " + id, SELECT_ENTRY + " WHERE r.id_fp = ? AND r.id = ?", List.of(Fingerprint.of(id), id),
         rs -> found.add(readEntry(rs)));
@@ -145,7 +145,7 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public List<StoredFigureSet> figureSets(String id) {
+  public synchronized List<StoredFigureSet> figureSets(String id) {
     List<StoredFigureSet> found = new ArrayList<>();
     select("read the figure sets of " + id, "SELECT id, seq, " + String.join(", ", FIGURE_COLUMNS) + ", attribution_run, hash"
         + " FROM ledger_figure_sets WHERE id = ? ORDER BY methodology_version", List.of(id),
@@ -155,20 +155,20 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public void addApiKey(ApiKey key) {
+  public synchronized void addApiKey(ApiKey key) {
     transaction("store an API key", () -> load("api_keys", 1, rows -> rows.text(key.sha256()).text(key.role()).text(key.tenant())
         .text(key.label()).timestamp(key.createdAt()).endRow()));
   }
 
   @Override
-  public boolean hasApiKeys() {
+  public synchronized boolean hasApiKeys() {
     boolean[] any = {false};
     select("count API keys", "SELECT 1 FROM api_keys LIMIT 1", List.of(), rs -> any[0] = true);
     return any[0];
   }
 
   @Override
-  public Optional<ApiKey> apiKey(String sha256) {
+  public synchronized Optional<ApiKey> apiKey(String sha256) {
     List<ApiKey> found = new ArrayList<>();
     select("look up an API key", "SELECT key_sha256, role, tenant, label, created_at FROM api_keys WHERE key_sha256 = ?", List.of(sha256),
         rs -> found.add(new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -177,14 +177,14 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public boolean hasAttributionRun(String runId) {
+  public synchronized boolean hasAttributionRun(String runId) {
     boolean[] found = {false};
     query("look up attribution run " + runId, "SELECT 1 FROM attribution_runs WHERE run_id = " + literal(runId), rs -> found[0] = true);
     return found[0];
   }
 
   @Override
-  public void appendAttributionRun(AttributionRun run, List<MeterSample> samples, List<String> spans,
+  public synchronized void appendAttributionRun(AttributionRun run, List<MeterSample> samples, List<String> spans,
       Collection<StoredFigureSet> figureSets) {
     transaction("store attribution run " + run.runId(), () -> {
       load("attribution_runs", 1, rows -> rows.text(run.runId()).text(run.inputsSha256()).text(run.options())
@@ -205,7 +205,7 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public Optional<AttributionRun> attributionRun(String runId) {
+  public synchronized Optional<AttributionRun> attributionRun(String runId) {
     List<AttributionRun> found = new ArrayList<>();
     query("read attribution run " + runId, "SELECT run_id, inputs_sha256, options, samples, spans, created_at FROM attribution_runs"
         + " WHERE run_id = " + literal(runId), rs -> found.add(new AttributionRun(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -214,7 +214,7 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public void readAttributionInputs(String runId, Consumer<MeterSample> samples, Consumer<String> spans) {
+  public synchronized void readAttributionInputs(String runId, Consumer<MeterSample> samples, Consumer<String> spans) {
     query("read the meter samples of attribution run " + runId, "SELECT resource, t_ns, kind, value FROM attribution_samples WHERE run_id = "
         + literal(runId) + " ORDER BY ord", rs -> {
           Instant time = ofEpochNanos(rs.getLong(2));
@@ -227,7 +227,7 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public Set<String> idsWithFigureSet(String methodologyVersion, Collection<String> ids) {
+  public synchronized Set<String> idsWithFigureSet(String methodologyVersion, Collection<String> ids) {
     Set<String> wanted = new HashSet<>(ids);
     Set<String> found = new HashSet<>();
     query("find " + methodologyVersion + " figure sets", "SELECT id FROM ledger_figure_sets WHERE methodology_version = "
@@ -239,7 +239,7 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public void appendSignalPoints(List<SignalPoint> points, long afterSeq) {
+  public synchronized void appendSignalPoints(List<SignalPoint> points, long afterSeq) {
     if (points.isEmpty()) return;
     long[] next = {1};
     query("number signal points", "SELECT coalesce(max(ord), 0) + 1 FROM signal_points", rs -> next[0] = rs.getLong(1));
@@ -252,14 +252,14 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public void scanSignalPoints(String kind, BiConsumer<SignalPoint, Long> consumer) {
+  public synchronized void scanSignalPoints(String kind, BiConsumer<SignalPoint, Long> consumer) {
     query("read " + kind + " signal points", "SELECT kind, series_key, ts, value, source, after_seq FROM signal_points WHERE kind = "
         + literal(kind) + " ORDER BY ord", rs -> consumer.accept(new SignalPoint(rs.getString(1), rs.getString(2),
             instant(rs.getObject(3, LocalDateTime.class)), rs.getDouble(4), rs.getString(5)), rs.getLong(6)));
   }
 
   @Override
-  public void select(String what, String sql, List<?> parameters, RowHandler handler) {
+  public synchronized void select(String what, String sql, List<?> parameters, RowHandler handler) {
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       bind(ps, parameters);
       ps.setFetchSize(10_000);
@@ -351,7 +351,7 @@ abstract class JdbcStore implements Store {
   private static final long SCAN_RANGE = 100_000;
 
   @Override
-  public void scan(Consumer<LedgerEntry> consumer) {
+  public synchronized void scan(Consumer<LedgerEntry> consumer) {
     long last = head().seq();
     // The first range has no lower bound, so a row with a seq at or below 0 is still seen (and flagged by verify).
     for (long from = 0; from == 0 || from < last; from += SCAN_RANGE) {
@@ -361,14 +361,14 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public void scanMissingFigureSets(String methodologyVersion, Consumer<LedgerEntry> consumer) {
+  public synchronized void scanMissingFigureSets(String methodologyVersion, Consumer<LedgerEntry> consumer) {
     String sql = SELECT_ENTRY + " WHERE NOT EXISTS (SELECT 1 FROM ledger_figure_sets f WHERE f.id = r.id AND f.methodology_version = '"
         + methodologyVersion.replace("'", "''") + "') ORDER BY seq";
     query("find records without " + methodologyVersion + " figures", sql, rs -> consumer.accept(readEntry(rs)));
   }
 
   @Override
-  public void scanFigureSets(BiConsumer<LedgerEntry, StoredFigureSet> consumer) {
+  public synchronized void scanFigureSets(BiConsumer<LedgerEntry, StoredFigureSet> consumer) {
     String sql = SELECT_ENTRY.replace(", hash FROM ledger_records r", ", r.hash, " + prefixed("f.", FIGURE_COLUMNS) + ", f.hash"
         + ", f.attribution_run FROM ledger_records r JOIN ledger_figure_sets f ON f.seq = r.seq") + " ORDER BY r.seq, f.methodology_version";
     int setAt = RECORD_COLUMNS.size() + FIGURE_COLUMNS.size() + 2;
@@ -384,7 +384,7 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public Optional<String> meta(String key) {
+  public synchronized Optional<String> meta(String key) {
     try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM ledger_meta WHERE key = ?")) {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
@@ -398,18 +398,18 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public void putMeta(String key, String value) {
+  public synchronized void putMeta(String key, String value) {
     replaceRow("write meta " + key, "ledger_meta", "key", List.of(key, value));
   }
 
   @Override
-  public void putBudget(Budget b) {
+  public synchronized void putBudget(Budget b) {
     replaceRow("store budget " + b.name(), "budgets", "name", List.of(b.name(), b.scopeKind().code(), b.scopeValue(), b.quantity().code(),
         b.limit(), b.period().code(), b.mode().code(), b.createdAt()));
   }
 
   @Override
-  public List<Budget> budgets() {
+  public synchronized List<Budget> budgets() {
     List<Budget> out = new ArrayList<>();
     query("read budgets", "SELECT name, scope_kind, scope_value, quantity, limit_value, period, mode, created_at FROM budgets",
         rs -> out.add(new Budget(rs.getString(1), Budget.ScopeKind.of(rs.getString(2)), rs.getString(3), Budget.Quantity.of(rs.getString(4)),
@@ -420,7 +420,7 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public boolean deleteBudget(String name) {
+  public synchronized boolean deleteBudget(String name) {
     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM budgets WHERE name = ?")) {
       delete.setString(1, name);
       boolean deleted = delete.executeUpdate() > 0;
@@ -517,7 +517,7 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     try {
       connection.close();
     } catch (SQLException e) {

@@ -97,7 +97,7 @@ public final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  public String describe() {
+  public synchronized String describe() {
     return location == null ? "PostgreSQL" : "PostgreSQL " + location;
   }
 
@@ -147,7 +147,7 @@ public final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  public Map<String, Head> stored(Collection<Candidate> candidates) {
+  public synchronized Map<String, Head> stored(Collection<Candidate> candidates) {
     Map<String, Head> found = new HashMap<>();
     if (candidates.isEmpty()) return found;
     Set<String> wanted = new HashSet<>();

@@ -18,7 +18,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Where the ledger lives. One writer at a time appends; {@link #append} is atomic and durable when
- * it returns (a crash before that loses the whole batch and nothing else).
+ * it returns (a crash before that loses the whole batch and nothing else). Each method is atomic towards the others:
+ * threads may share a store (its one connection takes their calls in turn).
  */
 public interface Store extends AutoCloseable {
 
