@@ -108,4 +108,13 @@ class ReportCommandTest {
         within(1e-12));
     assertThat(jouletrace("report", "trace", "nope", "--data", data).exitCode()).isEqualTo(4);
   }
+
+  @Test
+  void stream_replay_prints_the_summary_that_report_summary_prints_for_the_same_records() throws IOException {
+    Path records = dir.resolve("records.jsonl");
+    Run replay = jouletrace("stream", "replay", "--records", records.toString(), "--by", "team", "--json");
+    assertThat(replay.exitCode()).as(replay.err()).isZero();
+    Run summary = jouletrace("report", "summary", "--by", "team", "--json", "--data", data);
+    assertThat(replay.json()).isEqualTo(summary.json());
+  }
 }

@@ -214,7 +214,7 @@ public final class Ledger implements AutoCloseable {
       String previous = prepared.hash();
       for (Pending p : pending) {
         if (stored.contains(p.record().id()) || !inBatch.add(p.record().id())) continue;
-        InvocationRecord record = withStoredTimestamp(p.record());
+        InvocationRecord record = LedgerEntry.withStoredTimestamp(p.record());
         FigureSet figures = FigureSet.of(estimator.estimate(record, methodologyVersion));
         LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null);
         previous = hasher.hash(previous, unsealed);
@@ -275,11 +275,5 @@ public final class Ledger implements AutoCloseable {
     }
   }
 
-  private static InvocationRecord withStoredTimestamp(InvocationRecord r) {
-    var stored = LedgerEntry.storedTimestamp(r.timestamp());
-    if (stored.equals(r.timestamp())) return r;
-    return new InvocationRecord(r.id(), stored, r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(), r.model(),
-        r.operation(), r.inputTokens(), r.outputTokens(), r.reasoningTokens(), r.cachedInputTokens(), r.latencySeconds(),
-        r.zone(), r.region(), r.intensityGramsPerKwh(), r.phases());
-  }
+
 }

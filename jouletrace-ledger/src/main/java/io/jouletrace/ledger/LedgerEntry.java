@@ -26,4 +26,13 @@ public record LedgerEntry(long seq, InvocationRecord record, FigureSet figures, 
   public static Instant storedTimestamp(Instant timestamp) {
     return timestamp.truncatedTo(ChronoUnit.MICROS);
   }
+
+  /** {@code r} with its timestamp as the stores keep it (microseconds): what the ledger figures and hashes. */
+  public static InvocationRecord withStoredTimestamp(InvocationRecord r) {
+    var stored = storedTimestamp(r.timestamp());
+    if (stored.equals(r.timestamp())) return r;
+    return new InvocationRecord(r.id(), stored, r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(), r.model(),
+        r.operation(), r.inputTokens(), r.outputTokens(), r.reasoningTokens(), r.cachedInputTokens(), r.latencySeconds(),
+        r.zone(), r.region(), r.intensityGramsPerKwh(), r.phases());
+  }
 }

@@ -1,0 +1,77 @@
+package io.jouletrace.stream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.ingest.Parsed;
+import java.time.Duration;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Figures each invocation with the core's estimator (the very code the single-machine ledger runs), seals it into its
+ * partition's hash chain (seq and head kept in a changelogged store, so a restarted task continues the chain), and
+ * says where it goes: {@link #FIGURED} (and on to the aggregates), {@link #LATE} (figured, but older than the grace
+ * period allows its hour window; routed to the late topic, never silently dropped) or {@link #REJECTED}.
+ */
+final class FigureProcessor implements Processor<String, String, String, String> {
+
+  static final String CHAIN_STORE = "jouletrace-chain";
+  static final String FIGURED = "figured:";
+  static final String LATE = "late:";
+  static final String REJECTED = "rejected:";
+
+  private final Estimator estimator;
+  private final String methodology;
+  private final Duration grace;
+  private final ChainHasher hasher = ChainHasher.sha256();
+  private ProcessorContext<String, String> context;
+  private KeyValueStore<Integer, String> chain;
+
+  FigureProcessor(Estimator estimator, String methodology, Duration grace) {
+    this.estimator = estimator;
+    this.methodology = methodology;
+    this.grace = grace;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, String> context) {
+    this.context = context;
+    this.chain = context.getStateStore(CHAIN_STORE);
+  }
+
+  @Override
+  public void process(Record<String, String> message) {
+    RecordMetadata where = context.recordMetadata().orElseThrow();
+    String origin = where.topic() + "/" + where.partition() + "@" + where.offset();
+    Parsed parsed = Messages.parse(message.value(), origin);
+    if (!(parsed instanceof Parsed.Accepted accepted)) {
+      Parsed.Rejected rejected = parsed instanceof Parsed.Rejected r ? r : new Parsed.Rejected(origin, "", "not an invocation record");
+      ObjectNode error = Messages.JSON.createObjectNode().put("at", rejected.origin()).put("field", rejected.field())
+          .put("reason", rejected.reason()).put("message", message.value());
+      context.forward(message.withValue(REJECTED + error));
+      return;
+    }
+    InvocationRecord record = LedgerEntry.withStoredTimestamp(accepted.record());
+    FigureSet figures = FigureSet.of(estimator.estimate(record, methodology));
+
+    // Chain state per partition: "seq hash newest-event-millis".
+    String[] head = chain.get(where.partition()) == null ? new String[] {"0", ChainHasher.GENESIS, Long.toString(Long.MIN_VALUE)}
+        : chain.get(where.partition()).split(" ");
+    long seq = Long.parseLong(head[0]) + 1;
+    String hash = hasher.hash(head[1], new LedgerEntry(seq, record, figures, origin, null));
+    long eventMillis = record.timestamp().toEpochMilli();
+    long newest = Math.max(Long.parseLong(head[2]), eventMillis);
+    chain.put(where.partition(), seq + " " + hash + " " + newest);
+
+    String figured = Messages.figured(new LedgerEntry(seq, record, figures, origin, hash), where.partition());
+    boolean late = eventMillis < newest - grace.toMillis();
+    context.forward(new Record<>(record.id(), (late ? LATE : FIGURED) + figured, eventMillis));
+  }
+}

@@ -1,0 +1,85 @@
+package io.jouletrace.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.ingest.Parsed;
+import io.jouletrace.ledger.ingest.RecordFields;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The JSON on the topics: invocation records in the ledger's record shape (docs/ledger.md), and figured records that
+ * carry the record, its figure set (every number as the shortest decimal that reads back to the same double) and its
+ * place in its partition's chain. Lossless both ways, so a figured message is a ledger entry.
+ */
+final class Messages {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private Messages() {}
+
+  /** A record in the ledger's input JSON shape (what the invocations topic carries). */
+  static ObjectNode record(InvocationRecord r) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put(RecordFields.ID, r.id()).put(RecordFields.TIMESTAMP, r.timestamp().toString()).put(RecordFields.TENANT, r.tenant())
+        .put(RecordFields.TEAM, r.team()).put(RecordFields.COST_CENTER, r.costCenter()).put(RecordFields.TRACE_ID, r.traceId())
+        .put(RecordFields.PROVIDER, r.provider()).put(RecordFields.MODEL, r.model()).put(RecordFields.OPERATION, r.operation().code())
+        .put(RecordFields.INPUT_TOKENS, r.inputTokens()).put(RecordFields.OUTPUT_TOKENS, r.outputTokens())
+        .put(RecordFields.REASONING_TOKENS, r.reasoningTokens()).put(RecordFields.CACHED_INPUT_TOKENS, r.cachedInputTokens())
+        .put(RecordFields.LATENCY_S, r.latencySeconds()).put(RecordFields.ZONE, r.zone()).put(RecordFields.REGION, r.region())
+        .put(RecordFields.INTENSITY_G_PER_KWH, r.intensityGramsPerKwh());
+    return removeNulls(node);
+  }
+
+  private static ObjectNode removeNulls(ObjectNode node) {
+    var names = new java.util.ArrayList<String>();
+    node.properties().forEach(e -> {
+      if (e.getValue().isNull()) names.add(e.getKey());
+    });
+    names.forEach(node::remove);
+    return node;
+  }
+
+  static Parsed parse(String json, String origin) {
+    try {
+      return RecordFields.parse(RecordFields.jsonReader().readTree(json), origin);
+    } catch (IOException e) {
+      return new Parsed.Rejected(origin, "", "not valid JSON: " + e.getMessage());
+    }
+  }
+
+  /** A figured record: {@code record}, {@code figures}, {@code chain} ({@code partition}, {@code seq}, {@code hash}, {@code source_ref}). */
+  static String figured(LedgerEntry entry, int partition) {
+    ObjectNode node = JSON.createObjectNode();
+    node.set("record", record(entry.record()));
+    node.set("figures", JSON.valueToTree(entry.figures()));
+    node.putObject("chain").put("partition", partition).put("seq", entry.seq()).put("hash", entry.hash()).put("source_ref", entry.sourceRef());
+    return node.toString();
+  }
+
+  /** The ledger entry a figured message carries (its seq and hash are its partition's). */
+  static LedgerEntry entry(String figured) {
+    try {
+      JsonNode node = JSON.readTree(figured);
+      Parsed parsed = RecordFields.parse(node.get("record"), "figured");
+      if (!(parsed instanceof Parsed.Accepted accepted)) throw new IllegalStateException("a figured message holds a bad record: " + parsed);
+      FigureSet figures = JSON.treeToValue(node.get("figures"), FigureSet.class);
+      JsonNode chain = node.get("chain");
+      return new LedgerEntry(chain.get("seq").asLong(), accepted.record(), figures, chain.get("source_ref").asText(), chain.get("hash").asText());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static int partition(String figured) {
+    try {
+      return JSON.readTree(figured).get("chain").get("partition").asInt();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.jouletrace.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.LedgerEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The jouletrace topology (docs/scale-out.md): invocations in; each figured by the core and chained per partition;
+ * figured records, dead letters and team × model × hour aggregates out. Scaling out is running more instances with the
+ * same application id: Kafka Streams spreads the partitions (and their chain state) among them.
+ */
+public final class StreamTopology {
+
+  /** Aggregates are per hour of event time. */
+  static final Duration WINDOW = Duration.ofHours(1);
+
+  private StreamTopology() {}
+
+  public static Topology build(Topics topics, Estimator estimator, String methodology, Duration grace) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FigureProcessor.CHAIN_STORE), Serdes.Integer(),
+        Serdes.String()));
+    KStream<String, String> outcomes = builder.stream(topics.invocations(), Consumed.with(Serdes.String(), Serdes.String()))
+        .process(() -> new FigureProcessor(estimator, methodology, grace), FigureProcessor.CHAIN_STORE);
+
+    Produced<String, String> strings = Produced.with(Serdes.String(), Serdes.String());
+    outcomes.filter((id, v) -> v.startsWith(FigureProcessor.REJECTED)).mapValues(v -> strip(v, FigureProcessor.REJECTED))
+        .to(topics.rejected(), strings);
+    KStream<String, String> figured = outcomes.filter((id, v) -> !v.startsWith(FigureProcessor.REJECTED));
+    figured.mapValues(v -> v.startsWith(FigureProcessor.LATE) ? strip(v, FigureProcessor.LATE) : strip(v, FigureProcessor.FIGURED))
+        .to(topics.figured(), strings);
+    figured.filter((id, v) -> v.startsWith(FigureProcessor.LATE)).mapValues(v -> strip(v, FigureProcessor.LATE)).to(topics.late(), strings);
+
+    figured.filter((id, v) -> v.startsWith(FigureProcessor.FIGURED)).mapValues(v -> strip(v, FigureProcessor.FIGURED))
+        .groupBy((id, v) -> groupKey(Messages.entry(v)), Grouped.with(Serdes.String(), Serdes.String()))
+        .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, grace))
+        .aggregate(() -> WindowTotals.EMPTY, (key, v, totals) -> WindowTotals.add(totals, Messages.entry(v)),
+            Materialized.with(Serdes.String(), Serdes.String()))
+        .toStream((window, totals) -> window.key() + "|" + window.window().startTime())
+        .mapValues((key, totals) -> WindowTotals.labelled(key, totals))
+        .to(topics.aggregates(), strings);
+    return builder.build();
+  }
+
+  private static String strip(String value, String prefix) {
+    return value.substring(prefix.length());
+  }
+
+  /** team|model: what an aggregate line is about. */
+  static String groupKey(LedgerEntry entry) {
+    return (entry.record().team() == null ? "" : entry.record().team()) + "|" + entry.record().model();
+  }
+
+  /** A window's totals as JSON: calls, energy (J) and carbon (g) per tier, unrated calls and the tokens they carried. */
+  static final class WindowTotals {
+    static final String EMPTY = "{}";
+
+    private WindowTotals() {}
+
+    static String add(String totals, LedgerEntry entry) {
+      try {
+        ObjectNode node = (ObjectNode) Messages.JSON.readTree(totals);
+        node.put("calls", node.path("calls").asLong() + 1);
+        add(node, "energy_j", entry.figures().energyJoules());
+        add(node, "carbon_g", entry.figures().carbonGrams());
+        if (entry.figures().energyJoules() == null) {
+          node.put("unrated_calls", node.path("unrated_calls").asLong() + 1);
+          node.put("unrated_tokens", node.path("unrated_tokens").asLong() + entry.record().totalTokens());
+        }
+        return node.toString();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** The totals with what they are about: {@code team}, {@code model}, {@code window_start} (from the key team|model|start). */
+    static String labelled(String key, String totals) {
+      try {
+        String[] parts = key.split("\\|", -1);
+        ObjectNode node = (ObjectNode) Messages.JSON.readTree(totals);
+        node.put("team", parts[0].isEmpty() ? null : parts[0]).put("model", parts[1]).put("window_start", parts[2]);
+        return node.toString();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private static void add(ObjectNode node, String quantity, FigureSet.Amount amount) {
+      if (amount == null) return;
+      ObjectNode tiers = node.has(quantity) ? (ObjectNode) node.get(quantity) : node.putObject(quantity);
+      JsonNode previous = tiers.get(amount.tier());
+      tiers.put(amount.tier(), (previous == null ? 0 : previous.asDouble()) + amount.value());
+    }
+  }
+}

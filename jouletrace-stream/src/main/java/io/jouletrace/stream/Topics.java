@@ -1,0 +1,17 @@
+package io.jouletrace.stream;
+
+/**
+ * The topics of the topology (docs/scale-out.md).
+ *
+ * @param invocations input: invocation records, one JSON object per message (the ledger's record shape)
+ * @param figured output: each record with its figures and its place in its partition's chain
+ * @param rejected dead letters: input that cannot become a record, with the field at fault
+ * @param late dead letters of the aggregates: figured records older than the grace period allows their window
+ * @param aggregates output: team × model × hour totals
+ */
+public record Topics(String invocations, String figured, String rejected, String late, String aggregates) {
+
+  public static Topics defaults() {
+    return new Topics("jouletrace.invocations", "jouletrace.figured", "jouletrace.rejected", "jouletrace.late", "jouletrace.aggregates");
+  }
+}

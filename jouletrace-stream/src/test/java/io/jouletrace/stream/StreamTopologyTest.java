@@ -1,0 +1,115 @@
+package io.jouletrace.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jouletrace.catalog.Catalog;
+import io.jouletrace.core.carbon.SeriesSignal;
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.report.ReportJson;
+import io.jouletrace.ledger.report.Reports;
+import io.jouletrace.ledger.report.Scope;
+import io.jouletrace.ledger.store.DuckDbStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The topology in Kafka Streams' test driver (no broker) against the single-machine ledger on the same records. */
+class StreamTopologyTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+  private static final String[][] MODELS = {{"openai", "gpt-4o"}, {"mistralai", "open-mistral-7b"}, {"acme", "mystery-model"},
+      {"anthropic", "claude-3-5-haiku-latest"}};
+
+  @TempDir
+  Path dir;
+
+  /** JSONL records over two days from a fixed seed: known, estimated-by-name and unknown models, zones and regions. */
+  private Path records(int count) throws IOException {
+    Random random = new Random(8);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String[] model = MODELS[random.nextInt(MODELS.length)];
+      lines.add("{\"id\":\"s" + i + "\",\"timestamp\":\"" + T0.plusSeconds(i * 60L + random.nextInt(30)) + "\",\"provider\":\"" + model[0]
+          + "\",\"model\":\"" + model[1] + "\",\"input_tokens\":" + random.nextInt(3000) + ",\"output_tokens\":" + random.nextInt(900)
+          + ",\"team\":\"team-" + random.nextInt(3) + "\"," + (random.nextBoolean() ? "\"zone\":\"FRA\"" : "\"region\":\"us-east-1\"") + "}");
+    }
+    lines.add("{\"id\":\"broken\",\"timestamp\":\"" + T0 + "\",\"provider\":\"openai\",\"model\":\"gpt-4o\"}");
+    return Files.write(dir.resolve("records.jsonl"), lines);
+  }
+
+  @Test
+  void figures_equal_the_single_machine_ledger_record_by_record_and_the_chain_verifies() throws IOException {
+    Path file = records(400);
+    Estimator estimator = Catalog.estimator(Catalog.Options.defaults());
+    StreamReplay.Result replay = StreamReplay.run(List.of(file.toString()), null, estimator, Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1));
+    assertThat(replay.figured()).hasSize(400);
+    assertThat(replay.rejected()).singleElement().asString().contains("output_tokens");
+
+    List<LedgerEntry> single = new ArrayList<>();
+    try (Ledger ledger = Ledger.open(DuckDbStore.open(dir.resolve("single")), null)) {
+      try (Ledger.Writer writer = ledger.writer(Catalog.DEFAULT_METHODOLOGY, 1000)) {
+        io.jouletrace.ledger.Ingest.run(writer, List.of(file.toString()), null, new java.io.StringWriter(), (entries, accepted, duplicates, rejected) -> { });
+      }
+      ledger.store().scan(single::add);
+    }
+    assertThat(single).hasSize(400);
+    for (int i = 0; i < single.size(); i++) {
+      LedgerEntry streamed = replay.figured().get(i);
+      assertThat(streamed.record()).isEqualTo(single.get(i).record());
+      assertThat(streamed.figures()).as(streamed.record().id()).isEqualTo(single.get(i).figures());
+    }
+
+    // The partition's chain is the ledger's chain: stored as a ledger, it verifies.
+    try (Ledger ledger = Ledger.open(DuckDbStore.open(dir.resolve("streamed")), null)) {
+      ledger.store().append(replay.figured());
+      assertThat(ledger.verify().ok()).isTrue();
+      assertThat(ReportJson.summary(new Reports(ledger.store()).summary(Scope.all(), Reports.DEFAULT_BREAKDOWNS)))
+          .isEqualTo(ReportJson.summary(StreamReplay.summary(replay, Reports.DEFAULT_BREAKDOWNS)));
+    }
+  }
+
+  @Test
+  void a_late_invocation_is_figured_at_its_own_event_time_and_routed_to_the_late_topic_not_dropped() throws IOException {
+    // A grid signal that changes at 10:00: a record's carbon depends on its own event time.
+    SeriesSignal signal = new SeriesSignal(List.of(new SeriesSignal.Point("FRA", T0.plusSeconds(9 * 3600), 100),
+        new SeriesSignal.Point("FRA", T0.plusSeconds(10 * 3600), 300)), Duration.ofHours(3), "test series");
+    Estimator estimator = Catalog.estimator(new Catalog.Options(null, null, null, signal));
+    String call = "{\"id\":\"%s\",\"timestamp\":\"%s\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":100,\"zone\":\"FRA\",\"team\":\"t\"}";
+    Path file = Files.write(dir.resolve("late.jsonl"), List.of(
+        String.format(call, "on-time", T0.plusSeconds(10 * 3600 + 600)),
+        String.format(call, "later", T0.plusSeconds(13 * 3600)),
+        String.format(call, "late", T0.plusSeconds(9 * 3600 + 600))));
+    StreamReplay.Result replay = StreamReplay.run(List.of(file.toString()), null, estimator, Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1));
+
+    assertThat(replay.figured()).extracting(e -> e.record().id()).containsExactly("on-time", "later", "late");
+    FigureSet late = replay.figured().get(2).figures();
+    assertThat(late.intensityGramsPerKwh()).isEqualTo(100.0);
+    assertThat(replay.figured().get(0).figures().intensityGramsPerKwh()).isEqualTo(300.0);
+    assertThat(replay.late()).singleElement().satisfies(v -> assertThat(Messages.entry(v).record().id()).isEqualTo("late"));
+    // The aggregates carry the two on-time calls (each in its hour window) and not the late one.
+    long aggregatedCalls = 0;
+    for (String totals : lastPerWindow(replay.aggregates())) aggregatedCalls += Messages.JSON.readTree(totals).get("calls").asLong();
+    assertThat(aggregatedCalls).isEqualTo(2);
+  }
+
+  /** The aggregates topic carries every update; a window's last update is its total. */
+  private static List<String> lastPerWindow(List<String> updates) throws IOException {
+    java.util.Map<String, String> last = new java.util.LinkedHashMap<>();
+    for (String update : updates) {
+      JsonNode node = Messages.JSON.readTree(update);
+      last.put(String.valueOf(node.get("window_start")), update);
+    }
+    return new ArrayList<>(last.values());
+  }
+}
