@@ -6,6 +6,10 @@ import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.stream.StreamReplay;
+import io.jouletrace.stream.StreamRunner;
+import io.jouletrace.stream.Topics;
+import java.nio.file.Path;
+
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +24,41 @@ import picocli.CommandLine.Spec;
 
 /** {@code jouletrace stream …}: the Kafka Streams topology (docs/scale-out.md). */
 @Command(name = "stream", mixinStandardHelpOptions = true, description = "Figuring past one machine with Kafka Streams.",
-    subcommands = StreamCommand.Replay.class)
+    subcommands = {StreamCommand.Run.class, StreamCommand.Replay.class})
 final class StreamCommand {
+
+  /** {@code jouletrace stream run --bootstrap HOST:PORT …}: one instance of the topology against a cluster. */
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = {"Run the topology against a Kafka cluster (exactly_once_v2) until stopped; more instances with the same",
+          "--application-id share the partitions. Topics (created when missing): jouletrace.invocations in; jouletrace.figured,",
+          "jouletrace.rejected, jouletrace.late, jouletrace.aggregates out (docs/scale-out.md)."})
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--application-id", paramLabel = "ID", defaultValue = "jouletrace", description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "jouletrace-stream-state", description = "Local state (default ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "8", description = "Partitions of topics this creates (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--methodology", paramLabel = "V", defaultValue = Catalog.DEFAULT_METHODOLOGY,
+        description = "Methodology that figures the records (default ${DEFAULT-VALUE}).")
+    String methodology;
+
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "PT1H", description = "Grace period of the hour aggregates (default ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Override
+    public Integer call() throws Exception {
+      StreamRunner.runUntilStopped(new StreamRunner.Settings(bootstrap, applicationId, stateDir, Topics.defaults(), methodology, grace,
+          partitions));
+      return 0;
+    }
+  }
 
   /** {@code jouletrace stream replay --records FILE… [--json]}. */
   @Command(name = "replay", mixinStandardHelpOptions = true,

@@ -1,0 +1,83 @@
+package io.jouletrace.stream;
+
+import io.jouletrace.catalog.Catalog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Runs the topology against a Kafka cluster with {@code processing.guarantee=exactly_once_v2}: a crashed instance and
+ * its restart (or the instances that take over its partitions) neither lose nor duplicate an output record. More
+ * instances with the same application id share the partitions. Used by {@code jouletrace stream run}.
+ */
+public final class StreamRunner {
+
+  /**
+   * @param partitions partitions of the topics this creates when missing (existing topics keep theirs)
+   */
+  public record Settings(String bootstrap, String applicationId, Path stateDir, Topics topics, String methodology, Duration grace,
+      int partitions) {}
+
+  private StreamRunner() {}
+
+  /** Creates missing topics, starts the topology and returns the running instance. */
+  public static KafkaStreams start(Settings settings) throws InterruptedException, ExecutionException {
+    createTopics(settings);
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+    config.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+    config.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+    // A crashed instance's partitions move to the others after this long without heartbeats (the broker's minimum).
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_500);
+    KafkaStreams streams = new KafkaStreams(StreamTopology.build(settings.topics(), Catalog.estimator(Catalog.Options.defaults()),
+        settings.methodology(), settings.grace()), config);
+    streams.start();
+    return streams;
+  }
+
+  private static void createTopics(Settings settings) throws InterruptedException, ExecutionException {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap()))) {
+      Set<String> existing = admin.listTopics().names().get();
+      Topics t = settings.topics();
+      List<NewTopic> missing = new ArrayList<>();
+      for (String name : List.of(t.invocations(), t.figured(), t.rejected(), t.late(), t.aggregates())) {
+        if (!existing.contains(name)) missing.add(new NewTopic(name, settings.partitions(), (short) 1));
+      }
+      if (!missing.isEmpty()) admin.createTopics(missing).all().get();
+    }
+  }
+
+  /** Starts an instance and runs it until the process is stopped (a clean stop closes it; a kill is a crash). */
+  public static void runUntilStopped(Settings settings) throws InterruptedException, ExecutionException {
+    KafkaStreams streams = start(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      streams.close(Duration.ofSeconds(30));
+      stopped.countDown();
+    }));
+    stopped.await();
+  }
+
+  /** {@code java … io.jouletrace.stream.StreamRunner BOOTSTRAP APPLICATION_ID STATE_DIR PARTITIONS}: what the tests fork. */
+  public static void main(String[] args) throws Exception {
+    runUntilStopped(new Settings(args[0], args[1], Path.of(args[2]), Topics.defaults(), Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1),
+        Integer.parseInt(args[3])));
+  }
+}
