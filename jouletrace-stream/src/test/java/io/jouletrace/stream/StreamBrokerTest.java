@@ -40,7 +40,7 @@ class StreamBrokerTest {
   @TempDir
   Path dir;
 
-  private Process instance(String bootstrap, String name) throws Exception {
+  static Process instance(Path dir, String bootstrap, String name) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path state = Files.createDirectories(dir.resolve("state-" + name));
     return new ProcessBuilder(java, "-Xmx384m", "-cp", ForkedKraft.classpath(), StreamRunner.class.getName(), bootstrap, "jouletrace-it",
@@ -50,8 +50,8 @@ class StreamBrokerTest {
   @Test
   void a_killed_instance_neither_loses_nor_duplicates_a_record() throws Exception {
     try (ForkedKraft kafka = ForkedKraft.start(Files.createDirectories(dir.resolve("kafka")))) {
-      Process first = instance(kafka.bootstrap(), "first");
-      Process second = instance(kafka.bootstrap(), "second");
+      Process first = instance(dir, kafka.bootstrap(), "first");
+      Process second = instance(dir, kafka.bootstrap(), "second");
       try {
         awaitTopics(kafka.bootstrap(), Topics.defaults().invocations(), Topics.defaults().figured());
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
@@ -92,7 +92,7 @@ class StreamBrokerTest {
     }
   }
 
-  private static void awaitTopics(String bootstrap, String... topics) throws Exception {
+  static void awaitTopics(String bootstrap, String... topics) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!admin.listTopics().names().get().containsAll(Set.of(topics))) {
@@ -102,23 +102,27 @@ class StreamBrokerTest {
     }
   }
 
-  private static void produce(String bootstrap, Instant start, int from, int to) {
+  static void produce(String bootstrap, Instant start, int from, int to) {
     Properties config = new Properties();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       // Kafka rejects records stamped over an hour ahead, so the calls are of the last hour.
       for (int i = from; i < to; i++) {
         InvocationRecord record = InvocationRecord.builder("openai", i % 2 == 0 ? "gpt-4o" : "gpt-4o-mini", 100 + i % 500)
-            .id("it-" + i).timestamp(start.plusMillis(i * 1000L)).team("team-" + i % 3).inputTokens(1000L).zone("FRA").build();
+            .id("it-" + i).timestamp(start.plusMillis(i * 10L)).team("team-" + i % 3).inputTokens(1000L).zone("FRA").build();
         producer.send(new ProducerRecord<>(Topics.defaults().invocations(), null, record.timestamp().toEpochMilli(), record.id(),
-            Messages.record(record).toString()));
+            Messages.record(record).toString()), (metadata, e) -> {
+              if (e != null) failure.compareAndSet(null, e);
+            });
       }
     }
+    if (failure.get() != null) throw new IllegalStateException("producing the input failed", failure.get());
   }
 
-  private static KafkaConsumer<String, String> consumer(String bootstrap) {
+  static KafkaConsumer<String, String> consumer(String bootstrap) {
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "verifier");
