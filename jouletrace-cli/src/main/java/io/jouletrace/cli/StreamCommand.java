@@ -7,6 +7,7 @@ import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.stream.StreamReplay;
 import io.jouletrace.stream.StreamRunner;
+import io.jouletrace.stream.StreamSink;
 import io.jouletrace.stream.Topics;
 import java.nio.file.Path;
 
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code jouletrace stream …}: the Kafka Streams topology (docs/scale-out.md). */
 @Command(name = "stream", mixinStandardHelpOptions = true, description = "Figuring past one machine with Kafka Streams.",
-    subcommands = {StreamCommand.Run.class, StreamCommand.Replay.class})
+    subcommands = {StreamCommand.Run.class, StreamCommand.Sink.class, StreamCommand.Replay.class})
 final class StreamCommand {
 
   /** {@code jouletrace stream run --bootstrap HOST:PORT …}: one instance of the topology against a cluster. */
@@ -56,6 +57,37 @@ final class StreamCommand {
     public Integer call() throws Exception {
       StreamRunner.runUntilStopped(new StreamRunner.Settings(bootstrap, applicationId, stateDir, Topics.defaults(), methodology, grace,
           partitions));
+      return 0;
+    }
+  }
+
+  /** {@code jouletrace stream sink --bootstrap HOST:PORT --store postgresql://…}: the cluster's output into a ledger. */
+  @Command(name = "sink", mixinStandardHelpOptions = true,
+      description = {"Write the figured records of jouletrace.figured (read_committed) into a ledger, PostgreSQL with --store, so",
+          "`jouletrace serve` on that store serves the cluster's results. Offsets are committed after the records are durable;",
+          "records delivered again are stored once (ids). Runs until stopped."})
+  static final class Sink implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--methodology", paramLabel = "V", defaultValue = Catalog.DEFAULT_METHODOLOGY,
+        description = "Methodology the ledger figures with (default ${DEFAULT-VALUE}; the topology's).")
+    String methodology;
+
+    @picocli.CommandLine.Mixin
+    LedgerOptions ledgerOptions;
+
+    @Override
+    public Integer call() {
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
+      try (io.jouletrace.ledger.Ledger ledger = ledgerOptions.open()) {
+        long stored = StreamSink.run(bootstrap, Topics.defaults(), ledger, methodology, stop::get);
+        spec.commandLine().getOut().printf("stored %d records into %s%n", stored, ledger.store().describe());
+      }
       return 0;
     }
   }
