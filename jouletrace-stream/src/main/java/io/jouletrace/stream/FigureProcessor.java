@@ -26,6 +26,9 @@ final class FigureProcessor implements Processor<String, String, String, String>
   static final String FIGURED = "figured:";
   static final String LATE = "late:";
   static final String REJECTED = "rejected:";
+  static final String HEAD = "head:";
+  /** How often each task publishes its partition's chain head (wall-clock). */
+  static final Duration HEAD_INTERVAL = Duration.ofSeconds(10);
 
   private final Estimator estimator;
   private final String methodology;
@@ -44,6 +47,18 @@ final class FigureProcessor implements Processor<String, String, String, String>
   public void init(ProcessorContext<String, String> context) {
     this.context = context;
     this.chain = context.getStateStore(CHAIN_STORE);
+    context.schedule(HEAD_INTERVAL, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, now -> publishHeads(now));
+  }
+
+  /** Each chain head this task keeps, as {@code {"partition", "seq", "hash"}} keyed by partition: what verify anchors to. */
+  private void publishHeads(long now) {
+    try (var heads = chain.all()) {
+      heads.forEachRemaining(head -> {
+        String[] parts = head.value.split(" ");
+        ObjectNode node = Messages.JSON.createObjectNode().put("partition", head.key).put("seq", Long.parseLong(parts[0])).put("hash", parts[1]);
+        context.forward(new Record<>(Integer.toString(head.key), HEAD + node, now));
+      });
+    }
   }
 
   @Override

@@ -41,7 +41,8 @@ public final class StreamTopology {
     Produced<String, String> strings = Produced.with(Serdes.String(), Serdes.String());
     outcomes.filter((id, v) -> v.startsWith(FigureProcessor.REJECTED)).mapValues(v -> strip(v, FigureProcessor.REJECTED))
         .to(topics.rejected(), strings);
-    KStream<String, String> figured = outcomes.filter((id, v) -> !v.startsWith(FigureProcessor.REJECTED));
+    outcomes.filter((id, v) -> v.startsWith(FigureProcessor.HEAD)).mapValues(v -> strip(v, FigureProcessor.HEAD)).to(topics.heads(), strings);
+    KStream<String, String> figured = outcomes.filter((id, v) -> v.startsWith(FigureProcessor.FIGURED) || v.startsWith(FigureProcessor.LATE));
     figured.mapValues(v -> v.startsWith(FigureProcessor.LATE) ? strip(v, FigureProcessor.LATE) : strip(v, FigureProcessor.FIGURED))
         .to(topics.figured(), strings);
     figured.filter((id, v) -> v.startsWith(FigureProcessor.LATE)).mapValues(v -> strip(v, FigureProcessor.LATE)).to(topics.late(), strings);

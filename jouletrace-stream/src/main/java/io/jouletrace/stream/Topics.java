@@ -8,10 +8,12 @@ package io.jouletrace.stream;
  * @param rejected dead letters: input that cannot become a record, with the field at fault
  * @param late dead letters of the aggregates: figured records older than the grace period allows their window
  * @param aggregates output: team × model × hour totals
+ * @param heads output: each partition's chain head (seq, hash), published periodically and read by {@code stream verify}
  */
-public record Topics(String invocations, String figured, String rejected, String late, String aggregates) {
+public record Topics(String invocations, String figured, String rejected, String late, String aggregates, String heads) {
 
   public static Topics defaults() {
-    return new Topics("jouletrace.invocations", "jouletrace.figured", "jouletrace.rejected", "jouletrace.late", "jouletrace.aggregates");
+    return new Topics("jouletrace.invocations", "jouletrace.figured", "jouletrace.rejected", "jouletrace.late", "jouletrace.aggregates",
+        "jouletrace.heads");
   }
 }

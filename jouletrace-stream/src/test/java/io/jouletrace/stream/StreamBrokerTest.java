@@ -91,6 +91,10 @@ class StreamBrokerTest {
           assertThat(chain.firstKey()).isEqualTo(1);
           assertThat(chain.lastKey()).as("no gap in a partition's chain").isEqualTo(chain.size());
         }
+        StreamVerify.Report verified = StreamVerify.run(kafka.bootstrap(), Topics.defaults(),
+            io.jouletrace.catalog.Catalog.estimator(io.jouletrace.catalog.Catalog.Options.defaults()));
+        assertThat(verified.ok()).as(verified.toString()).isTrue();
+        assertThat(verified.records()).isEqualTo(RECORDS);
         sinkIntoPostgresTwice(kafka.bootstrap());
       } finally {
         first.destroyForcibly();

@@ -103,6 +103,44 @@ class StreamTopologyTest {
     assertThat(aggregatedCalls).isEqualTo(2);
   }
 
+  @Test
+  void stream_verify_recomputes_each_partition_chain_and_catches_an_edit_and_a_cut_tail() throws IOException {
+    Estimator estimator = Catalog.estimator(Catalog.Options.defaults());
+    Topics topics = Topics.defaults();
+    java.util.Properties config = new java.util.Properties();
+    config.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, "verify-test");
+    config.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+    List<StreamVerify.Message> figured = new ArrayList<>();
+    List<StreamVerify.Message> heads = new ArrayList<>();
+    var serializer = new org.apache.kafka.common.serialization.StringSerializer();
+    var deserializer = new org.apache.kafka.common.serialization.StringDeserializer();
+    try (var driver = new org.apache.kafka.streams.TopologyTestDriver(
+        StreamTopology.build(topics, estimator, Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1)), config)) {
+      var in = driver.createInputTopic(topics.invocations(), serializer, serializer);
+      for (String line : Files.readAllLines(records(50))) {
+        JsonNode node = Messages.JSON.readTree(line);
+        in.pipeInput(node.get("id").asText(), line, Instant.parse(node.get("timestamp").asText()));
+      }
+      driver.advanceWallClockTime(FigureProcessor.HEAD_INTERVAL);
+      driver.createOutputTopic(topics.figured(), deserializer, deserializer).readValuesToList()
+          .forEach(v -> figured.add(new StreamVerify.Message(0, v)));
+      driver.createOutputTopic(topics.heads(), deserializer, deserializer).readValuesToList()
+          .forEach(v -> heads.add(new StreamVerify.Message(0, v)));
+    }
+    assertThat(heads).isNotEmpty();
+    StreamVerify.Report intact = StreamVerify.verify(figured, heads, estimator);
+    assertThat(intact.ok()).isTrue();
+    assertThat(intact.records()).isEqualTo(50);
+
+    List<StreamVerify.Message> edited = new ArrayList<>(figured);
+    edited.set(20, new StreamVerify.Message(0, figured.get(20).value().replaceFirst("\"output_tokens\":(\\d+)", "\"output_tokens\":9$1")));
+    assertThat(StreamVerify.verify(edited, heads, estimator).partitions().getFirst().firstProblem())
+        .isEqualTo("seq 21: stored hash does not follow from its content and the previous hash");
+
+    List<StreamVerify.Message> cut = figured.subList(0, 45);
+    assertThat(StreamVerify.verify(cut, heads, estimator).partitions().getFirst().firstProblem()).contains("was cut or rewritten");
+  }
+
   /** The aggregates topic carries every update; a window's last update is its total. */
   private static List<String> lastPerWindow(List<String> updates) throws IOException {
     java.util.Map<String, String> last = new java.util.LinkedHashMap<>();

@@ -1,0 +1,145 @@
+package io.jouletrace.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jouletrace.core.methodology.Estimator;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.chain.ChainHasher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code jouletrace stream verify}: the cluster's ledger is one hash chain per partition of the figured topic. This
+ * walks each in offset order, checks that seq runs 1, 2, 3…, recomputes each hash from the stored content and the
+ * previous hash and each figure set from the stored inputs, and checks every published head (the heads topic) against
+ * the chain: a head the chain no longer reaches means the partition's tail was cut or rewritten. The root over all
+ * partitions is the SHA-256 of their heads in partition order.
+ */
+public final class StreamVerify {
+
+  /** One partition's chain: how far it runs, its head, and the first problem found (null when none). */
+  public record PartitionReport(int partition, long records, String headHash, String firstProblem) {}
+
+  public record Report(List<PartitionReport> partitions, long drift, List<String> driftExamples, long headsChecked, String root) {
+    public boolean ok() {
+      return drift == 0 && partitions.stream().allMatch(p -> p.firstProblem() == null);
+    }
+
+    public long records() {
+      return partitions.stream().mapToLong(PartitionReport::records).sum();
+    }
+  }
+
+  /** A figured message as read: its partition and value. */
+  public record Message(int partition, String value) {}
+
+  private StreamVerify() {}
+
+  /** Reads both topics to their ends (read_committed) and verifies. */
+  public static Report run(String bootstrap, Topics topics, Estimator estimator) {
+    return verify(readAll(bootstrap, topics.figured()), readAll(bootstrap, topics.heads()), estimator);
+  }
+
+  /** Verifies figured messages (in offset order per partition) against the published heads. */
+  public static Report verify(List<Message> figured, List<Message> heads, Estimator estimator) {
+    ChainHasher hasher = ChainHasher.sha256();
+    Map<Integer, List<String>> hashes = new TreeMap<>();
+    Map<Integer, String> problems = new HashMap<>();
+    List<String> driftExamples = new ArrayList<>();
+    long drift = 0;
+    for (Message message : figured) {
+      List<String> chain = hashes.computeIfAbsent(message.partition(), p -> new ArrayList<>());
+      if (problems.containsKey(message.partition())) continue;
+      LedgerEntry entry = Messages.entry(message.value());
+      long expected = chain.size() + 1L;
+      String previous = chain.isEmpty() ? ChainHasher.GENESIS : chain.getLast();
+      if (entry.seq() != expected) {
+        problems.put(message.partition(), "seq " + expected + " expected, found " + entry.seq());
+        continue;
+      }
+      String computed = hasher.hash(previous, new LedgerEntry(entry.seq(), entry.record(), entry.figures(), entry.sourceRef(), null));
+      if (!computed.equals(entry.hash())) {
+        problems.put(message.partition(), "seq " + entry.seq() + ": stored hash does not follow from its content and the previous hash");
+        continue;
+      }
+      List<String> differences = entry.figures().differences(FigureSet.of(estimator.estimate(entry.record(),
+          entry.figures().methodologyVersion())));
+      if (!differences.isEmpty()) {
+        drift++;
+        if (driftExamples.size() < 10) driftExamples.add("partition " + message.partition() + " seq " + entry.seq() + ": " + differences);
+      }
+      chain.add(entry.hash());
+    }
+    long headsChecked = 0;
+    for (Message head : heads) {
+      JsonNode node = json(head.value());
+      int partition = node.get("partition").asInt();
+      long seq = node.get("seq").asLong();
+      List<String> chain = hashes.getOrDefault(partition, List.of());
+      headsChecked++;
+      if (problems.containsKey(partition)) continue;
+      if (seq > chain.size() || !chain.get((int) seq - 1).equals(node.get("hash").asText())) {
+        problems.put(partition, "published head seq " + seq + " (" + node.get("hash").asText() + ") is not on the chain, which has "
+            + chain.size() + " records: the partition was cut or rewritten");
+      }
+    }
+    List<PartitionReport> reports = new ArrayList<>();
+    StringBuilder rootInput = new StringBuilder();
+    hashes.forEach((partition, chain) -> {
+      String head = chain.isEmpty() ? ChainHasher.GENESIS : chain.getLast();
+      reports.add(new PartitionReport(partition, chain.size(), head, problems.get(partition)));
+      rootInput.append(partition).append(':').append(chain.size()).append(':').append(head).append('\n');
+    });
+    return new Report(reports, drift, driftExamples, headsChecked, sha256(rootInput.toString()));
+  }
+
+  private static List<Message> readAll(String bootstrap, String topic) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    List<Message> out = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) out.add(new Message(record.partition(), record.value()));
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return Messages.JSON.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
