@@ -57,7 +57,7 @@ public final class StreamRunner {
       Set<String> existing = admin.listTopics().names().get();
       Topics t = settings.topics();
       List<NewTopic> missing = new ArrayList<>();
-      for (String name : List.of(t.invocations(), t.figured(), t.rejected(), t.late(), t.aggregates(), t.heads())) {
+      for (String name : t.all()) {
         if (!existing.contains(name)) missing.add(new NewTopic(name, settings.partitions(), (short) 1));
       }
       if (!missing.isEmpty()) admin.createTopics(missing).all().get();

@@ -55,6 +55,18 @@ public final class StreamTopology {
         .toStream((window, totals) -> window.key() + "|" + window.window().startTime())
         .mapValues((key, totals) -> WindowTotals.labelled(key, totals))
         .to(topics.aggregates(), strings);
+
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MeasuredProcessor.STORE), Serdes.String(),
+        Serdes.String()));
+    KStream<String, String> telemetry = builder.stream(topics.meters(), Consumed.with(Serdes.String(), Serdes.String()))
+        .mapValues(v -> "sample:" + v)
+        .merge(builder.stream(topics.spans(), Consumed.with(Serdes.String(), Serdes.String())).mapValues(v -> "span:" + v));
+    KStream<String, String> measured = telemetry.process(() -> new MeasuredProcessor(grace), MeasuredProcessor.STORE);
+    measured.filter((k, v) -> v.startsWith(MeasuredProcessor.MEASURED)).mapValues(v -> strip(v, MeasuredProcessor.MEASURED))
+        .to(topics.measured(), strings);
+    measured.filter((k, v) -> v.startsWith(MeasuredProcessor.LATE)).mapValues(v -> strip(v, MeasuredProcessor.LATE)).to(topics.late(), strings);
+    measured.filter((k, v) -> v.startsWith(MeasuredProcessor.REJECTED)).mapValues(v -> strip(v, MeasuredProcessor.REJECTED))
+        .to(topics.rejected(), strings);
     return builder.build();
   }
 

@@ -9,11 +9,20 @@ package io.jouletrace.stream;
  * @param late dead letters of the aggregates: figured records older than the grace period allows their window
  * @param aggregates output: team × model × hour totals
  * @param heads output: each partition's chain head (seq, hash), published periodically and read by {@code stream verify}
+ * @param meters input: meter samples, keyed by node (the partition that holds a span's resources)
+ * @param spans input: run spans in the span JSONL format, keyed like their meters
+ * @param measured output: each span's measured energy, per window of event time
  */
-public record Topics(String invocations, String figured, String rejected, String late, String aggregates, String heads) {
+public record Topics(String invocations, String figured, String rejected, String late, String aggregates, String heads, String meters,
+    String spans, String measured) {
 
   public static Topics defaults() {
     return new Topics("jouletrace.invocations", "jouletrace.figured", "jouletrace.rejected", "jouletrace.late", "jouletrace.aggregates",
-        "jouletrace.heads");
+        "jouletrace.heads", "jouletrace.meters", "jouletrace.spans", "jouletrace.measured");
+  }
+
+  /** Every topic, for creating them. */
+  public java.util.List<String> all() {
+    return java.util.List.of(invocations, figured, rejected, late, aggregates, heads, meters, spans, measured);
   }
 }
