@@ -107,8 +107,12 @@ final class StreamCommand {
 
     @Override
     public Integer call() {
+      return verify(bootstrap, spec.commandLine().getOut());
+    }
+
+    /** Verifies the cluster's chains, prints the report; exit status 0 when intact without drift, else 1. */
+    static int verify(String bootstrap, PrintWriter out) {
       StreamVerify.Report report = StreamVerify.run(bootstrap, Topics.defaults(), Catalog.estimator(Catalog.Options.defaults()));
-      PrintWriter out = spec.commandLine().getOut();
       for (StreamVerify.PartitionReport p : report.partitions()) {
         out.printf("partition %d: %d records, head %s%s%n", p.partition(), p.records(), p.headHash(),
             p.firstProblem() == null ? "" : "  BROKEN: " + p.firstProblem());

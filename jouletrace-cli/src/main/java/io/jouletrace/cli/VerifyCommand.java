@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jouletrace verify}: the whole chain, and every figure recomputed from its stored inputs. */
@@ -21,8 +22,13 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin
   LedgerOptions ledgerOptions;
 
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+      description = "Verify a Kafka cluster's ledger instead: the per-partition chains of jouletrace.figured (as `stream verify`).")
+  String bootstrap;
+
   @Override
   public Integer call() {
+    if (bootstrap != null) return StreamCommand.Verify.verify(bootstrap, spec.commandLine().getOut());
     VerifyReport report;
     long started = System.nanoTime();
     try (Ledger ledger = ledgerOptions.open()) {

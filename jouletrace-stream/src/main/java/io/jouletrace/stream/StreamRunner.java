@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -60,7 +61,13 @@ public final class StreamRunner {
       for (String name : t.all()) {
         if (!existing.contains(name)) missing.add(new NewTopic(name, settings.partitions(), (short) 1));
       }
-      if (!missing.isEmpty()) admin.createTopics(missing).all().get();
+      if (missing.isEmpty()) return;
+      try {
+        admin.createTopics(missing).all().get();
+      } catch (ExecutionException e) {
+        // Another instance starting at the same time created them first: that is what was wanted.
+        if (!(e.getCause() instanceof TopicExistsException)) throw e;
+      }
     }
   }
 

@@ -19,10 +19,17 @@ final class ForkedKraft implements AutoCloseable {
 
   private final Process broker;
   private final String bootstrap;
+  private final Path log;
 
-  private ForkedKraft(Process broker, String bootstrap) {
+  private ForkedKraft(Process broker, String bootstrap, Path log) {
     this.broker = broker;
     this.bootstrap = bootstrap;
+    this.log = log;
+  }
+
+  /** The broker log's last lines, for a failure message. */
+  String logTail() throws IOException {
+    return tail(log);
   }
 
   static ForkedKraft start(Path dir) throws Exception {
@@ -43,9 +50,9 @@ final class ForkedKraft implements AutoCloseable {
         UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c", properties.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
     if (format.waitFor() != 0) throw new IllegalStateException("formatting KRaft storage failed: " + Files.readString(dir.resolve("format.log")));
-    Process broker = new ProcessBuilder(java, "-Xmx512m", "-cp", classpath, "kafka.Kafka", properties.toString())
+    Process broker = new ProcessBuilder(java, "-Xmx768m", "-cp", classpath, "kafka.Kafka", properties.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
-    ForkedKraft kraft = new ForkedKraft(broker, "127.0.0.1:" + brokerPort);
+    ForkedKraft kraft = new ForkedKraft(broker, "127.0.0.1:" + brokerPort, dir.resolve("broker.log"));
     kraft.awaitReady(dir, Duration.ofSeconds(60));
     return kraft;
   }
@@ -78,7 +85,7 @@ final class ForkedKraft implements AutoCloseable {
 
   private static String tail(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   private static int freePort() throws IOException {

@@ -96,11 +96,20 @@ class StreamBrokerTest {
         assertThat(verified.ok()).as(verified.toString()).isTrue();
         assertThat(verified.records()).isEqualTo(RECORDS);
         sinkIntoPostgresTwice(kafka.bootstrap());
+      } catch (RuntimeException | AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\n--- broker log ---\n" + kafka.logTail() + "\n--- instances ---\n"
+            + tail(dir.resolve("first.log")) + "\n" + tail(dir.resolve("second.log")), e);
       } finally {
         first.destroyForcibly();
         second.destroyForcibly();
       }
     }
+  }
+
+  private static String tail(Path log) throws java.io.IOException {
+    if (!Files.exists(log)) return log + ": none";
+    List<String> lines = Files.readAllLines(log);
+    return log.getFileName() + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
   }
 
   @RegisterExtension
