@@ -53,7 +53,7 @@ public final class StreamRunner {
     return streams;
   }
 
-  private static void createTopics(Settings settings) throws InterruptedException, ExecutionException {
+  static void createTopics(Settings settings) throws InterruptedException, ExecutionException {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap()))) {
       Set<String> existing = admin.listTopics().names().get();
       Topics t = settings.topics();
