@@ -270,6 +270,9 @@ abstract class JdbcStore implements Store {
     } catch (SQLException e) {
       rollbackQuietly();
       throw failure(what, e);
+    } catch (RuntimeException e) {
+      rollbackQuietly(); // a handler's own failure must not leave the read transaction open on the shared connection
+      throw e;
     }
   }
 
@@ -447,17 +450,9 @@ abstract class JdbcStore implements Store {
     }
   }
 
+  /** A read without parameters; PostgreSQL reads through a held cursor instead (see {@code PostgresStore#query}). */
   void query(String what, String sql, RowHandler handler) {
-    try (Statement st = connection.createStatement()) {
-      st.setFetchSize(10_000);
-      try (ResultSet rs = st.executeQuery(sql)) {
-        while (rs.next()) handler.accept(rs);
-      }
-      connection.commit();
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw failure(what, e);
-    }
+    select(what, sql, List.of(), handler);
   }
 
   private static LedgerEntry readEntry(ResultSet rs) throws SQLException {
