@@ -56,6 +56,10 @@ final class AttributeCommand implements Callable<Integer> {
       description = "Configured idle power per resource; otherwise learned from unused time.")
   Map<String, Double> idleWatts;
 
+  @Option(names = "--clock-skew", paramLabel = "SECONDS", defaultValue = "0",
+      description = "How far the spans' clock may be off the meters'; a span longer than 20x this stays measured, a shorter one is modelled.")
+  double clockSkew;
+
   @Option(names = "--json", description = "Print the attribution as JSON.")
   boolean json;
 
@@ -92,7 +96,7 @@ final class AttributeCommand implements Callable<Integer> {
     for (Path file : meters) collect(MeterReaders.read(file), samples, rejected);
     for (Path file : spans) collect(SpanReader.read(file), runs, rejected);
     AttributionOptions options = AttributionOptions.defaults().withIdlePolicy(IdlePolicy.of(idlePolicy))
-        .withIdleWatts(idleWatts == null ? Map.of() : idleWatts).withPue(pue);
+        .withIdleWatts(idleWatts == null ? Map.of() : idleWatts).withPue(pue).withClockSkew(clockSkew);
     PrintWriter out = spec.commandLine().getOut();
     if (ingest) {
       if (json) throw new ParameterException(spec.commandLine(), "--json and --ingest: choose one");

@@ -91,7 +91,7 @@ public final class Measurement {
       ObjectNode node = JSON.createObjectNode().put("version", METHODOLOGY_VERSION).put("idle_policy", options.idlePolicy().code());
       ObjectNode watts = node.putObject("idle_watts");
       options.idleWatts().forEach(watts::put);
-      node.put("pue", options.pue()).put("pue_facility", pueFacility);
+      node.put("pue", options.pue()).put("pue_facility", pueFacility).put("clock_skew_s", options.clockSkewSeconds());
       if (pueSeries != null) {
         ObjectNode series = node.putObject("pue_series");
         pueSeries.forEach((time, pue) -> series.put(time.toString(), pue));
@@ -106,7 +106,8 @@ public final class Measurement {
         Map<String, Double> watts = new TreeMap<>();
         node.get("idle_watts").properties().forEach(e -> watts.put(e.getKey(), e.getValue().doubleValue()));
         AttributionOptions options = AttributionOptions.defaults().withIdlePolicy(IdlePolicy.of(node.get("idle_policy").asText()))
-            .withIdleWatts(watts).withPue(node.get("pue").isNull() ? null : node.get("pue").doubleValue());
+            .withIdleWatts(watts).withPue(node.get("pue").isNull() ? null : node.get("pue").doubleValue())
+            .withClockSkew(node.path("clock_skew_s").asDouble(0));
         NavigableMap<Instant, Double> series = null;
         if (node.has("pue_series")) {
           series = new TreeMap<>();

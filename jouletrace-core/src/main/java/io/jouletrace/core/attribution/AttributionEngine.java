@@ -179,6 +179,7 @@ final class AttributionEngine {
 
     // ---- tiers and span figures
     double maxGap = o.maxGapFraction();
+    long skewNs = Math.round(o.clockSkewSeconds() * 1e9);
     int[] spanOff = spans.resourceOffsets(), spanRes = spans.resources();
     for (int j = 0; j < nSpans; j++) {
       int b0 = 6 * j;
@@ -197,8 +198,11 @@ final class AttributionEngine {
           unknown = true;
           tier = -1;
           out.flags[j] |= Columnar.FLAG_UNKNOWN;
-        } else if (gapFraction <= maxGap && resetNs == 0 && gapNs < spanNs) tier = (byte) Tier.MEASURED.ordinal();
-        else tier = (byte) Tier.MODELLED.ordinal();
+        } else if (gapFraction <= maxGap && resetNs == 0 && gapNs < spanNs && skewNs <= maxGap * (spans.end()[j] - spans.start()[j])) {
+          tier = (byte) Tier.MEASURED.ordinal();
+        } else {
+          tier = (byte) Tier.MODELLED.ordinal();
+        }
       }
       out.tier[j] = tier;
       double measured = sd[b0] + sd[b0 + 3], fill = unknown ? 0 : sd[b0 + 2] + sd[b0 + 5];

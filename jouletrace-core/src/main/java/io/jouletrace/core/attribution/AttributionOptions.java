@@ -20,9 +20,13 @@ import java.util.function.ToDoubleFunction;
  * @param gaugeMaxGapSeconds for power gauges the gap threshold is never more than this (default 5 s)
  * @param maxGapFraction a span is {@code measured} only if at most this fraction of its time is uncovered (default 0.05)
  * @param idlePercentile the percentile (0..1) of untouched-interval power taken as the learned idle power (default 0.05)
+ * @param clockSkewSeconds how far the spans' clock may be off the meters' (declared, ≥ 0; default 0): a span stays
+ *     {@code measured} only if the skew is at most {@code maxGapFraction} of its duration, since that much of its
+ *     window may be charged with another moment's power
  */
 public record AttributionOptions(IdlePolicy idlePolicy, Map<String, Double> idleWatts, Double pue, ToDoubleFunction<RunSpan> modelledJoules,
-    Map<String, CounterWrap> counterWraps, double gapFactor, double gaugeMaxGapSeconds, double maxGapFraction, double idlePercentile) {
+    Map<String, CounterWrap> counterWraps, double gapFactor, double gaugeMaxGapSeconds, double maxGapFraction, double idlePercentile,
+    double clockSkewSeconds) {
 
   /**
    * Kepler's wrap rule for a counter that can wrap (e.g. RAPL {@code max_energy_range_uj}): a decrease from {@code v0}
@@ -49,6 +53,9 @@ public record AttributionOptions(IdlePolicy idlePolicy, Map<String, Double> idle
     if (!(gaugeMaxGapSeconds > 0)) throw new IllegalArgumentException("gauge max gap must be > 0 s, got " + gaugeMaxGapSeconds);
     if (!(maxGapFraction >= 0 && maxGapFraction <= 1)) throw new IllegalArgumentException("max gap fraction must lie in [0, 1], got " + maxGapFraction);
     if (!(idlePercentile >= 0 && idlePercentile <= 1)) throw new IllegalArgumentException("idle percentile must lie in [0, 1], got " + idlePercentile);
+    if (!(clockSkewSeconds >= 0) || Double.isInfinite(clockSkewSeconds)) {
+      throw new IllegalArgumentException("clock skew must be finite and >= 0 s, got " + clockSkewSeconds);
+    }
   }
 
   private static <V> Map<String, V> copySorted(Map<String, V> map) {
@@ -59,38 +66,43 @@ public record AttributionOptions(IdlePolicy idlePolicy, Map<String, Double> idle
 
   /** idle_to_active, learned idle, no PUE, gaps filled by extrapolation, g_max = 3 × median (≤ 5 s for gauges), 5 %, p5. */
   public static AttributionOptions defaults() {
-    return new AttributionOptions(IdlePolicy.IDLE_TO_ACTIVE, Map.of(), null, null, Map.of(), 3, 5, 0.05, 0.05);
+    return new AttributionOptions(IdlePolicy.IDLE_TO_ACTIVE, Map.of(), null, null, Map.of(), 3, 5, 0.05, 0.05, 0);
   }
 
   public AttributionOptions withIdlePolicy(IdlePolicy policy) {
-    return new AttributionOptions(policy, idleWatts, pue, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile);
+    return new AttributionOptions(policy, idleWatts, pue, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile, clockSkewSeconds);
   }
 
   public AttributionOptions withIdleWatts(Map<String, Double> watts) {
-    return new AttributionOptions(idlePolicy, watts, pue, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile);
+    return new AttributionOptions(idlePolicy, watts, pue, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile, clockSkewSeconds);
   }
 
   public AttributionOptions withPue(Double value) {
-    return new AttributionOptions(idlePolicy, idleWatts, value, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile);
+    return new AttributionOptions(idlePolicy, idleWatts, value, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile, clockSkewSeconds);
   }
 
   public AttributionOptions withModelledJoules(ToDoubleFunction<RunSpan> model) {
-    return new AttributionOptions(idlePolicy, idleWatts, pue, model, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile);
+    return new AttributionOptions(idlePolicy, idleWatts, pue, model, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile, clockSkewSeconds);
   }
 
   public AttributionOptions withCounterWraps(Map<String, CounterWrap> wraps) {
-    return new AttributionOptions(idlePolicy, idleWatts, pue, modelledJoules, wraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile);
+    return new AttributionOptions(idlePolicy, idleWatts, pue, modelledJoules, wraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, idlePercentile, clockSkewSeconds);
   }
 
   public AttributionOptions withGapRule(double factor, double gaugeMaxSeconds) {
-    return new AttributionOptions(idlePolicy, idleWatts, pue, modelledJoules, counterWraps, factor, gaugeMaxSeconds, maxGapFraction, idlePercentile);
+    return new AttributionOptions(idlePolicy, idleWatts, pue, modelledJoules, counterWraps, factor, gaugeMaxSeconds, maxGapFraction, idlePercentile, clockSkewSeconds);
   }
 
   public AttributionOptions withMaxGapFraction(double fraction) {
-    return new AttributionOptions(idlePolicy, idleWatts, pue, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, fraction, idlePercentile);
+    return new AttributionOptions(idlePolicy, idleWatts, pue, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, fraction, idlePercentile, clockSkewSeconds);
+  }
+
+  public AttributionOptions withClockSkew(double seconds) {
+    return new AttributionOptions(idlePolicy, idleWatts, pue, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction,
+        idlePercentile, seconds);
   }
 
   public AttributionOptions withIdlePercentile(double percentile) {
-    return new AttributionOptions(idlePolicy, idleWatts, pue, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, percentile);
+    return new AttributionOptions(idlePolicy, idleWatts, pue, modelledJoules, counterWraps, gapFactor, gaugeMaxGapSeconds, maxGapFraction, percentile, clockSkewSeconds);
   }
 }

@@ -87,6 +87,20 @@ class AttributorTest {
   // 1 -----------------------------------------------------------------------------------------------------------------
 
   @Test
+  void aDeclaredClockSkewOverFivePercentOfASpanMakesItModelledWithoutChangingItsEnergy() {
+    // A 10 s span and a 2 s one at 300 W; the span clock may be 0.2 s off the meters': 2 % of the first, 10 % of the second.
+    List<MeterSample> samples = counter("gpu0", Power.constant(300), 1, 20);
+    List<RunSpan> spans = List.of(span("long", "t", 0, 10, null, null, "gpu0"), span("short", "t", 14, 16, null, null, "gpu0"));
+    Attribution exact = Attributor.attribute(samples, spans, idle("gpu0", 100));
+    Attribution skewed = Attributor.attribute(samples, spans, idle("gpu0", 100).withClockSkew(0.2));
+    assertThat(find(exact, "short").tier()).isEqualTo(Tier.MEASURED);
+    assertThat(find(skewed, "long").tier()).isEqualTo(Tier.MEASURED);
+    assertThat(find(skewed, "short").tier()).isEqualTo(Tier.MODELLED);
+    assertThat(find(skewed, "short").energyJ()).isCloseTo(find(exact, "short").energyJ(), EPS);
+    assertThatThrownBy(() -> AttributionOptions.defaults().withClockSkew(-1)).hasMessageContaining("clock skew");
+  }
+
+  @Test
   void oneRequestAloneUnderIdleToActiveAndIdleSeparate() {
     // 300 W for 10 s on a counter read every second: 3000 J metered. Idle 100 W → 1000 J idle, 2000 J dynamic.
     List<MeterSample> samples = counter("gpu0", Power.constant(300), 1, 10);
