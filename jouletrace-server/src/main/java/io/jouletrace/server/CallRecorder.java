@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CallRecorder implements AutoCloseable {
 
+  /** A record to append and where it came from (the ingest routes use it too). */
   record Call(InvocationRecord record, String sourceRef) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(CallRecorder.class);

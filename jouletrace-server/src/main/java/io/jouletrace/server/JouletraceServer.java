@@ -377,13 +377,22 @@ public final class JouletraceServer implements AutoCloseable {
    * in batches instead of one commit per call.
    */
   void storeCalls(List<CallRecorder.Call> batch) {
-    long accepted = withLedger(() -> {
-      long before = writer.accepted();
-      for (CallRecorder.Call call : batch) writer.add(call.record(), call.sourceRef());
+    Appended appended = append(batch);
+    metrics.ingested("gateway", appended.accepted(), appended.duplicates(), 0);
+  }
+
+  /** How many of the records one {@link #append} was given were new, and how many were stored already. */
+  private record Appended(long accepted, long duplicates) {}
+
+  /** Appends records through the one ledger writer in one commit: durable when it returns. */
+  private Appended append(List<CallRecorder.Call> records) {
+    return withLedger(() -> {
+      long acceptedBefore = writer.accepted();
+      long duplicatesBefore = writer.duplicates();
+      for (CallRecorder.Call call : records) writer.add(call.record(), call.sourceRef());
       writer.flush();
-      return writer.accepted() - before;
+      return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore);
     });
-    metrics.ingested("gateway", accepted, batch.size() - accepted, 0);
   }
 
   /**
@@ -394,18 +403,14 @@ public final class JouletraceServer implements AutoCloseable {
     ObjectNode result = JSON.createObjectNode();
     ArrayNode rejected = JSON.createArrayNode();
     ArrayNode ids = JSON.createArrayNode();
-    long[] counts = withLedger(() -> {
-      long acceptedBefore = writer.accepted();
-      long duplicatesBefore = writer.duplicates();
-      for (Parsed p : parsed) {
-        if (p instanceof Parsed.Accepted a) {
-          writer.add(a.record(), a.origin());
-          ids.add(a.record().id());
-        }
+    List<CallRecorder.Call> accepted = new ArrayList<>();
+    for (Parsed p : parsed) {
+      if (p instanceof Parsed.Accepted a) {
+        accepted.add(new CallRecorder.Call(a.record(), a.origin()));
+        ids.add(a.record().id());
       }
-      writer.flush();
-      return new long[] {writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore};
-    });
+    }
+    Appended appended = append(accepted);
     long skipped = 0;
     for (Parsed p : parsed) {
       if (p instanceof Parsed.Rejected r) {
@@ -414,8 +419,8 @@ public final class JouletraceServer implements AutoCloseable {
         skipped++;
       }
     }
-    metrics.ingested(source, counts[0], counts[1], rejected.size());
-    result.put("accepted", counts[0]).put("duplicates", counts[1]).put("skipped", skipped);
+    metrics.ingested(source, appended.accepted(), appended.duplicates(), rejected.size());
+    result.put("accepted", appended.accepted()).put("duplicates", appended.duplicates()).put("skipped", skipped);
     result.set("rejected", rejected);
     result.set("ids", ids);
     return result;

@@ -29,7 +29,7 @@ final class ForkedKraft implements AutoCloseable {
 
   /** The broker log's last lines, for a failure message. */
   String logTail() throws IOException {
-    return tail(log);
+    return tail(log, 40);
   }
 
   static ForkedKraft start(Path dir) throws Exception {
@@ -71,7 +71,7 @@ final class ForkedKraft implements AutoCloseable {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000))) {
       while (System.nanoTime() < deadline) {
-        if (!broker.isAlive()) throw new IllegalStateException("the broker exited: " + tail(dir.resolve("broker.log")));
+        if (!broker.isAlive()) throw new IllegalStateException("the broker exited: " + tail(dir.resolve("broker.log"), 40));
         try {
           admin.describeCluster().nodes().get();
           return;
@@ -80,12 +80,13 @@ final class ForkedKraft implements AutoCloseable {
         }
       }
     }
-    throw new IllegalStateException("the broker did not answer within " + timeout + ": " + tail(dir.resolve("broker.log")));
+    throw new IllegalStateException("the broker did not answer within " + timeout + ": " + tail(dir.resolve("broker.log"), 40));
   }
 
-  private static String tail(Path log) throws IOException {
+  /** The last {@code count} lines of a child process's log. */
+  static String tail(Path log, int count) throws IOException {
     List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
   }
 
   private static int freePort() throws IOException {

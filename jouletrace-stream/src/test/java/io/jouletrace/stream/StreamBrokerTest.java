@@ -110,8 +110,7 @@ class StreamBrokerTest {
 
   private static String tail(Path log) throws java.io.IOException {
     if (!Files.exists(log)) return log + ": none";
-    List<String> lines = Files.readAllLines(log);
-    return log.getFileName() + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    return log.getFileName() + ":\n" + ForkedKraft.tail(log, 15);
   }
 
   @RegisterExtension
