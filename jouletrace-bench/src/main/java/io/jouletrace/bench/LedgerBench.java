@@ -208,13 +208,21 @@ public final class LedgerBench {
   // ---------------------------------------------------------------- 1. generate
 
   private void generate(Path file) throws IOException {
+    long t0 = System.nanoTime();
+    writeCalls(file, records);
+    double s = seconds(t0);
+    long bytes = Files.size(file);
+    step("1. generate JSONL", s, records, bytes, String.format(Locale.ROOT, "%.1f MB, %.0f bytes/record", bytes / MB, (double) bytes / records));
+  }
+
+  /** Writes {@code records} synthetic calls as JSONL: the model mix above, 20 tenants, 50 teams, one month from {@link #START}. */
+  static void writeCalls(Path file, long records) throws IOException {
     SplittableRandom rnd = new SplittableRandom(SEED);
     double[] modelCdf = cdf(MODELS.stream().mapToDouble(Model::weight).toArray());
     double[] tenantCdf = cdf(zipf(20, 0.9));
     double[] teamCdf = cdf(zipf(5, 1.0));
     HexFormat hex = HexFormat.of();
     StringBuilder line = new StringBuilder(512);
-    long t0 = System.nanoTime();
     try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 20)) {
       for (long n = 1; n <= records; n++) {
         line.setLength(0);
@@ -264,9 +272,6 @@ public final class LedgerBench {
       }
       w.flush();
     }
-    double s = seconds(t0);
-    long bytes = Files.size(file);
-    step("1. generate JSONL", s, records, bytes, String.format(Locale.ROOT, "%.1f MB, %.0f bytes/record", bytes / MB, (double) bytes / records));
   }
 
   private static double[] zipf(int n, double s) {
@@ -688,7 +693,7 @@ public final class LedgerBench {
     }
   }
 
-  private static String machine() {
+  static String machine() {
     int cores = Runtime.getRuntime().availableProcessors();
     String model = "unknown CPU";
     try {
@@ -704,12 +709,12 @@ public final class LedgerBench {
     return cores + " cores (nproc), " + model + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version");
   }
 
-  private static String jdk() {
+  static String jdk() {
     String vendor = System.getProperty("java.vendor.version");
     return (vendor != null ? vendor : System.getProperty("java.vendor")) + " (" + System.getProperty("java.runtime.version") + ")";
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split(" ");
       return f[0] + " " + f[1] + " " + f[2];

@@ -455,6 +455,50 @@ public abstract class LedgerContractTest {
   }
 
   @Test
+  public void each_breakdown_of_a_summary_equals_the_same_totals_computed_by_conditional_sums_group_by_group() {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(1_500, 11), 500);
+      var reports = new io.jouletrace.ledger.report.Reports(ledger.store());
+      var scope = new io.jouletrace.ledger.report.Scope(Instant.parse("2026-11-03T00:00:00Z"), null, Map.of());
+      List<io.jouletrace.ledger.report.Dimension> dimensions = List.of(io.jouletrace.ledger.report.Dimension.TEAM,
+          io.jouletrace.ledger.report.Dimension.MODEL, io.jouletrace.ledger.report.Dimension.REGION, io.jouletrace.ledger.report.Dimension.DAY);
+      var summary = reports.summary(scope, dimensions);
+      for (var dimension : dimensions) {
+        Map<String, io.jouletrace.ledger.report.Aggregate> expected = new HashMap<>();
+        reports.combinations(scope, List.of(dimension)).forEach(c -> expected.put(c.keys().getFirst(), c.aggregate()));
+        var groups = summary.breakdowns().get(dimension);
+        assertThat(groups).as(dimension.code()).hasSize(expected.size());
+        for (var group : groups) assertSameTotals(group.aggregate(), expected.get(group.key()), dimension.code() + " " + group.key());
+      }
+      var byTeam = reports.combinations(scope, List.of(io.jouletrace.ledger.report.Dimension.TEAM));
+      assertThat(summary.total().calls()).isEqualTo(byTeam.stream().mapToLong(c -> c.aggregate().calls()).sum());
+      assertThat(summary.total().energyJoules().low()).isCloseTo(byTeam.stream().mapToDouble(c -> c.aggregate().energyJoules().low()).sum(),
+          within(1e-9 * summary.total().energyJoules().low()));
+      assertThat(summary.total().energyJoules().unratedCalls()).as("the seed must give unrated calls").isPositive();
+    }
+  }
+
+  private static void assertSameTotals(io.jouletrace.ledger.report.Aggregate actual, io.jouletrace.ledger.report.Aggregate expected, String what) {
+    assertThat(expected).as(what).isNotNull();
+    assertThat(actual.calls()).as(what).isEqualTo(expected.calls());
+    assertThat(actual.inputTokens()).as(what).isEqualTo(expected.inputTokens());
+    assertThat(actual.outputTokens()).as(what).isEqualTo(expected.outputTokens());
+    for (var pair : List.of(List.of(actual.energyJoules(), expected.energyJoules()), List.of(actual.carbonGrams(), expected.carbonGrams()))) {
+      var a = pair.get(0);
+      var e = pair.get(1);
+      for (var tier : io.jouletrace.core.figure.Tier.values()) {
+        assertThat(a.of(tier)).as(what + " " + tier).isCloseTo(e.of(tier), within(1e-9 * Math.max(1, e.of(tier))));
+        assertThat(a.callsOf(tier)).as(what + " " + tier).isEqualTo(e.callsOf(tier));
+      }
+      assertThat(a.low()).as(what).isCloseTo(e.low(), within(1e-9 * Math.max(1, e.low())));
+      assertThat(a.high()).as(what).isCloseTo(e.high(), within(1e-9 * Math.max(1, e.high())));
+      assertThat(a.unratedCalls()).as(what).isEqualTo(e.unratedCalls());
+      assertThat(a.unratedTokens()).as(what).isEqualTo(e.unratedTokens());
+      assertThat(a.band()).as(what).isEqualTo(e.band());
+    }
+  }
+
+  @Test
   public void ordered_breakdowns_keep_their_sums_exact() {
     try (Ledger ledger = open(null)) {
       ingest(ledger, List.of(InvocationRecord.builder("acme", "mystery", 200).id("u1").timestamp(T0).build(),

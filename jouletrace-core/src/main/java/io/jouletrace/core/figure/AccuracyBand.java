@@ -23,6 +23,11 @@ public enum AccuracyBand {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The band whose {@link #code} is {@code code}. */
+  public static AccuracyBand of(String code) {
+    return valueOf(code.toUpperCase(Locale.ROOT));
+  }
+
   /** The band of a figure derived from two inputs is the worse of their bands. */
   public AccuracyBand worse(AccuracyBand other) {
     return ordinal() >= other.ordinal() ? this : other;

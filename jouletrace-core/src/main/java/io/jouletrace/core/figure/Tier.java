@@ -16,6 +16,11 @@ public enum Tier {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The tier whose {@link #code} is {@code code}. */
+  public static Tier of(String code) {
+    return valueOf(code.toUpperCase(Locale.ROOT));
+  }
+
   /** The less trustworthy of two tiers: a figure built from both is only as good as the weaker. */
   public Tier weaker(Tier other) {
     return ordinal() >= other.ordinal() ? this : other;

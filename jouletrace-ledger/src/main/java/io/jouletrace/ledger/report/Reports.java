@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,22 +54,45 @@ public final class Reports {
     this.store = store;
   }
 
+  /**
+   * Totals over {@code scope} and a breakdown per dimension: one scan of the ledger per breakdown (the total is the
+   * sum of a breakdown's groups, so it costs no scan of its own when any breakdown is asked).
+   */
   public Summary summary(Scope scope, List<Dimension> breakdowns) {
     List<Object> parameters = new ArrayList<>();
     String where = scope.where(parameters);
-    Aggregate[] total = new Aggregate[1];
-    store.select("sum up the ledger", "SELECT " + Aggregate.SELECT + " FROM report_figures" + where, parameters,
-        rs -> total[0] = Aggregate.read(rs, 1));
     Map<Dimension, List<Group>> out = new LinkedHashMap<>();
-    for (Dimension dimension : breakdowns) {
-      List<Group> groups = new ArrayList<>();
-      String order = dimension.isTimeBucket() ? "1" : "sum((energy_j_low + energy_j_high) / 2) DESC NULLS LAST, 1";
-      store.select("break the ledger down by " + dimension.code(), "SELECT " + dimension.sql() + ", " + Aggregate.SELECT
-          + " FROM report_figures" + where + " GROUP BY 1 ORDER BY " + order, parameters,
-          rs -> groups.add(new Group(key(rs, dimension), Aggregate.read(rs, 2))));
-      out.put(dimension, groups);
+    for (Dimension dimension : breakdowns) out.put(dimension, groups(where, parameters, dimension));
+    List<Group> whole = breakdowns.isEmpty() ? groups(where, parameters, null) : out.get(breakdowns.getFirst());
+    Aggregate total = new Aggregate.Composition().aggregate();
+    for (Group g : whole) total = total.plus(g.aggregate());
+    return new Summary(scope, total, out);
+  }
+
+  /**
+   * The groups of {@code dimension} (one group of all calls when null), from composition rows: time buckets in time
+   * order, other values by energy, largest first, then by value.
+   */
+  private List<Group> groups(String where, List<Object> parameters, Dimension dimension) {
+    Map<String, Aggregate.Composition> byKey = new LinkedHashMap<>();
+    if (dimension == null) {
+      Aggregate.Composition all = new Aggregate.Composition();
+      byKey.put(null, all);
+      store.select("sum up the ledger", "SELECT " + Aggregate.COMPOSITION_SELECT + " FROM report_figures" + where + " GROUP BY "
+          + Aggregate.COMPOSITION_KEYS, parameters, rs -> all.add(rs, 1));
+    } else {
+      store.select("break the ledger down by " + dimension.code(), "SELECT " + dimension.sql() + ", " + Aggregate.COMPOSITION_SELECT
+          + " FROM report_figures" + where + " GROUP BY 1, " + Aggregate.COMPOSITION_KEYS, parameters,
+          rs -> byKey.computeIfAbsent(key(rs, dimension), k -> new Aggregate.Composition()).add(rs, 2));
     }
-    return new Summary(scope, total[0], out);
+    List<Group> groups = new ArrayList<>();
+    byKey.forEach((k, composition) -> groups.add(new Group(k, composition.aggregate())));
+    Comparator<String> byValue = Comparator.nullsLast(Comparator.naturalOrder());
+    Comparator<Group> order = dimension != null && dimension.isTimeBucket() ? Comparator.comparing(Group::key, byValue)
+        : Comparator.comparing((Group g) -> g.aggregate().energyJoules().total(), Comparator.nullsLast(Comparator.reverseOrder()))
+            .thenComparing(Group::key, byValue);
+    groups.sort(order);
+    return groups;
   }
 
   /** {@code dimension}'s totals per {@code bucket} (hour, day or month), in time order: what charts draw. */
