@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Server benchmark (docs/benchmarks.md): `jouletrace serve` on loopback in one process, the HttpLoad generator in another.
+# Server benchmark (docs/benchmarks.md): `jouletrace serve` on loopback in one process, the load generator in another:
+# wrk (Debian's `wrk`, one thread) for the estimate route where it is installed, and the HttpLoad generator (JDK
+# HttpClient) for both routes.
 #   scripts/bench-server.sh [connections] [seconds]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,5 +19,11 @@ for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && 
 # Arguments given to load() come first, so they win over the defaults after them.
 load() { "$JAVA_HOME/bin/java" -cp jouletrace-bench/target/benchmarks.jar io.jouletrace.bench.HttpLoad "$@" --url "http://127.0.0.1:$port" \
   --key "$JOULETRACE_ADMIN_KEY" --connections "$connections" --seconds "$seconds"; }
+if command -v wrk >/dev/null 2>&1; then
+  JOULETRACE_BENCH_KEY="$JOULETRACE_ADMIN_KEY" wrk -t1 -c"$connections" -d5s -s scripts/wrk-estimate.lua "http://127.0.0.1:$port" >/dev/null # warm-up
+  out=$(JOULETRACE_BENCH_KEY="$JOULETRACE_ADMIN_KEY" wrk -t1 -c"$connections" -d"${seconds}s" --latency -s scripts/wrk-estimate.lua "http://127.0.0.1:$port")
+  echo "wrk estimate, $connections connections:"; echo "$out"
+  if grep -q "Non-2xx" <<<"$out"; then echo "the server answered errors under load" >&2; exit 1; fi
+fi
 load --mode estimate
 load --mode otlp --connections 4 --spans-per-request 500
