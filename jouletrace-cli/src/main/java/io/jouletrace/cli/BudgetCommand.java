@@ -127,7 +127,7 @@ final class BudgetCommand {
     @Override
     public Integer call() {
       if (scope == null && tenant == null) {
-        throw new ParameterException(spec.commandLine(), "Missing required scope: --tenant, --team or --cost-center");
+        throw new ParameterException(spec.commandLine(), "Missing required argument (specify one of these): --tenant, --team or --cost-center");
       }
       Budget.ScopeKind kind = scope == null ? Budget.ScopeKind.TENANT : scope.team != null ? Budget.ScopeKind.TEAM : Budget.ScopeKind.COST_CENTER;
       String value = scope == null ? tenant : scope.team != null ? scope.team : scope.costCenter;
