@@ -106,7 +106,7 @@ public final class JouletraceServer implements AutoCloseable {
     this.budgets = new Budgets(ledger.store());
     this.calls = new CallRecorder(this);
     this.gateway = config.gateway() == null ? null
-        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, this::budgetVerdict);
+        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, this::budgetVerdict, this::unrecorded);
     this.app = Javalin.create(c -> {
       c.concurrency.useVirtualThreads = true;
       c.http.maxRequestSize = config.maxBodyBytes();
@@ -157,6 +157,7 @@ public final class JouletraceServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    if (gateway != null) gateway.close();
     calls.close();
     withLedger(() -> {
       writer.close();
@@ -515,6 +516,12 @@ public final class JouletraceServer implements AutoCloseable {
     return new Gateway.BudgetGate.Verdict(budget.name(), budget.quantity().code() + " budget " + budget.name() + " of "
         + budget.scopeKind().code() + " " + budget.scopeValue() + " is spent for this " + budget.period().code() + figures
         + "; calls resume at " + spent.periodEnd(), warnings);
+  }
+
+  /** A gateway call that produced nothing to record: the ledger stays what happened, the log and /metrics say it. */
+  private void unrecorded(String endpoint, String reason, String detail) {
+    LOG.warn("gateway {} call not recorded: {} ({})", endpoint, reason, detail);
+    metrics.unrecorded(endpoint, reason);
   }
 
   /** Four significant digits: enough to compare spending with a limit, without binary-float tails. */
