@@ -332,6 +332,54 @@ class ServerTest {
   }
 
   @Test
+  void every_route_of_the_openapi_document_under_api_and_v1_answers_401_without_a_key() throws Exception {
+    JsonNode paths = get("/openapi.json", null).json().get("paths");
+    int checked = 0;
+    for (var path : paths.properties()) {
+      if (!path.getKey().startsWith("/api/") && !path.getKey().startsWith("/v1/")) continue;
+      String concrete = path.getKey().replaceAll("\\{[^}]+}", "x");
+      for (var operation : path.getValue().properties()) {
+        String method = operation.getKey().toUpperCase(java.util.Locale.ROOT);
+        Reply reply = send(method, concrete, null, "application/json", method.equals("GET") || method.equals("DELETE") ? null : new byte[] {'{', '}'});
+        assertThat(reply.status()).as(method + " " + concrete).isEqualTo(401);
+        checked++;
+      }
+    }
+    assertThat(checked).as("the document's /api and /v1 operations").isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
+  void a_tenant_key_gets_403_for_another_tenant_on_every_report_route() throws Exception {
+    post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + "]");
+    for (String path : new String[] {"/api/reports/ranking?tenant=globex", "/api/energy/series?by=team&tenant=globex",
+        "/api/reports/trace/t1?tenant=globex", "/api/export/focus?tenant=globex", "/api/reports/recommendations?tenant=globex"}) {
+      Reply reply = get(path, acmeKey);
+      assertThat(reply.status()).as(path).isEqualTo(403);
+      assertThat(reply.json().get("error").get("message").asText()).as(path).isNotBlank();
+    }
+    // Budgets take no tenant filter; what a tenant key sees of them is in the budget test. Changing them is admin-only.
+    assertThat(send("PUT", "/api/budgets/x", acmeKey, "application/json", "{}".getBytes()).status()).isEqualTo(403);
+    assertThat(send("DELETE", "/api/budgets/x", acmeKey, null, null).status()).isEqualTo(403);
+  }
+
+  @Test
+  void api_keys_are_stored_only_as_their_sha256() throws Exception {
+    server.close();
+    java.util.List<String> stored = new java.util.ArrayList<>();
+    try (var store = DuckDbStore.open(dir)) {
+      store.select("read keys", "SELECT key_sha256, role, coalesce(tenant, ''), coalesce(label, '') FROM api_keys", java.util.List.of(),
+          rs -> stored.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)));
+    } finally {
+      server = JouletraceServer.start(Ledger.open(DuckDbStore.open(dir), null),
+          new JouletraceServer.Config(0, "127.0.0.1", 64 * 1024, ADMIN, Catalog.DEFAULT_METHODOLOGY));
+    }
+    String sha256 = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(acmeKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(stored).singleElement().asString().startsWith(sha256 + " tenant acme").doesNotContain(acmeKey);
+    assertThat(get("/api/energy/summary", acmeKey).status()).as("the key still resolves from its hash").isEqualTo(200);
+  }
+
+  @Test
   void the_openapi_document_lists_every_route() throws Exception {
     JsonNode spec = get("/openapi.json", null).json();
     assertThat(spec.get("openapi").asText()).startsWith("3.");
