@@ -85,14 +85,19 @@ function showBreakdown(tableId, entries) {
   }
 }
 
+/**
+ * A stacked bar per key and day. A point whose figure is null (its calls are unrated) is a gap, never 0, and is named
+ * under the chart; a key with no calls on a day has no bar either.
+ */
 function drawSeries(canvasId, series, field) {
   const buckets = [...new Set(series.points.map(p => p.bucket))];
   const keys = [...new Set(series.points.map(p => p.key))];
+  const unrated = series.points.filter(p => p[field] === null).map(p => p.key + ' ' + p.bucket.substring(0, 10));
   const datasets = keys.map(key => ({
     label: key,
     data: buckets.map(b => {
       const point = series.points.find(p => p.bucket === b && p.key === key);
-      return point && point[field] !== null ? point[field] : 0;
+      return point ? point[field] : null;
     }),
   }));
   if (charts[canvasId]) charts[canvasId].destroy();
@@ -101,6 +106,18 @@ function drawSeries(canvasId, series, field) {
     data: { labels: buckets.map(b => b.substring(0, 10)), datasets },
     options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true } } },
   });
+  document.getElementById(canvasId + '-unrated').textContent = unrated.length === 0 ? ''
+    : 'unrated (no figure, not plotted): ' + unrated.join(', ');
+}
+
+/** The value, low–high range and band of one figure of the record view; every part 'unrated' when it is null. */
+function figureRows(name, figure, valueField, unit) {
+  if (!figure) return [[name, 'unrated'], [name + ' range', 'unrated'], [name + ' band', 'unrated']];
+  return [
+    [name, display(figure[valueField], figure.band) + ' ' + unit + ', ' + figure.tier],
+    [name + ' range', display(figure[valueField + '_low'], figure.band) + ' – ' + display(figure[valueField + '_high'], figure.band) + ' ' + unit],
+    [name + ' band', figure.band],
+  ];
 }
 
 async function showRecord(id) {
@@ -113,9 +130,8 @@ async function showRecord(id) {
     ['call', record.record.provider + '/' + record.record.model + ' at ' + record.record.timestamp],
     ['methodology', f.methodology_version],
     ['model', (f.model.resolved || 'not catalogued') + (f.model.source ? ' (' + f.model.source + ', ' + f.model.band + ')' : '')],
-    ['energy', f.energy ? display(f.energy.wh, f.energy.band) + ' Wh [' + display(f.energy.wh_low, f.energy.band) + ' – '
-      + display(f.energy.wh_high, f.energy.band) + '], ' + f.energy.tier + ', ' + f.energy.band : 'unrated'],
-    ['carbon', f.carbon ? display(f.carbon.g, f.carbon.band) + ' gCO2e, ' + f.carbon.tier + ', ' + f.carbon.band : 'unrated'],
+    ...figureRows('energy', f.energy, 'wh', 'Wh'),
+    ...figureRows('carbon', f.carbon, 'g', 'gCO2e'),
     ['intensity', f.carbon ? f.carbon.intensity_g_per_kwh + ' g/kWh (' + f.carbon.intensity_source + ')' : '–'],
     ['null reasons', f.null_reasons || '–'],
     ['other figure sets', record.figure_sets.map(s => s.methodology_version).join(', ') || '–'],
@@ -125,6 +141,7 @@ async function showRecord(id) {
     dt.textContent = term;
     const dd = document.createElement('dd');
     dd.textContent = value;
+    dd.dataset.term = term;
     list.append(dt, dd);
   }
 }
@@ -140,14 +157,14 @@ async function load() {
     showTotals(summary);
     showBreakdown('by-team', summary.by_team);
     showBreakdown('by-model', summary.by_model);
-    const teamParams = new URLSearchParams(params);
-    teamParams.set('by', 'team');
-    teamParams.set('bucket', 'day');
-    drawSeries('chart-team', await api('/api/energy/series?' + teamParams), 'wh');
-    const modelParams = new URLSearchParams(params);
-    modelParams.set('by', 'model');
-    modelParams.set('bucket', 'day');
-    drawSeries('chart-model', await api('/api/energy/series?' + modelParams), 'co2_grams');
+    for (const by of ['team', 'model']) {
+      const seriesParams = new URLSearchParams(params);
+      seriesParams.set('by', by);
+      seriesParams.set('bucket', 'day');
+      const series = await api('/api/energy/series?' + seriesParams);
+      drawSeries('chart-' + by + '-energy', series, 'wh');
+      drawSeries('chart-' + by + '-carbon', series, 'co2_grams');
+    }
     await Promise.all(window.jouletraceExtras.map(extra => extra(params)));
     status.textContent = '';
     document.body.dataset.loaded = 'true';

@@ -24,6 +24,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
@@ -38,11 +39,8 @@ final class BudgetCommand {
   /** Exit status when the named budget does not exist (as for `report trace` with an unknown trace). */
   private static final int NOT_FOUND = 4;
 
-  /** Exactly one of the scopes. */
+  /** A team or a cost center; without either, --tenant makes a tenant budget. */
   static final class ScopeChoice {
-    @Option(names = "--tenant", paramLabel = "T", required = true, description = "The budget is for this tenant.")
-    String tenant;
-
     @Option(names = "--team", paramLabel = "T", required = true, description = "The budget is for this team.")
     String team;
 
@@ -105,8 +103,13 @@ final class BudgetCommand {
     @Mixin
     LedgerOptions ledgerOptions;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     ScopeChoice scope;
+
+    @Option(names = "--tenant", paramLabel = "T",
+        description = {"The budget is for this tenant; with --team or --cost-center, that team's or cost center's calls of this tenant",
+            "only, and only this tenant's keys see it (without --tenant a team budget is admin-wide: every tenant's calls)."})
+    String tenant;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     LimitChoice limit;
@@ -123,12 +126,15 @@ final class BudgetCommand {
 
     @Override
     public Integer call() {
-      Budget.ScopeKind kind = scope.tenant != null ? Budget.ScopeKind.TENANT : scope.team != null ? Budget.ScopeKind.TEAM
-          : Budget.ScopeKind.COST_CENTER;
-      String value = scope.tenant != null ? scope.tenant : scope.team != null ? scope.team : scope.costCenter;
+      if (scope == null && tenant == null) {
+        throw new ParameterException(spec.commandLine(), "Missing required argument (specify one of these): --tenant, --team or --cost-center");
+      }
+      Budget.ScopeKind kind = scope == null ? Budget.ScopeKind.TENANT : scope.team != null ? Budget.ScopeKind.TEAM : Budget.ScopeKind.COST_CENTER;
+      String value = scope == null ? tenant : scope.team != null ? scope.team : scope.costCenter;
       Budget.Quantity quantity = limit.kwh != null ? Budget.Quantity.ENERGY : Budget.Quantity.CARBON;
-      String budgetName = name != null ? name : Budget.defaultName(kind, value, quantity, period);
-      Budget budget = new Budget(budgetName, kind, value, quantity, limit.kwh != null ? limit.kwh : limit.gco2e, period, mode, Instant.now());
+      String budgetName = name != null ? name : Budget.defaultName(kind, value, quantity, period, tenant);
+      Budget budget = new Budget(budgetName, kind, value, quantity, limit.kwh != null ? limit.kwh : limit.gco2e, period, mode, Instant.now(),
+          tenant);
       boolean replaced;
       try (Ledger ledger = ledgerOptions.open()) {
         Budgets budgets = new Budgets(ledger.store());
@@ -285,7 +291,8 @@ final class BudgetCommand {
 
   /** {@code team search, 10 kWh per day, gate}. */
   private static String describe(Budget b) {
-    return b.scopeKind().code() + " " + b.scopeValue() + ", " + plain(b.limit()) + " " + b.quantity().unit() + " per " + b.period().code() + ", "
+    String owned = b.tenant() == null || b.scopeKind() == Budget.ScopeKind.TENANT ? "" : " of tenant " + b.tenant();
+    return b.scopeKind().code() + " " + b.scopeValue() + owned + ", " + plain(b.limit()) + " " + b.quantity().unit() + " per " + b.period().code() + ", "
         + b.mode().code();
   }
 

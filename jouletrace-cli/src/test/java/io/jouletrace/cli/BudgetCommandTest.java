@@ -58,7 +58,7 @@ class BudgetCommandTest {
 
     JsonNode list = budget("list", "--json").json().get("budgets");
     assertThat(list).hasSize(2);
-    assertThat(list.get(0).fieldNames()).toIterable().containsExactly("name", "scope", "scope_value", "quantity", "unit", "limit", "period", "mode", "created_at");
+    assertThat(list.get(0).fieldNames()).toIterable().containsExactly("name", "scope", "scope_value", "tenant", "quantity", "unit", "limit", "period", "mode", "created_at");
     assertThat(list.get(0).get("name").asText()).isEqualTo("cc9");
     assertThat(list.get(0).get("scope").asText()).isEqualTo("cost_center");
     assertThat(list.get(0).get("quantity").asText()).isEqualTo("carbon");
@@ -66,6 +66,12 @@ class BudgetCommandTest {
     assertThat(list.get(1).get("limit").asDouble()).isEqualTo(12.5);
     assertThat(list.get(1).get("mode").asText()).isEqualTo("advisory");
     assertThat(budget("list").out()).contains("team-search-kwh-day", "team search, 12.5 kWh per day, advisory");
+    assertThat(list.get(1).get("tenant").isNull()).as("without --tenant a team budget is admin-wide").isTrue();
+
+    Run owned = budget("set", "--team", "search", "--tenant", "acme", "--kwh", "1", "--period", "day");
+    assertThat(owned.out()).isEqualTo("set budget tenant-acme-team-search-kwh-day: team search of tenant acme, 1 kWh per day, advisory\n");
+    assertThat(budget("list", "--json").json().get("budgets").get(2).get("tenant").asText()).isEqualTo("acme");
+    assertThat(budget("delete", "tenant-acme-team-search-kwh-day").exitCode()).isZero();
 
     assertThat(budget("delete", "cc9").exitCode()).isZero();
     Run again = budget("delete", "cc9");
@@ -124,10 +130,11 @@ class BudgetCommandTest {
     assertThat(negative.err()).contains("Invalid value for option '--kwh': must be a positive number, got -1");
     assertThat(budget("set", "--team", "search", "--gco2e", "lots", "--period", "day").err()).contains("'--gco2e'");
 
-    Run twoScopes = budget("set", "--team", "search", "--tenant", "acme", "--kwh", "1", "--period", "day");
+    Run twoScopes = budget("set", "--team", "search", "--cost-center", "cc-1", "--kwh", "1", "--period", "day");
     assertThat(twoScopes.exitCode()).isEqualTo(2);
-    assertThat(twoScopes.err()).contains("--tenant", "--team", "mutually exclusive");
+    assertThat(twoScopes.err()).contains("--cost-center", "--team", "mutually exclusive");
     Run noScope = budget("set", "--kwh", "1", "--period", "day");
+    assertThat(noScope.exitCode()).isEqualTo(2);
     assertThat(noScope.err()).contains("Missing required argument", "--tenant", "--team", "--cost-center");
     Run twoLimits = budget("set", "--team", "search", "--kwh", "1", "--gco2e", "5", "--period", "day");
     assertThat(twoLimits.err()).contains("--kwh", "--gco2e", "mutually exclusive");

@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -81,6 +82,17 @@ public final class Gateway {
     void record(InvocationRecord record, String sourceRef);
   }
 
+  /**
+   * Calls that produced no tokens and so no record (refused, upstream error or timeout, no usage): logged and counted
+   * in {@code /metrics}, since the ledger records only what was produced.
+   *
+   * @param reason a code: {@code budget_refused}, {@code upstream_unreachable}, {@code upstream_timeout},
+   *     {@code upstream_stalled}, {@code upstream_error}, {@code no_usage}, {@code stream_without_output}
+   */
+  interface Unrecorded {
+    void unrecorded(String endpoint, String reason, String detail);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding", "authorization",
       "x-upstream-authorization", "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization", "accept-encoding");
@@ -91,14 +103,19 @@ public final class Gateway {
   private final String methodology;
   private final Recorder recorder;
   private final BudgetGate budgets;
+  private final Unrecorded unrecorded;
   private final HttpClient client;
+  /** Watches upstream bodies for stalls ({@link StallGuard}). */
+  private final ScheduledExecutorService stallTimer =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-stall-timer").daemon().factory());
 
-  Gateway(Config config, Supplier<Estimator> estimator, String methodology, Recorder recorder, BudgetGate budgets) {
+  Gateway(Config config, Supplier<Estimator> estimator, String methodology, Recorder recorder, BudgetGate budgets, Unrecorded unrecorded) {
     this.config = config;
     this.estimator = estimator;
     this.methodology = methodology;
     this.recorder = recorder;
     this.budgets = budgets;
+    this.unrecorded = unrecorded;
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
   }
@@ -134,6 +151,7 @@ public final class Gateway {
       body.putObject("error").put("message", verdict.refusal()).put("type", "budget_exceeded").put("code", "budget_exceeded")
           .put("budget", verdict.refusedBy());
       ctx.status(HttpStatus.TOO_MANY_REQUESTS).contentType("application/json").result(body.toString());
+      unrecorded.unrecorded(endpoint, "budget_refused", verdict.refusedBy());
       return;
     }
     if (!verdict.warnings().isEmpty()) ctx.header("x-jouletrace-budget-warning", String.join("; ", verdict.warnings()));
@@ -154,14 +172,16 @@ public final class Gateway {
     try {
       response = client.send(upstreamRequest.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpConnectTimeoutException | ConnectException e) {
+      unrecorded.unrecorded(endpoint, "upstream_unreachable", e.getMessage());
       throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + " cannot be reached: " + e.getMessage());
     } catch (HttpTimeoutException e) {
-      throw new JouletraceServer.ApiError(HttpStatus.GATEWAY_TIMEOUT, "upstream " + upstream.baseUrl() + " did not answer within "
-          + config.timeout().toSeconds() + " s");
+      unrecorded.unrecorded(endpoint, "upstream_timeout", e.getMessage());
+      throw timedOut(upstream);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new JouletraceServer.ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping");
     } catch (IOException e) {
+      unrecorded.unrecorded(endpoint, "upstream_unreachable", e.getMessage());
       throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + " failed: " + e.getMessage());
     }
     ctx.status(response.statusCode());
@@ -176,28 +196,44 @@ public final class Gateway {
     }
   }
 
+  private JouletraceServer.ApiError timedOut(Upstream upstream) {
+    return new JouletraceServer.ApiError(HttpStatus.GATEWAY_TIMEOUT, "upstream " + upstream.baseUrl() + " did not answer within "
+        + config.timeout().toSeconds() + " s");
+  }
+
+  /** Stops watching upstream bodies; the server calls it when it stops. */
+  void close() {
+    stallTimer.shutdownNow();
+  }
+
   /** One call on its way through: what is known before the answer. */
   private record Call(Upstream upstream, Caller caller, String endpoint, String requestedModel, Instant started, long sentAtNanos) {}
 
   private void relayWhole(Context ctx, HttpResponse<InputStream> response, Call call) throws IOException {
     byte[] body;
-    try (InputStream in = response.body()) {
+    StallGuard guarded = new StallGuard(response.body(), config.timeout(), stallTimer);
+    try (InputStream in = guarded) {
       body = in.readAllBytes();
+    } catch (IOException e) {
+      if (!guarded.stalled()) throw e;
+      unrecorded.unrecorded(call.endpoint(), "upstream_stalled", "the body stalled after the headers");
+      throw timedOut(call.upstream());
     }
     double latency = (System.nanoTime() - call.sentAtNanos()) / 1e9;
     if (response.statusCode() / 100 != 2) {
       ctx.result(body); // the upstream's own error, unchanged; nothing was produced, so nothing is recorded
+      unrecorded.unrecorded(call.endpoint(), "upstream_error", "upstream answered " + response.statusCode());
       return;
     }
     JsonNode answer;
     try {
       answer = JSON.readTree(body);
     } catch (IOException e) {
-      ctx.result(body);
-      return;
+      answer = null;
     }
     if (!(answer instanceof ObjectNode root) || !root.has("usage")) {
       ctx.result(body);
+      unrecorded.unrecorded(call.endpoint(), "no_usage", "a 2xx answer without usage");
       return;
     }
     InvocationRecord record = record(call, root, root.get("usage"), latency);
@@ -225,7 +261,8 @@ public final class Gateway {
     long contentChunks = 0;
     boolean recorded = false;
     ObjectNode lastChunk = null;
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    StallGuard guarded = new StallGuard(response.body(), config.timeout(), stallTimer);
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(guarded, StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.startsWith("data: {")) {
@@ -248,12 +285,14 @@ public final class Gateway {
         out.flush();
       }
     } catch (IOException e) {
-      // The upstream cut the stream: the client sees it end; what was delivered is recorded below.
+      // The upstream cut or stalled the stream: the client sees it end; what was delivered is recorded below.
     } finally {
       if (!recorded && contentChunks > 0 && lastChunk != null) {
         ObjectNode usage = JSON.createObjectNode().put("completion_tokens", contentChunks);
         recorder.record(record(call, lastChunk, usage, (System.nanoTime() - call.sentAtNanos()) / 1e9),
-            "gateway:" + call.endpoint() + ":stream-cut");
+            "gateway:" + call.endpoint() + (guarded.stalled() ? ":stream-stalled" : ":stream-cut"));
+      } else if (!recorded) {
+        unrecorded.unrecorded(call.endpoint(), guarded.stalled() ? "upstream_stalled" : "stream_without_output", "no content before the stream ended");
       }
     }
   }

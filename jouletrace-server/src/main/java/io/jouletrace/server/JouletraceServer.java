@@ -28,6 +28,7 @@ import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.EfficiencyJson;
 import io.jouletrace.ledger.report.EfficiencyReports;
 import io.jouletrace.ledger.report.FocusExport;
+import io.jouletrace.ledger.report.PriceTable;
 import io.jouletrace.ledger.report.RecordJson;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
@@ -105,7 +106,7 @@ public final class JouletraceServer implements AutoCloseable {
     this.budgets = new Budgets(ledger.store());
     this.calls = new CallRecorder(this);
     this.gateway = config.gateway() == null ? null
-        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, this::budgetVerdict);
+        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, this::budgetVerdict, this::unrecorded);
     this.app = Javalin.create(c -> {
       c.concurrency.useVirtualThreads = true;
       c.http.maxRequestSize = config.maxBodyBytes();
@@ -156,6 +157,7 @@ public final class JouletraceServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    if (gateway != null) gateway.close();
     calls.close();
     withLedger(() -> {
       writer.close();
@@ -222,7 +224,7 @@ public final class JouletraceServer implements AutoCloseable {
       ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     });
 
-    r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+    r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.budget));
     r.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "request body is not valid JSON: "
         + e.getOriginalMessage()));
     r.exception(EstimateRequest.FieldException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST,
@@ -242,16 +244,28 @@ public final class JouletraceServer implements AutoCloseable {
   /** A client error with its status; its message is safe to show. */
   static final class ApiError extends RuntimeException {
     final HttpStatus status;
+    /** The spent gate budget that refused the request (429), or null. */
+    final String budget;
 
     ApiError(HttpStatus status, String message) {
+      this(status, message, null);
+    }
+
+    ApiError(HttpStatus status, String message, String budget) {
       super(message);
       this.status = status;
+      this.budget = budget;
     }
   }
 
   private static void error(Context ctx, HttpStatus status, String message) {
+    error(ctx, status, message, null);
+  }
+
+  private static void error(Context ctx, HttpStatus status, String message, String budget) {
     ObjectNode body = JSON.createObjectNode();
-    body.putObject("error").put("status", status.getCode()).put("message", message);
+    ObjectNode error = body.putObject("error").put("status", status.getCode()).put("message", message);
+    if (budget != null) error.put("budget", budget);
     ctx.status(status).contentType("application/json").result(body.toString());
   }
 
@@ -369,7 +383,21 @@ public final class JouletraceServer implements AutoCloseable {
       }
       parsed.add(RecordFields.parse(entry, "body[" + i + "]"));
     }
+    refuseSpentScopes(parsed);
     ctx.json(store(parsed, "api"));
+  }
+
+  /** A gate budget that is spent now refuses the whole request, as the gateway refuses a call (429 naming the budget). */
+  private void refuseSpentScopes(List<Parsed> parsed) {
+    Instant now = Instant.now();
+    for (Parsed p : parsed) {
+      if (!(p instanceof Parsed.Accepted a)) continue;
+      InvocationRecord record = a.record();
+      Gateway.BudgetGate.Verdict verdict = budgetVerdict(record.tenant(), record.team(), record.costCenter(), now);
+      if (verdict.refusedBy() != null) {
+        throw new ApiError(HttpStatus.TOO_MANY_REQUESTS, a.origin() + ": " + verdict.refusal(), verdict.refusedBy());
+      }
+    }
   }
 
   /**
@@ -411,6 +439,7 @@ public final class JouletraceServer implements AutoCloseable {
       }
     }
     Appended appended = append(accepted);
+    if (appended.accepted() > 0) budgets.spendingChanged();
     long skipped = 0;
     for (Parsed p : parsed) {
       if (p instanceof Parsed.Rejected r) {
@@ -428,10 +457,13 @@ public final class JouletraceServer implements AutoCloseable {
 
   // ---- budgets and FOCUS -------------------------------------------------------------------------
 
-  /** A tenant key sees the budgets of its own tenant scope; an admin key sees all. */
+  /**
+   * A tenant key sees its own tenant's budgets (tenant budgets and the team and cost-center budgets set for it); an admin
+   * key sees all. Admin-wide team budgets stay hidden from tenant keys: their spending sums every tenant's calls.
+   */
   private static boolean visible(Context ctx, Budget budget) {
     ApiKeys.Principal principal = principal(ctx);
-    return principal.isAdmin() || budget.scopeKind() == Budget.ScopeKind.TENANT && budget.scopeValue().equals(principal.tenant());
+    return principal.isAdmin() || principal.tenant().equals(budget.owner());
   }
 
   private void budgetStatus(Context ctx) {
@@ -440,13 +472,19 @@ public final class JouletraceServer implements AutoCloseable {
     ctx.json(BudgetJson.statuses(at, statuses));
   }
 
-  /** {@code PUT /api/budgets/{name}} with {@code scope}, {@code scope_value}, {@code quantity}, {@code limit}, {@code period}, {@code mode}. */
+  /**
+   * {@code PUT /api/budgets/{name}} with {@code scope}, {@code scope_value}, {@code quantity}, {@code limit}, {@code period},
+   * {@code mode} and, for a tenant's team or cost-center budget, {@code tenant}.
+   */
   private void putBudget(Context ctx) throws IOException {
     requireAdmin(ctx);
     JsonNode body = JSON.readTree(ctx.bodyAsBytes());
+    JsonNode tenant = body.get("tenant");
+    if (tenant != null && !tenant.isNull() && !tenant.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': must be a string");
     Budget budget = new Budget(ctx.pathParam("name"), Budget.ScopeKind.of(text(body, "scope")), text(body, "scope_value"),
         Budget.Quantity.of(text(body, "quantity")), body.path("limit").asDouble(Double.NaN), Budget.Period.of(text(body, "period")),
-        Budget.Mode.of(Optional.ofNullable(body.get("mode")).map(JsonNode::asText).orElse("advisory")), Instant.now());
+        Budget.Mode.of(Optional.ofNullable(body.get("mode")).map(JsonNode::asText).orElse("advisory")), Instant.now(),
+        tenant == null || tenant.isNull() ? null : tenant.asText());
     withLedger(() -> {
       budgets.set(budget);
       return null;
@@ -460,16 +498,35 @@ public final class JouletraceServer implements AutoCloseable {
     return value.asText();
   }
 
-  /** The gateway's budget check: a spent gate budget refuses the call; crossed advisory budgets are named. */
+  /**
+   * The budget check of the gateway and of {@code POST /api/invocations}: a spent gate budget refuses the call; crossed
+   * advisory budgets are named with their crossing time. Only budgets of the call's tenant or admin-wide ones apply
+   * ({@link Budget#appliesTo}); an admin-wide budget's figures sum every tenant's calls, so its refusal states none.
+   */
   private Gateway.BudgetGate.Verdict budgetVerdict(String tenant, String team, String costCenter, Instant at) {
     // Not under withLedger: a call must not wait for a recorder batch's commit; Budgets and the store serialise themselves.
     Budgets.Check check = budgets.check(tenant, team, costCenter, at);
-    List<String> warnings = check.advisories().stream().map(s -> s.budget().name() + " crossed").toList();
+    List<String> warnings = check.advisories().stream()
+        .map(s -> s.budget().name() + " crossed at " + s.crossing().at()).toList();
     if (!check.refused()) return warnings.isEmpty() ? Gateway.BudgetGate.Verdict.PASS : new Gateway.BudgetGate.Verdict(null, null, warnings);
     BudgetStatus spent = check.exhausted().getFirst();
-    return new Gateway.BudgetGate.Verdict(spent.budget().name(), "energy budget " + spent.budget().name() + " of " + spent.budget().scopeKind().code()
-        + " " + spent.budget().scopeValue() + " is spent for this " + spent.budget().period().code() + " (" + spent.spent() + " of "
-        + spent.budget().limit() + " " + spent.budget().quantity().unit() + "); calls resume at " + spent.periodEnd(), warnings);
+    Budget budget = spent.budget();
+    String figures = budget.owner() == null ? ""
+        : " (" + rounded(spent.spent()) + " of " + rounded(budget.limit()) + " " + budget.quantity().unit() + ")";
+    return new Gateway.BudgetGate.Verdict(budget.name(), budget.quantity().code() + " budget " + budget.name() + " of "
+        + budget.scopeKind().code() + " " + budget.scopeValue() + " is spent for this " + budget.period().code() + figures
+        + "; calls resume at " + spent.periodEnd(), warnings);
+  }
+
+  /** A gateway call that produced nothing to record: the ledger stays what happened, the log and /metrics say it. */
+  private void unrecorded(String endpoint, String reason, String detail) {
+    LOG.warn("gateway {} call not recorded: {} ({})", endpoint, reason, detail);
+    metrics.unrecorded(endpoint, reason);
+  }
+
+  /** Four significant digits: enough to compare spending with a limit, without binary-float tails. */
+  private static String rounded(double amount) {
+    return new java.math.BigDecimal(amount).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
   }
 
   private void focus(Context ctx) {
@@ -478,7 +535,8 @@ public final class JouletraceServer implements AutoCloseable {
         ctx.queryParam("period") == null ? defaults.period() : FocusExport.choice("period", ctx.queryParam("period"), FocusExport.PERIODS),
         ctx.queryParam("sub_account") == null ? defaults.subAccount()
             : FocusExport.choice("sub_account", ctx.queryParam("sub_account"), FocusExport.SUB_ACCOUNTS),
-        Optional.ofNullable(ctx.queryParam("billing_account")).orElse(defaults.billingAccount()), null);
+        // The server has no price table: the cost columns stay null, as the CLI's without --prices.
+        Optional.ofNullable(ctx.queryParam("billing_account")).orElse(defaults.billingAccount()), PriceTable.NONE);
     Scope scope = scope(ctx);
     StringBuilder csv = new StringBuilder();
     withLedger(() -> {
@@ -510,11 +568,7 @@ public final class JouletraceServer implements AutoCloseable {
    */
   private void otlp(Context ctx) throws IOException {
     byte[] body = ctx.bodyAsBytes();
-    if ("gzip".equalsIgnoreCase(ctx.header("Content-Encoding"))) {
-      try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-        body = in.readAllBytes();
-      }
-    }
+    if ("gzip".equalsIgnoreCase(ctx.header("Content-Encoding"))) body = gunzip(body);
     String contentType = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
     boolean protobuf = contentType.startsWith(PROTOBUF);
     JsonNode request;
@@ -555,6 +609,23 @@ public final class JouletraceServer implements AutoCloseable {
       ObjectNode response = JSON.createObjectNode();
       if (rejected > 0) response.putObject("partialSuccess").put("rejectedSpans", String.valueOf(rejected)).put("errorMessage", message);
       ctx.contentType("application/json").result(response.toString());
+    }
+  }
+
+  /**
+   * Inflates a gzip body to at most the body limit: the limit bounds what a request costs, so a small gzip bomb is refused
+   * (413) as a large plain body is; a body that is not gzip is the client's error (400).
+   */
+  private byte[] gunzip(byte[] compressed) {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+      byte[] inflated = in.readNBytes(Math.toIntExact(Math.min(config.maxBodyBytes(), Integer.MAX_VALUE - 9)) + 1);
+      if (inflated.length > config.maxBodyBytes()) {
+        // The 413 handler words it as for a plain body: the limit is the same.
+        throw new ApiError(HttpStatus.CONTENT_TOO_LARGE, "request body larger than " + config.maxBodyBytes() + " bytes");
+      }
+      return inflated;
+    } catch (IOException e) { // ZipException (not gzip, bad data or checksum) and EOFException (truncated)
+      throw new ApiError(HttpStatus.BAD_REQUEST, "Content-Encoding gzip: the body is not valid gzip: " + e.getMessage());
     }
   }
 

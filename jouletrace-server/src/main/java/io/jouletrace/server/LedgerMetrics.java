@@ -54,6 +54,12 @@ final class LedgerMetrics {
     counter(source, "rejected").increment(rejected);
   }
 
+  /** Counts a gateway call that left no record (Gateway.Unrecorded), by endpoint and reason. */
+  void unrecorded(String endpoint, String reason) {
+    Counter.builder("jouletrace.gateway.unrecorded.calls").description("Gateway calls that produced no tokens and so no ledger record")
+        .tags("endpoint", endpoint, "reason", reason).register(registry).increment();
+  }
+
   private Counter counter(String source, String outcome) {
     return Counter.builder("jouletrace.ingest.records").description("Records received by this server, by source and outcome")
         .tags("source", source, "outcome", outcome).register(registry);

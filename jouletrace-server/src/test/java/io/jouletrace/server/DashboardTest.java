@@ -83,6 +83,11 @@ class DashboardTest {
   }
 
   /** What the dashboard must show for a figure: its value rounded to its band, compared as numbers. */
+  /** The record view's value for {@code term}. */
+  private String term(String term) {
+    return browser.findElement(By.cssSelector("#record dd[data-term='" + term + "']")).getText();
+  }
+
   private static void shows(String shown, JsonNode value, String band) {
     assertThat(Double.parseDouble(shown)).as("shown %s for %s (%s)", shown, value, band)
         .isEqualTo(Double.parseDouble(Display.of(value.asDouble(), AccuracyBand.valueOf(band.toUpperCase()))));
@@ -132,10 +137,21 @@ class DashboardTest {
       assertThat(row.findElements(By.tagName("td")).get(1).getText()).as(model.getKey()).isEqualTo("unrated");
     }
     assertThat(unratedModels).as("the demo has a model with no figure").isPositive();
-    assertThat(browser.findElements(By.cssSelector("#chart-team, #chart-model"))).hasSize(2);
-    Boolean drawn = (Boolean) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-        "return Chart.getChart('chart-team').data.datasets.length > 0 && Chart.getChart('chart-model').data.datasets.length > 0");
-    assertThat(drawn).isTrue();
+    JsonNode modelSeries = api("/api/energy/series?by=model&bucket=day&since=" + since + "&until=" + until);
+    for (String chart : List.of("chart-team-energy", "chart-team-carbon", "chart-model-energy", "chart-model-carbon")) {
+      Boolean drawn = (Boolean) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+          "return Chart.getChart(arguments[0]).data.datasets.length > 0", chart);
+      assertThat(drawn).as(chart).isTrue();
+    }
+    // An unrated model's days are gaps (null) in the chart, never 0, and are named under it.
+    String unratedModel = null;
+    for (JsonNode point : modelSeries.get("points")) if (point.get("wh").isNull()) unratedModel = point.get("key").asText();
+    assertThat(unratedModel).as("the demo has an unrated model in the series").isNotNull();
+    @SuppressWarnings("unchecked")
+    List<Object> plotted = (List<Object>) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "return Chart.getChart('chart-model-energy').data.datasets.find(d => d.label === arguments[0]).data", unratedModel);
+    assertThat(plotted).isNotEmpty().containsOnlyNulls();
+    assertThat(text("chart-model-energy-unrated")).startsWith("unrated").contains(unratedModel);
 
     JsonNode ranking = api("/api/reports/ranking?since=" + since + "&until=" + until);
     List<WebElement> rankingRows = browser.findElements(By.cssSelector("#ranking tr"));
@@ -164,6 +180,17 @@ class DashboardTest {
         .contains(record.get("figures").get("methodology_version").asText());
     if (record.get("figures").get("carbon").isObject()) {
       assertThat(provenance).contains(record.get("figures").get("carbon").get("intensity_source").asText());
+    }
+    for (String[] figure : new String[][] {{"energy", "wh"}, {"carbon", "g"}}) {
+      JsonNode amount = record.get("figures").get(figure[0]);
+      assertThat(amount.isObject()).as("demo-20-search-3 has a %s figure", figure[0]).isTrue();
+      String band = amount.get("band").asText();
+      assertThat(term(figure[0] + " band")).isEqualTo(band);
+      String[] range = term(figure[0] + " range").split(" ");
+      assertThat(range[1]).isEqualTo("–");
+      shows(range[0], amount.get(figure[1] + "_low"), band);
+      shows(range[2], amount.get(figure[1] + "_high"), band);
+      assertThat(term(figure[0])).endsWith(", " + amount.get("tier").asText());
     }
 
     Path screenshot = Path.of("target", "dashboard.png");

@@ -100,6 +100,15 @@ class GatewayTest {
       return;
     }
     if (scenario.equals("slow")) sleep(3_000);
+    if (scenario.equals("stall")) { // headers and the start of a body, then nothing for longer than the 2 s timeout
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 0);
+      exchange.getResponseBody().write("{\"id\":".getBytes(StandardCharsets.UTF_8));
+      exchange.getResponseBody().flush();
+      sleep(6_000);
+      exchange.close();
+      return;
+    }
     String model = request.path("model").asText();
     if (!request.path("stream").asBoolean()) {
       respond(exchange, 200, "application/json", "{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1753500000,\"model\":\""
@@ -293,13 +302,40 @@ class GatewayTest {
     assertThatThrownBy(() -> client(acmeKey, "x-jouletrace-team", "search").chat().completions().create(chat("hello")))
         .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
           assertThat(e.statusCode()).isEqualTo(429);
-          assertThat(e.getMessage()).contains("search-daily");
+          assertThat(e.getMessage()).contains("search-daily").contains("energy budget")
+              .as("an admin-wide budget sums every tenant's calls: its figures are not shown to a tenant key").doesNotContain(" kWh)");
         });
     assertThat(upstreamAuthorization).as("a refused call never reaches the upstream").isEmpty();
 
     var passed = client(acmeKey, "x-jouletrace-team", "support").chat().completions().withRawResponse().create(chat("hello"));
     assertThat(passed.statusCode()).isEqualTo(200);
-    assertThat(passed.headers().values("x-jouletrace-budget-warning")).singleElement().asString().contains("acme-advice");
+    assertThat(passed.headers().values("x-jouletrace-budget-warning")).singleElement().asString()
+        .matches("acme-advice crossed at \\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z");
+  }
+
+  private java.net.http.HttpResponse<String> rawChat(String key, String content) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions")).header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void a_body_that_stalls_after_the_headers_ends_in_504_and_calls_without_tokens_are_counted_not_recorded() throws Exception {
+    long began = System.nanoTime();
+    var stalled = rawChat(acmeKey, "stall");
+    assertThat(stalled.statusCode()).isEqualTo(504);
+    assertThat(JSON.readTree(stalled.body()).get("error").get("message").asText()).contains("did not answer within 2 s");
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).as("the stalled upstream sleeps 6 s").isLessThan(Duration.ofSeconds(5));
+    assertThat(rawChat(acmeKey, "fail").statusCode()).isEqualTo(503);
+
+    var metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).header("Authorization", "Bearer " + ServerTest.ADMIN).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("jouletrace_gateway_unrecorded_calls_total{endpoint=\"chat/completions\",reason=\"upstream_stalled\"} 1.0")
+        .contains("jouletrace_gateway_unrecorded_calls_total{endpoint=\"chat/completions\",reason=\"upstream_error\"} 1.0");
+    assertThat(recordsAfterStop()).as("neither call produced tokens").isEmpty();
   }
 
   @Test

@@ -166,6 +166,92 @@ class ServerTest {
     assertThat(get("/api/invocations/a9", ADMIN).json().get("record").get("tenant").asText()).isEqualTo("acme");
   }
 
+  /** A call of today (budgets gate the current period), 2000 output tokens of gpt-4o. */
+  private static String callNow(String id, String tenant, String team) {
+    return "{\"id\":\"" + id + "\",\"timestamp\":\"" + java.time.Instant.now() + "\",\"provider\":\"openai\",\"model\":\"gpt-4o\","
+        + "\"output_tokens\":2000" + (tenant == null ? "" : ",\"tenant\":\"" + tenant + "\"") + ",\"team\":\"" + team + "\"}";
+  }
+
+  private Reply putBudget(String name, String key, String json) throws Exception {
+    return send("PUT", "/api/budgets/" + name, key, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void a_tenant_key_neither_spends_nor_reads_another_tenants_budgets_and_a_gate_refuses_the_api_too() throws Exception {
+    assertThat(putBudget("globex-research", ADMIN, "{\"scope\":\"team\",\"scope_value\":\"research\",\"tenant\":\"globex\","
+        + "\"quantity\":\"energy\",\"limit\":0.000001,\"period\":\"day\",\"mode\":\"gate\"}").status()).isEqualTo(200);
+    assertThat(putBudget("mine", acmeKey, "{\"scope\":\"tenant\",\"scope_value\":\"globex\",\"quantity\":\"energy\","
+        + "\"limit\":1,\"period\":\"day\"}").status()).isEqualTo(403);
+    assertThat(post("/api/invocations", ADMIN, callNow("g-now", "globex", "research")).status()).isEqualTo(200);
+
+    // acme names globex's team: its calls neither count against globex's budget nor are refused by it.
+    assertThat(post("/api/invocations", acmeKey, callNow("a-now", null, "research")).status()).isEqualTo(200);
+    assertThat(get("/api/budgets", acmeKey).json().get("budgets")).isEmpty();
+    assertThat(get("/api/budgets/status", acmeKey).json().get("budgets")).isEmpty();
+    JsonNode globex = get("/api/budgets/status", ADMIN).json().get("budgets").get(0);
+    assertThat(globex.get("budget").get("tenant").asText()).isEqualTo("globex");
+    assertThat(globex.get("calls").asLong()).as("acme's call on team research is not globex's").isEqualTo(1);
+
+    Reply refused = post("/api/invocations", ADMIN, callNow("g-again", "globex", "research"));
+    assertThat(refused.status()).isEqualTo(429);
+    JsonNode error = refused.json().get("error");
+    assertThat(error.get("budget").asText()).isEqualTo("globex-research");
+    assertThat(error.get("message").asText()).contains("energy budget globex-research of team research")
+        .containsPattern("\\(0\\.0*[1-9]\\d{0,3} of 0\\.000001 kWh\\)"); // rounded to 4 digits
+    assertThat(get("/api/invocations/g-again", ADMIN).status()).as("a refused request stores nothing").isEqualTo(404);
+
+    // An admin-wide carbon gate applies to every tenant's calls, but its refusal shows a tenant key no figures.
+    assertThat(putBudget("all-research", ADMIN, "{\"scope\":\"team\",\"scope_value\":\"research\",\"quantity\":\"carbon\","
+        + "\"limit\":0.000001,\"period\":\"day\",\"mode\":\"gate\"}").status()).isEqualTo(200);
+    Reply wide = post("/api/invocations", acmeKey, callNow("a-again", null, "research"));
+    assertThat(wide.status()).isEqualTo(429);
+    assertThat(wide.json().get("error").get("message").asText()).startsWith("body[0]: carbon budget all-research").doesNotContain("gCO2e)");
+  }
+
+  @Test
+  void a_gzip_body_inflates_only_up_to_the_body_limit_and_bad_gzip_is_a_client_error() throws Exception {
+    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(bomb)) {
+      gzip.write(new byte[1 << 20]); // 1 MiB of zeros: about 1 KiB compressed, 16 times the 64 KiB limit
+    }
+    assertThat(bomb.size()).isLessThan(64 * 1024);
+    Reply tooBig = send("POST", "/v1/traces", ADMIN, "application/json", bomb.toByteArray(), "Content-Encoding", "gzip");
+    assertThat(tooBig.status()).isEqualTo(413);
+    assertThat(tooBig.json().get("error").get("message").asText()).contains("larger than 65536 bytes");
+
+    Reply notGzip = send("POST", "/v1/traces", ADMIN, "application/json", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "Content-Encoding", "gzip");
+    assertThat(notGzip.status()).isEqualTo(400);
+    assertThat(notGzip.json().get("error").get("message").asText()).startsWith("Content-Encoding gzip: the body is not valid gzip");
+    ByteArrayOutputStream small = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(small)) {
+      gzip.write("{\"resourceSpans\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    byte[] truncated = java.util.Arrays.copyOf(small.toByteArray(), small.size() - 6); // cut into the trailer
+    assertThat(send("POST", "/v1/traces", ADMIN, "application/json", truncated, "Content-Encoding", "gzip").status()).isEqualTo(400);
+  }
+
+  @Test
+  void the_focus_export_downloads_csv_without_costs_and_a_tenant_key_gets_only_its_tenant() throws Exception {
+    post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + "]");
+    Reply all = get("/api/export/focus?sub_account=tenant", ADMIN);
+    assertThat(all.status()).isEqualTo(200);
+    assertThat(all.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    assertThat(all.headers().firstValue("Content-Disposition").orElse("")).contains("focus.csv");
+    String[] lines = all.body().split("\r?\n");
+    assertThat(lines).hasSize(3);
+    assertThat(all.body()).contains("acme").contains("globex");
+
+    Reply acme = get("/api/export/focus?sub_account=tenant", acmeKey);
+    assertThat(acme.status()).isEqualTo(200);
+    assertThat(acme.body().split("\r?\n")).hasSize(2);
+    assertThat(acme.body()).contains("acme").doesNotContain("globex");
+    java.util.List<String> header = java.util.List.of(lines[0].split(","));
+    String[] acmeRow = acme.body().split("\r?\n")[1].split(",", -1);
+    assertThat(acmeRow[header.indexOf("BilledCost")]).as("no price table on the server: cost is null, never 0").isEmpty();
+    assertThat(get("/api/export/focus?tenant=globex", acmeKey).status()).isEqualTo(403);
+  }
+
   @Test
   void summary_keeps_the_contract_names_and_verify_reports_the_chain() throws Exception {
     post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + "]");
@@ -243,6 +329,54 @@ class ServerTest {
   private static double value(String exposition, String series) {
     return exposition.lines().filter(l -> l.startsWith(series + " ")).findFirst()
         .map(l -> Double.parseDouble(l.substring(series.length() + 1))).orElseThrow(() -> new AssertionError(series + " not in\n" + exposition));
+  }
+
+  @Test
+  void every_route_of_the_openapi_document_under_api_and_v1_answers_401_without_a_key() throws Exception {
+    JsonNode paths = get("/openapi.json", null).json().get("paths");
+    int checked = 0;
+    for (var path : paths.properties()) {
+      if (!path.getKey().startsWith("/api/") && !path.getKey().startsWith("/v1/")) continue;
+      String concrete = path.getKey().replaceAll("\\{[^}]+}", "x");
+      for (var operation : path.getValue().properties()) {
+        String method = operation.getKey().toUpperCase(java.util.Locale.ROOT);
+        Reply reply = send(method, concrete, null, "application/json", method.equals("GET") || method.equals("DELETE") ? null : new byte[] {'{', '}'});
+        assertThat(reply.status()).as(method + " " + concrete).isEqualTo(401);
+        checked++;
+      }
+    }
+    assertThat(checked).as("the document's /api and /v1 operations").isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
+  void a_tenant_key_gets_403_for_another_tenant_on_every_report_route() throws Exception {
+    post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + "]");
+    for (String path : new String[] {"/api/reports/ranking?tenant=globex", "/api/energy/series?by=team&tenant=globex",
+        "/api/reports/trace/t1?tenant=globex", "/api/export/focus?tenant=globex", "/api/reports/recommendations?tenant=globex"}) {
+      Reply reply = get(path, acmeKey);
+      assertThat(reply.status()).as(path).isEqualTo(403);
+      assertThat(reply.json().get("error").get("message").asText()).as(path).isNotBlank();
+    }
+    // Budgets take no tenant filter; what a tenant key sees of them is in the budget test. Changing them is admin-only.
+    assertThat(send("PUT", "/api/budgets/x", acmeKey, "application/json", "{}".getBytes()).status()).isEqualTo(403);
+    assertThat(send("DELETE", "/api/budgets/x", acmeKey, null, null).status()).isEqualTo(403);
+  }
+
+  @Test
+  void api_keys_are_stored_only_as_their_sha256() throws Exception {
+    server.close();
+    java.util.List<String> stored = new java.util.ArrayList<>();
+    try (var store = DuckDbStore.open(dir)) {
+      store.select("read keys", "SELECT key_sha256, role, coalesce(tenant, ''), coalesce(label, '') FROM api_keys", java.util.List.of(),
+          rs -> stored.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)));
+    } finally {
+      server = JouletraceServer.start(Ledger.open(DuckDbStore.open(dir), null),
+          new JouletraceServer.Config(0, "127.0.0.1", 64 * 1024, ADMIN, Catalog.DEFAULT_METHODOLOGY));
+    }
+    String sha256 = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(acmeKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(stored).singleElement().asString().startsWith(sha256 + " tenant acme").doesNotContain(acmeKey);
+    assertThat(get("/api/energy/summary", acmeKey).status()).as("the key still resolves from its hash").isEqualTo(200);
   }
 
   @Test

@@ -19,9 +19,17 @@ import java.util.stream.Collectors;
  * @param scopeValue the tenant, team or cost center as recorded on calls
  * @param limit in the quantity's unit (kWh or gCO2e), positive
  * @param createdAt when this definition was set (replacing a budget sets it anew)
+ * @param tenant the tenant a team or cost-center budget belongs to: it counts only that tenant's calls, and only that
+ *     tenant's keys see it; null for an admin-wide budget (all tenants' calls). For a tenant budget, null or its scope value.
  */
 public record Budget(String name, ScopeKind scopeKind, String scopeValue, Quantity quantity, double limit, Period period, Mode mode,
-    Instant createdAt) {
+    Instant createdAt, String tenant) {
+
+  /** An admin-wide budget, or a tenant's own when {@code scopeKind} is {@link ScopeKind#TENANT}. */
+  public Budget(String name, ScopeKind scopeKind, String scopeValue, Quantity quantity, double limit, Period period, Mode mode,
+      Instant createdAt) {
+    this(name, scopeKind, scopeValue, quantity, limit, period, mode, createdAt, null);
+  }
 
   public Budget {
     if (name == null || name.isBlank()) throw new IllegalArgumentException("name: must not be blank");
@@ -35,15 +43,28 @@ public record Budget(String name, ScopeKind scopeKind, String scopeValue, Quanti
     require("period", period);
     require("mode", mode);
     require("created_at", createdAt);
+    if (tenant != null && tenant.isBlank()) throw new IllegalArgumentException("tenant: must not be blank");
+    if (scopeKind == ScopeKind.TENANT && tenant != null && !tenant.equals(scopeValue)) {
+      throw new IllegalArgumentException("tenant: a tenant budget belongs to its own tenant " + scopeValue + ", not " + tenant);
+    }
+  }
+
+  /** The tenant whose calls alone this budget counts and whose keys may see it; null for an admin-wide budget. */
+  public String owner() {
+    return scopeKind == ScopeKind.TENANT ? scopeValue : tenant;
   }
 
   private static void require(String field, Object value) {
     if (value == null) throw new IllegalArgumentException(field + ": missing");
   }
 
-  /** {@code <scope>-<value>-<unit>-<period>}, e.g. {@code team-search-kwh-day}: one energy and one carbon budget per scope and period. */
-  public static String defaultName(ScopeKind scopeKind, String scopeValue, Quantity quantity, Period period) {
-    return scopeKind.code() + "-" + scopeValue + "-" + quantity.option() + "-" + period.code();
+  /**
+   * {@code <scope>-<value>-<unit>-<period>}, e.g. {@code team-search-kwh-day}: one energy and one carbon budget per scope and
+   * period; a tenant's team or cost-center budget is prefixed {@code tenant-<tenant>-} so two tenants' teams do not collide.
+   */
+  public static String defaultName(ScopeKind scopeKind, String scopeValue, Quantity quantity, Period period, String tenant) {
+    String owned = tenant == null || scopeKind == ScopeKind.TENANT ? "" : ScopeKind.TENANT.code() + "-" + tenant + "-";
+    return owned + scopeKind.code() + "-" + scopeValue + "-" + quantity.option() + "-" + period.code();
   }
 
   /** Whether a call carrying these scope fields (each null when the call has none) counts against this budget. */
@@ -53,7 +74,7 @@ public record Budget(String name, ScopeKind scopeKind, String scopeValue, Quanti
       case TEAM -> team;
       case COST_CENTER -> costCenter;
     };
-    return scopeValue.equals(callValue);
+    return scopeValue.equals(callValue) && (owner() == null || owner().equals(tenant));
   }
 
   /** Whom a budget is for; each is a record field and a column of {@code report_figures}. */

@@ -17,6 +17,7 @@ public final class BudgetJson {
 
   public static ObjectNode budget(Budget b) {
     return JSON.createObjectNode().put("name", b.name()).put("scope", b.scopeKind().code()).put("scope_value", b.scopeValue())
+        .put("tenant", b.owner())
         .put("quantity", b.quantity().code()).put("unit", b.quantity().unit()).put("limit", b.limit()).put("period", b.period().code())
         .put("mode", b.mode().code()).put("created_at", b.createdAt().toString());
   }

@@ -1,5 +1,6 @@
 package io.jouletrace.ledger.budget;
 
+import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
 import io.jouletrace.ledger.store.Store;
@@ -11,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,12 +95,20 @@ public final class Budgets {
   public synchronized BudgetStatus status(Budget budget, Instant at) {
     Instant start = budget.period().start(at);
     Instant end = budget.period().end(start);
-    Scope scope = new Scope(start, justAfter(at), Map.of(budget.scopeKind().dimension(), budget.scopeValue()));
+    Scope scope = new Scope(start, justAfter(at), filters(budget));
     var total = reports.summary(scope, List.of()).total();
     var figures = budget.quantity().of(total);
     BudgetStatus uncrossed = new BudgetStatus(budget, at, start, end, total.calls(), figures, null);
     if (uncrossed.remaining() > 0) return uncrossed;
     return new BudgetStatus(budget, at, start, end, total.calls(), figures, crossing(budget, start, at));
+  }
+
+  /** The calls a budget counts: its scope's, and only its owning tenant's where it has one. */
+  private static Map<Dimension, String> filters(Budget budget) {
+    Map<Dimension, String> filters = new LinkedHashMap<>();
+    filters.put(budget.scopeKind().dimension(), budget.scopeValue());
+    if (budget.owner() != null) filters.put(Dimension.TENANT, budget.owner());
+    return filters;
   }
 
   /**
@@ -117,6 +127,14 @@ public final class Budgets {
       else advisories.add(status);
     }
     return new Check(exhausted, advisories);
+  }
+
+  /**
+   * Says that calls were stored outside the gateway's batches (the REST API, OTLP): {@link #check} reads every status
+   * afresh, so a request right after the one that spent a gate budget is refused.
+   */
+  public synchronized void spendingChanged() {
+    statuses.clear();
   }
 
   private List<Budget> cachedDefinitions() {
@@ -152,12 +170,19 @@ public final class Budgets {
   private BudgetStatus.Crossing crossing(Budget budget, Instant start, Instant at) {
     double limitStored = budget.quantity().toStored(budget.limit());
     String value = budget.quantity().centralValueSql();
+    Map<Dimension, String> filters = filters(budget);
+    StringBuilder where = new StringBuilder();
+    List<Object> parameters = new ArrayList<>(List.of(start, justAfter(at)));
+    filters.forEach((dimension, filterValue) -> {
+      where.append(" AND ").append(dimension.code()).append(" = ?");
+      parameters.add(filterValue);
+    });
+    parameters.add(limitStored * (1 - 1e-9));
     String sql = "SELECT ts, seq, id FROM (SELECT ts, seq, id, sum(" + value + ") OVER (ORDER BY ts, seq ROWS BETWEEN UNBOUNDED PRECEDING"
-        + " AND CURRENT ROW) AS running FROM report_figures WHERE ts >= ? AND ts < ? AND " + budget.scopeKind().code() + " = ? AND "
+        + " AND CURRENT ROW) AS running FROM report_figures WHERE ts >= ? AND ts < ?" + where + " AND "
         + value + " IS NOT NULL) calls WHERE running >= ? ORDER BY ts, seq LIMIT 1";
     BudgetStatus.Crossing[] found = {null};
-    store.select("find when budget " + budget.name() + " was crossed", sql,
-        List.of(start, justAfter(at), budget.scopeValue(), limitStored * (1 - 1e-9)),
+    store.select("find when budget " + budget.name() + " was crossed", sql, parameters,
         rs -> found[0] = new BudgetStatus.Crossing(rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getLong(2),
             rs.getString(3)));
     return found[0];

@@ -20,6 +20,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import io.jouletrace.core.attribution.MeterSample;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -37,7 +38,8 @@ import java.util.function.LongConsumer;
 abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
-  private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets");
+  private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
+      "V6__budget_tenant");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -280,7 +282,8 @@ abstract class JdbcStore implements Store {
   private static void bind(PreparedStatement ps, List<?> parameters) throws SQLException {
     for (int i = 0; i < parameters.size(); i++) {
       Object p = parameters.get(i);
-      ps.setObject(i + 1, p instanceof Instant instant ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC) : p);
+      if (p == null) ps.setNull(i + 1, java.sql.Types.VARCHAR);
+      else ps.setObject(i + 1, p instanceof Instant instant ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC) : p);
     }
   }
 
@@ -407,16 +410,18 @@ abstract class JdbcStore implements Store {
 
   @Override
   public synchronized void putBudget(Budget b) {
-    replaceRow("store budget " + b.name(), "budgets", "name", List.of(b.name(), b.scopeKind().code(), b.scopeValue(), b.quantity().code(),
-        b.limit(), b.period().code(), b.mode().code(), b.createdAt()));
+    // Arrays.asList: an admin-wide budget's tenant is null.
+    replaceRow("store budget " + b.name(), "budgets", "name", Arrays.asList(b.name(), b.scopeKind().code(), b.scopeValue(), b.quantity().code(),
+        b.limit(), b.period().code(), b.mode().code(), b.createdAt(), b.tenant()));
   }
 
   @Override
   public synchronized List<Budget> budgets() {
     List<Budget> out = new ArrayList<>();
-    query("read budgets", "SELECT name, scope_kind, scope_value, quantity, limit_value, period, mode, created_at FROM budgets",
+    query("read budgets", "SELECT name, scope_kind, scope_value, quantity, limit_value, period, mode, created_at, tenant FROM budgets",
         rs -> out.add(new Budget(rs.getString(1), Budget.ScopeKind.of(rs.getString(2)), rs.getString(3), Budget.Quantity.of(rs.getString(4)),
-            rs.getDouble(5), Budget.Period.of(rs.getString(6)), Budget.Mode.of(rs.getString(7)), instant(rs.getObject(8, LocalDateTime.class)))));
+            rs.getDouble(5), Budget.Period.of(rs.getString(6)), Budget.Mode.of(rs.getString(7)), instant(rs.getObject(8, LocalDateTime.class)),
+            rs.getString(9))));
     // Sorted here, not in SQL: the two stores' collations could order names differently.
     out.sort(Comparator.comparing(Budget::name));
     return out;

@@ -42,7 +42,24 @@ class BudgetTest {
         .hasMessage("cost_center: must not be blank");
     assertThatThrownBy(() -> Period.of("year")).hasMessage("unknown period `year` (use day, week, month)");
     assertThatThrownBy(() -> Mode.of("block")).hasMessage("unknown mode `block` (use advisory, gate)");
-    assertThat(Budget.defaultName(ScopeKind.COST_CENTER, "cc-7", Quantity.CARBON, Period.WEEK)).isEqualTo("cost_center-cc-7-gco2e-week");
+    assertThat(Budget.defaultName(ScopeKind.COST_CENTER, "cc-7", Quantity.CARBON, Period.WEEK, null)).isEqualTo("cost_center-cc-7-gco2e-week");
+    assertThat(Budget.defaultName(ScopeKind.TEAM, "search", Quantity.ENERGY, Period.DAY, "acme")).isEqualTo("tenant-acme-team-search-kwh-day");
     assertThat(ScopeKind.of("cost-center")).isEqualTo(ScopeKind.COST_CENTER);
+  }
+
+  @Test
+  void a_tenants_team_budget_counts_only_that_tenants_calls_and_an_admin_wide_one_every_tenants() {
+    Instant created = Instant.parse("2026-10-01T00:00:00Z");
+    Budget owned = new Budget("acme-search", ScopeKind.TEAM, "search", Quantity.ENERGY, 1, Period.DAY, Mode.GATE, created, "acme");
+    assertThat(owned.appliesTo("acme", "search", null)).isTrue();
+    assertThat(owned.appliesTo("globex", "search", null)).as("another tenant's call naming the same team").isFalse();
+    assertThat(owned.appliesTo(null, "search", null)).isFalse();
+    assertThat(owned.owner()).isEqualTo("acme");
+    Budget adminWide = budget("search", ScopeKind.TEAM, "search", Quantity.ENERGY, 1, Period.DAY, Mode.GATE);
+    assertThat(adminWide.appliesTo("globex", "search", null)).isTrue();
+    assertThat(adminWide.owner()).isNull();
+    assertThat(budget("t", ScopeKind.TENANT, "acme", Quantity.ENERGY, 1, Period.DAY, Mode.GATE).owner()).isEqualTo("acme");
+    assertThatThrownBy(() -> new Budget("t", ScopeKind.TENANT, "acme", Quantity.ENERGY, 1, Period.DAY, Mode.GATE, created, "globex"))
+        .hasMessageStartingWith("tenant:");
   }
 }
