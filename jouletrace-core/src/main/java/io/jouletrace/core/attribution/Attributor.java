@@ -81,7 +81,9 @@ import java.util.TreeSet;
  *   <li>with neither model nor coverage the energy is unknown (null, {@link NullReason#ENERGY_UNKNOWN}), never 0.</li>
  * </ul>
  * The tier is {@code measured} when the uncovered fraction is ≤ {@code maxGapFraction} (default 5 %), no reset falls in
- * the span and some of it is covered (the small gap is still filled); otherwise {@code modelled}. Phase tiers: see
+ * the span, some of it is covered (the small gap is still filled) and the declared clock skew
+ * ({@link AttributionOptions#clockSkewSeconds}) is at most {@code maxGapFraction} of the span's duration; otherwise
+ * {@code modelled}. Phase tiers: see
  * {@link Attribution.PhaseEnergy}. A span with no positive-weight time (zero length, or queue only) gets 0 J,
  * {@code measured}, measured_fraction 1, note {@code no_weighted_time}.
  *
