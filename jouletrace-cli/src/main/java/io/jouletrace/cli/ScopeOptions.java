@@ -33,6 +33,15 @@ final class ScopeOptions {
   @Option(names = "--region", paramLabel = "R", description = "Only calls recorded in this region (or zone).")
   String region;
 
+  @Option(names = "--zone", paramLabel = "Z", description = "Only calls whose carbon used this grid zone.")
+  String zone;
+
+  @Option(names = "--operation", paramLabel = "OP", description = "Only this operation (chat, completion, embedding, …).")
+  String operation;
+
+  @Option(names = "--trace", paramLabel = "ID", description = "Only the calls of this trace id.")
+  String trace;
+
   Scope scope() {
     Map<Dimension, String> filters = new LinkedHashMap<>();
     put(filters, Dimension.TENANT, tenant);
@@ -41,6 +50,9 @@ final class ScopeOptions {
     put(filters, Dimension.MODEL, model);
     put(filters, Dimension.PROVIDER, provider);
     put(filters, Dimension.REGION, region);
+    put(filters, Dimension.ZONE, zone);
+    put(filters, Dimension.OPERATION, operation);
+    put(filters, Dimension.TRACE, trace);
     return new Scope(Scope.time("--since", since), Scope.time("--until", until), filters);
   }
 

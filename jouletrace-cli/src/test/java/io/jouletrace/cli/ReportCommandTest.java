@@ -83,6 +83,11 @@ class ReportCommandTest {
     JsonNode globex = jouletrace("report", "summary", "--tenant", "globex", "--json", "--data", data).json();
     assertThat(globex.get("total_calls").asLong()).isEqualTo(1);
     assertThat(globex.get("total_wh").isNull()).as("only unrated calls: null, never 0").isTrue();
+    assertThat(jouletrace("report", "summary", "--trace", "t1", "--json", "--data", data).json().get("total_calls").asLong()).isEqualTo(2);
+    assertThat(jouletrace("report", "summary", "--zone", "FRA", "--team", "search", "--json", "--data", data).json().get("total_calls").asLong())
+        .isEqualTo(2);
+    assertThat(jouletrace("report", "summary", "--operation", "embedding", "--json", "--data", data).json().get("total_calls").asLong())
+        .isZero();
     Run bad = jouletrace("report", "summary", "--since", "yesterday", "--data", data);
     assertThat(bad.exitCode()).isEqualTo(1);
     assertThat(bad.err()).contains("--since: expected an RFC 3339 time or a date");

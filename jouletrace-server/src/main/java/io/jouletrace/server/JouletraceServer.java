@@ -300,7 +300,7 @@ public final class JouletraceServer implements AutoCloseable {
   private static Scope scope(Context ctx) {
     Map<Dimension, String> filters = new java.util.LinkedHashMap<>();
     for (Dimension d : List.of(Dimension.TENANT, Dimension.TEAM, Dimension.COST_CENTER, Dimension.MODEL, Dimension.PROVIDER,
-        Dimension.REGION, Dimension.OPERATION)) {
+        Dimension.REGION, Dimension.ZONE, Dimension.OPERATION, Dimension.TRACE)) {
       String value = ctx.queryParam(d.code());
       if (value != null && !value.isBlank()) filters.put(d, value);
     }
