@@ -1,6 +1,7 @@
 package io.jouletrace.server;
 
 import io.jouletrace.core.record.InvocationRecord;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -11,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes the calls the gateway answered and stores them in batches on one thread, so a call's answer never waits for
- * a ledger commit. {@link #close} stores everything still queued. Calls queued when the process dies are lost (they
- * were never acknowledged as records); docs/gateway.md says so.
+ * a ledger commit. A batch the ledger refuses (a database gone for a while) is kept and tried again, with growing
+ * pauses, until it is stored; retrying is safe because the ledger skips ids it holds. {@link #close} stores
+ * everything still queued, trying a failing batch {@value #ATTEMPTS_WHEN_STOPPING} times. Calls queued when the
+ * process dies are lost (they were never acknowledged as records); docs/gateway.md says so.
  */
 final class CallRecorder implements AutoCloseable {
 
@@ -24,13 +27,25 @@ final class CallRecorder implements AutoCloseable {
   /** How long a batch may gather after its first call: one commit per interval, not one per call (each costs ~10 ms). */
   private static final long GATHER_MILLIS = 200;
   private static final Call STOP = new Call(null, null);
+  private static final int ATTEMPTS_WHEN_STOPPING = 3;
+
+  /** Stores one batch durably, or throws. */
+  interface Ledger {
+    void store(List<Call> batch);
+  }
 
   private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
-  private final JouletraceServer server;
+  private final Ledger ledger;
+  private final Duration firstPause;
+  private final Duration longestPause;
   private final Thread worker;
+  private volatile boolean closing;
 
-  CallRecorder(JouletraceServer server) {
-    this.server = server;
+  /** Pauses between tries of a refused batch start at {@code firstPause} and double up to {@code longestPause}. */
+  CallRecorder(Ledger ledger, Duration firstPause, Duration longestPause) {
+    this.ledger = ledger;
+    this.firstPause = firstPause;
+    this.longestPause = longestPause;
     this.worker = Thread.ofPlatform().name("gateway-recorder").daemon().start(this::drain);
   }
 
@@ -59,18 +74,39 @@ final class CallRecorder implements AutoCloseable {
       }
       stopping = batch.remove(STOP);
       if (batch.isEmpty()) continue;
-      try {
-        server.storeCalls(batch);
-      } catch (RuntimeException e) {
-        LOG.error("could not store {} gateway calls", batch.size(), e);
-      }
+      if (!storeRetrying(batch)) return;
       batch.clear();
+    }
+  }
+
+  /** Stores the batch, trying again after each refusal; false when interrupted. Once closing, it gives up after a few tries. */
+  private boolean storeRetrying(List<Call> batch) {
+    Duration pause = firstPause;
+    for (int attempt = 1, triesSinceClosing = 0; ; attempt++) {
+      try {
+        ledger.store(batch);
+        return true;
+      } catch (RuntimeException e) {
+        if (closing && ++triesSinceClosing == ATTEMPTS_WHEN_STOPPING) {
+          LOG.error("stopping: {} gateway calls could not be stored after {} tries and are lost", batch.size(), attempt, e);
+          return true;
+        }
+        LOG.error("could not store {} gateway calls (try {}); trying again in {} ms", batch.size(), attempt, pause.toMillis(), e);
+      }
+      try {
+        Thread.sleep(closing ? firstPause : pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      pause = pause.multipliedBy(2).compareTo(longestPause) > 0 ? longestPause : pause.multipliedBy(2);
     }
   }
 
   /** Stores what is queued, then stops. */
   @Override
   public void close() {
+    closing = true;
     queue.add(STOP);
     try {
       worker.join();

@@ -314,6 +314,15 @@ public final class Gateway {
     }
   }
 
+  /**
+   * A record id unique to this call: the upstream's answer id names it, a random suffix keeps it apart from another
+   * call the upstream gave the same id (Ollama draws {@code chatcmpl-0} to {@code chatcmpl-999}; two upstreams of
+   * one provider may count alike), which the ledger would otherwise drop as a duplicate.
+   */
+  static String recordId(String provider, String upstreamId) {
+    return "gw-" + provider + "-" + (upstreamId == null ? "" : upstreamId + "-") + UUID.randomUUID();
+  }
+
   /** The ledger record of an answered call: its usage, the model the upstream says it used, the measured latency. */
   private InvocationRecord record(Call call, ObjectNode answer, JsonNode usage, double latencySeconds) {
     String model = answer.path("model").isTextual() ? answer.get("model").asText() : call.requestedModel();
@@ -322,7 +331,7 @@ public final class Gateway {
     JsonNode input = usage.get("prompt_tokens");
     String upstreamId = answer.path("id").isTextual() ? answer.get("id").asText() : null;
     InvocationRecord.Builder record = InvocationRecord.builder(call.upstream().provider(), model, output)
-        .id(upstreamId == null ? "gw-" + UUID.randomUUID() : "gw-" + call.upstream().provider() + "-" + upstreamId)
+        .id(recordId(call.upstream().provider(), upstreamId))
         .timestamp(call.started()).tenant(call.caller().tenant()).team(call.caller().team()).costCenter(call.caller().costCenter())
         .traceId(call.caller().traceId())
         .operation(embeddings ? Operation.EMBEDDINGS : call.endpoint().equals("completions") ? Operation.TEXT_COMPLETION : Operation.CHAT)

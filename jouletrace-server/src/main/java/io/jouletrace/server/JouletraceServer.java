@@ -39,6 +39,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -104,7 +105,7 @@ public final class JouletraceServer implements AutoCloseable {
     this.writer = ledger.writer(config.methodology(), BATCH);
     this.metrics = new LedgerMetrics(reports, this::withLedger);
     this.budgets = new Budgets(ledger.store());
-    this.calls = new CallRecorder(this);
+    this.calls = new CallRecorder(this::storeCalls, Duration.ofSeconds(1), Duration.ofSeconds(30));
     this.gateway = config.gateway() == null ? null
         : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, this::budgetVerdict, this::unrecorded);
     this.app = Javalin.create(c -> {

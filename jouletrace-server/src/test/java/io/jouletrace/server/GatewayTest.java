@@ -52,6 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The random suffix of a gateway record id. */
+  private static final int UUID_LENGTH = 36;
 
   @TempDir
   Path dir;
@@ -92,9 +94,9 @@ class GatewayTest {
 
   private void chat(HttpExchange exchange) throws IOException {
     JsonNode request = JSON.readTree(exchange.getRequestBody());
-    String id = "chatcmpl-" + ids.incrementAndGet();
-    upstreamAuthorization.put(id, String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
     String scenario = request.path("messages").path(0).path("content").asText();
+    String id = scenario.equals("same id") ? "chatcmpl-7" : "chatcmpl-" + ids.incrementAndGet(); // Ollama's ids repeat
+    upstreamAuthorization.put(id, String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
     if (scenario.equals("fail")) {
       respond(exchange, 503, "application/json", "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}");
       return;
@@ -346,6 +348,18 @@ class GatewayTest {
   }
 
   @Test
+  void two_calls_the_upstream_answers_with_one_id_are_two_records() throws Exception {
+    OpenAIClient client = client(acmeKey);
+    String first = client.chat().completions().create(chat("same id")).id();
+    String second = client.chat().completions().create(chat("same id")).id();
+    assertThat(second).isEqualTo(first);
+    List<InvocationRecord> records = recordsAfterStop();
+    assertThat(records).hasSize(2);
+    assertThat(records).allSatisfy(r -> assertThat(r.id()).startsWith("gw-openai-" + first + "-"));
+    assertThat(records.get(0).id()).isNotEqualTo(records.get(1).id());
+  }
+
+  @Test
   void many_clients_with_interleaved_streams_lose_and_duplicate_no_record() throws Exception {
     int clients = 16;
     int callsEach = 12;
@@ -373,7 +387,7 @@ class GatewayTest {
     assertThat(answeredIds).hasSize(clients * callsEach);
     List<InvocationRecord> records = recordsAfterStop();
     Set<String> recorded = new HashSet<>();
-    for (InvocationRecord r : records) recorded.add(r.id().substring("gw-openai-".length()));
+    for (InvocationRecord r : records) recorded.add(r.id().substring("gw-openai-".length(), r.id().length() - UUID_LENGTH - 1));
     assertThat(records).hasSize(clients * callsEach);
     assertThat(recorded).isEqualTo(answeredIds);
   }
