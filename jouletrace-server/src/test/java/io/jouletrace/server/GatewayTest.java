@@ -12,6 +12,8 @@ import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
@@ -36,9 +38,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +68,8 @@ class GatewayTest {
   private final AtomicInteger ids = new AtomicInteger();
   /** The Authorization header each upstream request carried. */
   private final Map<String, String> upstreamAuthorization = new ConcurrentHashMap<>();
+  /** The "hold" scenario's stream waits here after its first chunk until the test has seen that chunk. */
+  private final CountDownLatch firstChunkSeen = new CountDownLatch(1);
 
   @BeforeEach
   void start() throws IOException {
@@ -71,6 +77,7 @@ class GatewayTest {
     upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     upstream.createContext("/v1/chat/completions", this::chat);
     upstream.createContext("/v1/embeddings", this::embeddings);
+    upstream.createContext("/v1/completions", this::completions);
     upstream.start();
     server = startGateway(URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1"), Duration.ofSeconds(2));
     acmeKey = server.createKey("acme", "gateway test");
@@ -127,6 +134,7 @@ class GatewayTest {
             + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + i + " \"},\"finish_reason\":null}],\"usage\":null}");
         sleep(20);
         if (scenario.equals("cut") && i == 2) return; // the connection drops mid-stream
+        if (scenario.equals("hold") && i == 0) await(firstChunkSeen);
       }
       event(out, "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1753500000,\"model\":\"" + model
           + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":5,\"total_tokens\":45}}");
@@ -138,6 +146,21 @@ class GatewayTest {
     exchange.getRequestBody().readAllBytes();
     respond(exchange, 200, "application/json", "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,0.2]}],"
         + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
+  }
+
+  private void completions(HttpExchange exchange) throws IOException {
+    JsonNode request = JSON.readTree(exchange.getRequestBody());
+    respond(exchange, 200, "application/json", "{\"id\":\"cmpl-" + ids.incrementAndGet() + "\",\"object\":\"text_completion\","
+        + "\"created\":1753500000,\"model\":\"" + request.path("model").asText() + "\",\"choices\":[{\"index\":0,\"text\":\" world\","
+        + "\"finish_reason\":\"stop\",\"logprobs\":null}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("the test never saw the first chunk");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void event(OutputStream out, String json) throws IOException {
@@ -232,6 +255,52 @@ class GatewayTest {
     assertThat(eco(last._additionalProperties()).get("energy").get("wh").asDouble()).isPositive();
     assertThat(upstreamAuthorization.values()).containsExactly("Bearer sk-client-own");
     assertThat(recordsAfterStop()).singleElement().satisfies(r -> assertThat(r.outputTokens()).isEqualTo(5));
+  }
+
+  @Test
+  void a_chunk_reaches_the_client_while_the_upstream_is_still_streaming() throws IOException {
+    // The stand-in holds its stream open after the first chunk until the client has it: a gateway that buffered
+    // the stream would deliver nothing and the stand-in would give up after 10 s with a broken stream.
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> stream = client(acmeKey).chat().completions().createStreaming(chat("hold"))) {
+      stream.stream().forEach(chunk -> {
+        if (chunks.isEmpty()) firstChunkSeen.countDown();
+        chunks.add(chunk);
+      });
+    }
+    assertThat(firstChunkSeen.getCount()).isZero();
+    assertThat(chunks).hasSize(6);
+    assertThat(eco(chunks.getLast()._additionalProperties()).get("energy").get("wh").asDouble()).isPositive();
+  }
+
+  @Test
+  void an_uncatalogued_model_gets_an_eco_block_with_null_figures_and_the_reason_and_is_still_recorded() throws IOException {
+    var raw = client(acmeKey).chat().completions().withRawResponse()
+        .create(ChatCompletionCreateParams.builder().model("acme-finetune-7").addUserMessage("hello").build());
+    JsonNode eco = eco(raw.parse()._additionalProperties());
+    assertThat(eco.get("energy").isNull()).isTrue();
+    assertThat(eco.get("carbon").isNull()).isTrue();
+    assertThat(eco.get("model").get("resolved").isNull()).isTrue();
+    assertThat(eco.get("null_reasons")).anySatisfy(reason -> {
+      assertThat(reason.get("field").asText()).isEqualTo("energy");
+      assertThat(reason.get("message").asText()).contains("acme-finetune-7");
+    });
+    assertThat(raw.headers().values("x-jouletrace-tier")).containsExactly("unrated");
+    assertThat(raw.headers().values("x-jouletrace-energy-wh")).as("no number where there is no figure").isEmpty();
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> assertThat(r.model()).isEqualTo("acme-finetune-7-2024-07-18"));
+  }
+
+  @Test
+  void a_legacy_completion_passes_through_with_eco_and_is_recorded_as_a_text_completion() throws IOException {
+    Completion completion = client(acmeKey).completions()
+        .create(CompletionCreateParams.builder().model("gpt-3.5-turbo-instruct").prompt("hello").build());
+    assertThat(completion.choices().getFirst().text()).isEqualTo(" world");
+    assertThat(eco(completion._additionalProperties()).get("model").get("requested").asText()).isEqualTo("gpt-3.5-turbo-instruct");
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> {
+      assertThat(r.operation().code()).isEqualTo("text_completion");
+      assertThat(r.inputTokens()).isEqualTo(3);
+      assertThat(r.outputTokens()).isEqualTo(2);
+    });
   }
 
   @Test
