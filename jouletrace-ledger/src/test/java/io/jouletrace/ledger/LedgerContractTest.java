@@ -462,19 +462,52 @@ public abstract class LedgerContractTest {
       var scope = new io.jouletrace.ledger.report.Scope(Instant.parse("2026-11-03T00:00:00Z"), null, Map.of());
       List<io.jouletrace.ledger.report.Dimension> dimensions = List.of(io.jouletrace.ledger.report.Dimension.TEAM,
           io.jouletrace.ledger.report.Dimension.MODEL, io.jouletrace.ledger.report.Dimension.REGION, io.jouletrace.ledger.report.Dimension.DAY);
+      assertSummaryEqualsRecords(reports, scope, dimensions);
       var summary = reports.summary(scope, dimensions);
-      for (var dimension : dimensions) {
-        Map<String, io.jouletrace.ledger.report.Aggregate> expected = new HashMap<>();
-        reports.combinations(scope, List.of(dimension)).forEach(c -> expected.put(c.keys().getFirst(), c.aggregate()));
-        var groups = summary.breakdowns().get(dimension);
-        assertThat(groups).as(dimension.code()).hasSize(expected.size());
-        for (var group : groups) assertSameTotals(group.aggregate(), expected.get(group.key()), dimension.code() + " " + group.key());
-      }
       var byTeam = reports.combinations(scope, List.of(io.jouletrace.ledger.report.Dimension.TEAM));
       assertThat(summary.total().calls()).isEqualTo(byTeam.stream().mapToLong(c -> c.aggregate().calls()).sum());
       assertThat(summary.total().energyJoules().low()).isCloseTo(byTeam.stream().mapToDouble(c -> c.aggregate().energyJoules().low()).sum(),
           within(1e-9 * summary.total().energyJoules().low()));
       assertThat(summary.total().energyJoules().unratedCalls()).as("the seed must give unrated calls").isPositive();
+    }
+  }
+
+  @Test
+  public void the_daily_rollup_a_summary_reads_follows_new_records_and_a_measurement_of_an_old_one() {
+    try (Ledger ledger = open(null)) {
+      var reports = new io.jouletrace.ledger.report.Reports(ledger.store());
+      var scope = new io.jouletrace.ledger.report.Scope(Instant.parse("2026-11-03T00:00:00Z"), null, Map.of());
+      List<io.jouletrace.ledger.report.Dimension> byTeamAndZone = List.of(io.jouletrace.ledger.report.Dimension.TEAM,
+          io.jouletrace.ledger.report.Dimension.ZONE);
+      ingest(ledger, records(400, 21), 100);
+      assertSummaryEqualsRecords(reports, scope, byTeamAndZone);
+      ingest(ledger, records(300, 22), 100); // appended after the rollup was made
+      assertSummaryEqualsRecords(reports, scope, byTeamAndZone);
+      var fromSixAm = new io.jouletrace.ledger.report.Scope(Instant.parse("2026-11-03T06:00:00Z"), null, Map.of());
+      assertSummaryEqualsRecords(reports, fromSixAm, byTeamAndZone); // not a whole day: read from the records
+
+      // req-b is rolled up with its modelled figures; measuring it later replaces them in every report.
+      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").timestamp(T0.plusSeconds(5))
+          .inputTokens(800L).zone("FRA").build()), 10);
+      var everything = io.jouletrace.ledger.report.Scope.all();
+      assertThat(reports.summary(everything, byTeamAndZone).total().energyJoules().measuredCalls()).isZero();
+      new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100);
+      assertThat(reports.summary(everything, byTeamAndZone).total().energyJoules().measuredCalls()).isEqualTo(2);
+      assertSummaryEqualsRecords(reports, everything, byTeamAndZone);
+    }
+  }
+
+  /** Each breakdown of the summary (read from the rollup) equals the conditional sums over the records. */
+  private static void assertSummaryEqualsRecords(io.jouletrace.ledger.report.Reports reports, io.jouletrace.ledger.report.Scope scope,
+      List<io.jouletrace.ledger.report.Dimension> dimensions) {
+    var summary = reports.summary(scope, dimensions);
+    for (var dimension : dimensions) {
+      Map<String, io.jouletrace.ledger.report.Aggregate> expected = new HashMap<>();
+      reports.combinations(scope, List.of(dimension)).forEach(c -> expected.put(c.keys().getFirst(), c.aggregate()));
+      assertThat(summary.breakdowns().get(dimension)).as(dimension.code()).hasSize(expected.size());
+      for (var group : summary.breakdowns().get(dimension)) {
+        assertSameTotals(group.aggregate(), expected.get(group.key()), dimension.code() + " " + group.key());
+      }
     }
   }
 

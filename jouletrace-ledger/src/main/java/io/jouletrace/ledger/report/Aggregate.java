@@ -95,8 +95,15 @@ public record Aggregate(long calls, Amounts energyJoules, Amounts carbonGrams, l
    */
   static final String COMPOSITION_KEYS = "energy_tier, energy_band, carbon_tier, carbon_band";
 
-  static final String COMPOSITION_SELECT = COMPOSITION_KEYS + ", CAST(count(*) AS BIGINT), sum(energy_j_low), sum(energy_j_high), "
-      + "sum(carbon_g_low), sum(carbon_g_high), CAST(coalesce(sum(input_tokens), 0) AS BIGINT), CAST(sum(output_tokens) AS BIGINT)";
+  static final String COMPOSITION_SELECT = COMPOSITION_KEYS + ", CAST(count(*) AS BIGINT), " + compositionSums();
+
+  /** {@link #COMPOSITION_SELECT} over the composition rows of {@code report_rollup_day}: their calls add up. */
+  static final String ROLLED_UP_COMPOSITION_SELECT = COMPOSITION_KEYS + ", CAST(sum(calls) AS BIGINT), " + compositionSums();
+
+  private static String compositionSums() {
+    return "sum(energy_j_low), sum(energy_j_high), sum(carbon_g_low), sum(carbon_g_high), "
+        + "CAST(coalesce(sum(input_tokens), 0) AS BIGINT), CAST(sum(output_tokens) AS BIGINT)";
+  }
 
   /** Folds composition rows ({@link #COMPOSITION_SELECT}) into the aggregate that {@link #SELECT} would give for their calls. */
   static final class Composition {

@@ -55,34 +55,39 @@ public final class Reports {
   }
 
   /**
-   * Totals over {@code scope} and a breakdown per dimension: one scan of the ledger per breakdown (the total is the
-   * sum of a breakdown's groups, so it costs no scan of its own when any breakdown is asked).
+   * Totals over {@code scope} and a breakdown per dimension: one scan per breakdown (the total is the sum of a
+   * breakdown's groups, so it costs no scan of its own when any breakdown is asked), of the {@link DailyRollup} when it
+   * covers the question, else of the records.
    */
   public Summary summary(Scope scope, List<Dimension> breakdowns) {
     List<Object> parameters = new ArrayList<>();
     String where = scope.where(parameters);
+    boolean rolledUp = DailyRollup.covers(scope, breakdowns);
+    if (rolledUp) DailyRollup.refresh(store);
+    String rows = rolledUp ? DailyRollup.TABLE : "report_figures";
+    String select = rolledUp ? Aggregate.ROLLED_UP_COMPOSITION_SELECT : Aggregate.COMPOSITION_SELECT;
     Map<Dimension, List<Group>> out = new LinkedHashMap<>();
-    for (Dimension dimension : breakdowns) out.put(dimension, groups(where, parameters, dimension));
-    List<Group> whole = breakdowns.isEmpty() ? groups(where, parameters, null) : out.get(breakdowns.getFirst());
+    for (Dimension dimension : breakdowns) out.put(dimension, groups(rows, select, where, parameters, dimension));
+    List<Group> whole = breakdowns.isEmpty() ? groups(rows, select, where, parameters, null) : out.get(breakdowns.getFirst());
     Aggregate total = new Aggregate.Composition().aggregate();
     for (Group g : whole) total = total.plus(g.aggregate());
     return new Summary(scope, total, out);
   }
 
   /**
-   * The groups of {@code dimension} (one group of all calls when null), from composition rows: time buckets in time
-   * order, other values by energy, largest first, then by value.
+   * The groups of {@code dimension} (one group of all calls when null), from composition rows ({@code select}) over
+   * {@code rows}: time buckets in time order, other values by energy, largest first, then by value.
    */
-  private List<Group> groups(String where, List<Object> parameters, Dimension dimension) {
+  private List<Group> groups(String rows, String select, String where, List<Object> parameters, Dimension dimension) {
     Map<String, Aggregate.Composition> byKey = new LinkedHashMap<>();
     if (dimension == null) {
       Aggregate.Composition all = new Aggregate.Composition();
       byKey.put(null, all);
-      store.select("sum up the ledger", "SELECT " + Aggregate.COMPOSITION_SELECT + " FROM report_figures" + where + " GROUP BY "
+      store.select("sum up the ledger", "SELECT " + select + " FROM " + rows + where + " GROUP BY "
           + Aggregate.COMPOSITION_KEYS, parameters, rs -> all.add(rs, 1));
     } else {
-      store.select("break the ledger down by " + dimension.code(), "SELECT " + dimension.sql() + ", " + Aggregate.COMPOSITION_SELECT
-          + " FROM report_figures" + where + " GROUP BY 1, " + Aggregate.COMPOSITION_KEYS, parameters,
+      store.select("break the ledger down by " + dimension.code(), "SELECT " + dimension.sql() + ", " + select
+          + " FROM " + rows + where + " GROUP BY 1, " + Aggregate.COMPOSITION_KEYS, parameters,
           rs -> byKey.computeIfAbsent(key(rs, dimension), k -> new Aggregate.Composition()).add(rs, 2));
     }
     List<Group> groups = new ArrayList<>();

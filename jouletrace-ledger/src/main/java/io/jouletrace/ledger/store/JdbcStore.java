@@ -39,7 +39,7 @@ abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
   private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
-      "V6__budget_tenant");
+      "V6__budget_tenant", "V7__report_rollup");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -276,6 +276,15 @@ abstract class JdbcStore implements Store {
       rollbackQuietly(); // a handler's own failure must not leave the read transaction open on the shared connection
       throw e;
     }
+  }
+
+  @Override
+  public synchronized void update(String what, List<String> statements) {
+    transaction(what, () -> {
+      try (Statement st = connection.createStatement()) {
+        for (String statement : statements) st.execute(statement);
+      }
+    });
   }
 
   /** Sets {@code ps}'s parameters in order; an {@link Instant} is a UTC timestamp. */

@@ -103,6 +103,12 @@ public interface Store extends AutoCloseable {
    */
   void select(String what, String sql, List<?> parameters, RowHandler handler);
 
+  /**
+   * Runs write statements in the SQL both stores share, in one transaction: derived tables only (the reports' daily
+   * rollup), never the chained records.
+   */
+  void update(String what, List<String> statements);
+
   /** One result row at a time. */
   interface RowHandler {
     void accept(ResultSet rs) throws SQLException;
