@@ -6,11 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The team × model × hour aggregates, after the repartition by team|model. Lateness is decided here, against this
@@ -18,27 +15,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a window: a record whose hour ended more than the grace period before it is routed to the late topic and counted,
  * never dropped without a trace as a closed Kafka Streams window would drop it.
  */
-final class AggregateProcessor implements Processor<String, String, String, String> {
+final class AggregateProcessor extends EventTimeProcessor {
 
   static final String STORE = "jouletrace-aggregate-windows";
   static final String AGGREGATE = "aggregate:";
   static final String LATE = "late:";
-  private static final String STREAM_TIME = "~stream-time";
-
-  private final Duration grace;
-  private final LongAdder late;
-  private ProcessorContext<String, String> context;
-  private KeyValueStore<String, String> windows;
 
   AggregateProcessor(Duration grace, LongAdder late) {
-    this.grace = grace;
-    this.late = late;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, String> context) {
-    this.context = context;
-    this.windows = context.getStateStore(STORE);
+    super(STORE, grace, late);
   }
 
   /** Keys are team|model; values figured records. */
@@ -47,12 +31,9 @@ final class AggregateProcessor implements Processor<String, String, String, Stri
     LedgerEntry entry = Messages.entry(message.value());
     long eventMillis = entry.record().timestamp().toEpochMilli();
     long window = Math.floorDiv(eventMillis, StreamTopology.WINDOW.toMillis()) * StreamTopology.WINDOW.toMillis();
-    String stored = windows.get(STREAM_TIME);
-    long streamTime = Math.max(stored == null ? Long.MIN_VALUE : Long.parseLong(stored), eventMillis);
-    windows.put(STREAM_TIME, Long.toString(streamTime));
+    long streamTime = advanceStreamTime(eventMillis);
     if (closed(window, streamTime)) {
-      late.increment();
-      context.forward(message.withValue(LATE + message.value()));
+      routeLate(message, LATE);
       return;
     }
     String key = String.format("%020d|%s", window, message.key());

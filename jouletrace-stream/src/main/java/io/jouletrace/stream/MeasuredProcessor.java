@@ -21,12 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Measured attribution in event time (docs/scale-out.md). Meter samples and spans of the resources a partition holds
@@ -43,7 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * samples of its own event time, however late it arrives within the grace period; anything older is routed to the
  * late topic, counted, never silently dropped.
  */
-final class MeasuredProcessor implements Processor<String, String, String, String> {
+final class MeasuredProcessor extends EventTimeProcessor {
 
   static final String STORE = "jouletrace-measured-windows";
   static final String MEASURED = "measured:";
@@ -54,25 +51,12 @@ final class MeasuredProcessor implements Processor<String, String, String, Strin
   static final Duration WINDOW = Duration.ofMinutes(10);
   /** How long past its end a window waits for each meter's next reading, to split the interval across its end. */
   static final Duration HORIZON = Duration.ofMinutes(2);
-  private static final String STREAM_TIME = "~stream-time";
   /** Running sums of a span that runs over several windows, until the window it ends in closes. */
   private static final String SPAN_SUMS = "~span/";
   private static final AttributionOptions OPTIONS = AttributionOptions.defaults();
 
-  private final Duration grace;
-  private final LongAdder late;
-  private ProcessorContext<String, String> context;
-  private KeyValueStore<String, String> windows;
-
   MeasuredProcessor(Duration grace, LongAdder late) {
-    this.grace = grace;
-    this.late = late;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, String> context) {
-    this.context = context;
-    this.windows = context.getStateStore(STORE);
+    super(STORE, grace, late);
   }
 
   /** Values are {@code sample:{json}} or {@code span:{span JSONL}}. */
@@ -95,22 +79,16 @@ final class MeasuredProcessor implements Processor<String, String, String, Strin
       context.forward(message.withValue(REJECTED + error));
       return;
     }
-    String stored = windows.get(STREAM_TIME);
-    long streamTime = stored == null ? Long.MIN_VALUE : Long.parseLong(stored);
+    long streamTime = streamTime();
     if (streamTime != Long.MIN_VALUE && eventMillis < streamTime - grace.toMillis()) {
-      late.increment();
-      context.forward(message.withValue(LATE + message.value()));
+      routeLate(message, LATE);
       return;
     }
     // Samples of both topics are told apart by topic and offset; a span by its id (a span sent twice is kept once).
     RecordMetadata where = context.recordMetadata().orElseThrow();
     String entry = isSample ? "m/" + where.topic() + "/" + where.partition() + "@" + where.offset() : "s/" + spanId;
     windows.put(key(windowOf(eventMillis), entry), message.value());
-    if (eventMillis > streamTime) {
-      streamTime = eventMillis;
-      windows.put(STREAM_TIME, Long.toString(streamTime));
-    }
-    closeWindows(streamTime);
+    closeWindows(advanceStreamTime(eventMillis));
   }
 
   private static long windowOf(long millis) {
