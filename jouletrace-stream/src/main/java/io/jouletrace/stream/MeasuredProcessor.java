@@ -62,6 +62,7 @@ final class MeasuredProcessor extends EventTimeProcessor {
   /** Values are {@code sample:{json}} or {@code span:{span JSONL}}. */
   @Override
   public void process(Record<String, String> message) {
+    RecordMetadata where = context.recordMetadata().orElseThrow();
     boolean isSample = message.value().startsWith(SAMPLE);
     String body = message.value().substring(message.value().indexOf(':') + 1);
     long eventMillis;
@@ -75,7 +76,8 @@ final class MeasuredProcessor extends EventTimeProcessor {
         spanId = span.id();
       }
     } catch (RuntimeException e) {
-      ObjectNode error = Messages.JSON.createObjectNode().put("reason", String.valueOf(e.getMessage())).put("message", message.value());
+      ObjectNode error = Messages.JSON.createObjectNode().put("at", where.topic() + "/" + where.partition() + "@" + where.offset())
+          .put("reason", String.valueOf(e.getMessage())).put("message", body);
       context.forward(message.withValue(REJECTED + error));
       return;
     }
@@ -85,7 +87,6 @@ final class MeasuredProcessor extends EventTimeProcessor {
       return;
     }
     // Samples of both topics are told apart by topic and offset; a span by its id (a span sent twice is kept once).
-    RecordMetadata where = context.recordMetadata().orElseThrow();
     String entry = isSample ? "m/" + where.topic() + "/" + where.partition() + "@" + where.offset() : "s/" + spanId;
     windows.put(key(windowOf(eventMillis), entry), message.value());
     closeWindows(advanceStreamTime(eventMillis));
@@ -222,8 +223,21 @@ final class MeasuredProcessor extends EventTimeProcessor {
   /** {@code {"resource", "time", "kind": "power"|"energy", "value"}} (W or J; a null value is a missing reading). */
   static MeterSample sample(String json) {
     JsonNode node = json(json);
-    MeterSample.Kind kind = MeterSample.Kind.valueOf(node.get("kind").asText().toUpperCase(Locale.ROOT));
-    Instant time = Instant.parse(node.get("time").asText());
+    for (String field : List.of("resource", "time", "kind", "value")) {
+      if (!node.has(field)) throw new IllegalArgumentException("field '" + field + "' is required");
+    }
+    String kindName = node.get("kind").asText();
+    if (!kindName.equals("power") && !kindName.equals("energy")) {
+      throw new IllegalArgumentException("field 'kind': expected power or energy, got '" + kindName + "'");
+    }
+    MeterSample.Kind kind = MeterSample.Kind.valueOf(kindName.toUpperCase(Locale.ROOT));
+    Instant time;
+    try {
+      time = Instant.parse(node.get("time").asText());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("field 'time': not an ISO-8601 instant: '" + node.get("time").asText() + "'");
+    }
+    if (!node.get("value").isNull() && !node.get("value").isNumber()) throw new IllegalArgumentException("field 'value': expected a number or null");
     return node.get("value").isNull() ? MeterSample.missing(node.get("resource").asText(), time, kind)
         : new MeterSample(node.get("resource").asText(), time, kind, node.get("value").asDouble());
   }

@@ -39,7 +39,7 @@ class MeasuredTopologyTest {
   Path dir;
 
   /** What the topology put out: span figures by id, window totals, late input, and the late count. */
-  private record Output(Map<String, JsonNode> spans, List<JsonNode> windows, List<String> late, long lateCount) {}
+  private record Output(Map<String, JsonNode> spans, List<JsonNode> windows, List<String> late, long lateCount, List<String> rejected) {}
 
   private static String sample(MeterSample s) {
     return "{\"resource\":\"" + s.resource() + "\",\"time\":\"" + s.time() + "\",\"kind\":\"energy\",\"value\":" + s.value() + "}";
@@ -64,7 +64,8 @@ class MeasuredTopologyTest {
 
   /**
    * Sends the samples (in time order) and then the spans (late, within the grace period), then one reading on another
-   * resource 40 minutes on, so that stream time closes every window they fall in, then {@code afterClose} spans.
+   * resource 40 minutes on, so that stream time closes every window they fall in, then {@code afterClose} spans, then
+   * a sample of an unknown kind.
    */
   private Output run(Duration grace, List<MeterSample> samples, List<RunSpan> spans, List<RunSpan> afterClose) throws IOException {
     Properties config = new Properties();
@@ -89,7 +90,9 @@ class MeasuredTopologyTest {
         else windows.add(node);
       }
       List<String> late = driver.createOutputTopic(topics.late(), new StringDeserializer(), new StringDeserializer()).readValuesToList();
-      return new Output(spanFigures, windows, late, lateCount.sum());
+      meters.pipeInput("node-1", "{\"resource\":\"gpu0\",\"time\":\"" + closing + "\",\"kind\":\"watts\",\"value\":1}", closing);
+      List<String> rejected = driver.createOutputTopic(topics.rejected(), new StringDeserializer(), new StringDeserializer()).readValuesToList();
+      return new Output(spanFigures, windows, late, lateCount.sum(), rejected);
     }
   }
 
@@ -134,6 +137,11 @@ class MeasuredTopologyTest {
     assertThat(out.windows()).hasSize(1);
     assertThat(out.late()).singleElement().asString().contains("too-late");
     assertThat(out.lateCount()).isEqualTo(1);
+    assertThat(out.rejected()).singleElement().satisfies(r -> {
+      JsonNode error = Messages.JSON.readTree(r);
+      assertThat(error.get("at").asText()).isEqualTo(Topics.defaults().meters() + "/0@" + (samples.size() + 1));
+      assertThat(error.get("reason").asText()).isEqualTo("field 'kind': expected power or energy, got 'watts'");
+    });
   }
 
   @Test
