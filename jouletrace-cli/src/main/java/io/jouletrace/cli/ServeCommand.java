@@ -4,8 +4,11 @@ import io.jouletrace.catalog.Catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jouletrace.server.ApiKeys;
+import io.jouletrace.server.CallPublisher;
 import io.jouletrace.server.Gateway;
 import io.jouletrace.server.JouletraceServer;
+import io.jouletrace.stream.InvocationPublisher;
+import io.jouletrace.stream.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -78,17 +81,28 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long an upstream may take to answer before the client gets 504 (default ${DEFAULT-VALUE}).")
   long upstreamTimeout;
 
+  @Option(names = "--kafka", paramLabel = "HOST:PORT",
+      description = "Also publish every stored call (gateway and ingest) to a Kafka cluster's invocations topic, for `stream run` (docs/scale-out.md).")
+  String kafka;
+
+  @Option(names = "--kafka-topic", paramLabel = "TOPIC", description = "Topic --kafka publishes to (default ${DEFAULT-VALUE}).")
+  String kafkaTopic = Topics.defaults().invocations();
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     PrintWriter out = spec.commandLine().getOut();
     Gateway.Config gateway = gateway();
+    InvocationPublisher publisher = kafka == null ? null : new InvocationPublisher(kafka, kafkaTopic);
     JouletraceServer server = JouletraceServer.start(ledgerOptions.open(),
-        new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway));
+        new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway),
+        publisher == null ? CallPublisher.NONE : publisher::publish);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      if (publisher != null) publisher.close();
       stopped.countDown();
     }));
+    if (publisher != null) out.printf("publishing stored calls to %s at %s%n", kafkaTopic, kafka);
     if (demo) out.printf("demo: %d sample records offered (already stored ones skipped)%n", server.loadDemo());
     server.firstAdminKey().ifPresent(key -> out.printf("admin key (shown once; keep it): %s%n", key));
     out.printf("jouletrace serving %s at http://%s:%d/  (dashboard /, API /api, OTLP /v1/traces, metrics /metrics, spec /openapi.json)%n",

@@ -5,6 +5,7 @@ import io.jouletrace.catalog.Catalog;
 import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
+import io.jouletrace.stream.StreamConfig;
 import io.jouletrace.stream.StreamReplay;
 import io.jouletrace.stream.StreamRunner;
 import io.jouletrace.stream.StreamSink;
@@ -12,6 +13,7 @@ import io.jouletrace.stream.StreamVerify;
 import io.jouletrace.stream.Topics;
 import java.nio.file.Path;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,17 +31,24 @@ import picocli.CommandLine.Spec;
     subcommands = {StreamCommand.Run.class, StreamCommand.Sink.class, StreamCommand.Verify.class, StreamCommand.Replay.class})
 final class StreamCommand {
 
+  static final String DEFAULT_APPLICATION_ID = "jouletrace";
+
   /** {@code jouletrace stream run --bootstrap HOST:PORT …}: one instance of the topology against a cluster. */
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = {"Run the topology against a Kafka cluster (exactly_once_v2) until stopped; more instances with the same",
-          "--application-id share the partitions. Topics (created when missing): jouletrace.invocations in; jouletrace.figured,",
-          "jouletrace.rejected, jouletrace.late, jouletrace.aggregates out (docs/scale-out.md)."})
+          "--application-id share the partitions. Topics (created when missing; renamed with --config): jouletrace.invocations,",
+          "jouletrace.meters, jouletrace.spans in; jouletrace.figured, jouletrace.rejected, jouletrace.late, jouletrace.aggregates,",
+          "jouletrace.heads, jouletrace.measured out (docs/scale-out.md). Logs how many records went to the late topic."})
   static final class Run implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
     String bootstrap;
 
-    @Option(names = "--application-id", paramLabel = "ID", defaultValue = "jouletrace", description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
+    @Option(names = "--application-id", paramLabel = "ID",
+        description = "Kafka Streams application id (default: application.id of --config, else " + DEFAULT_APPLICATION_ID + ").")
     String applicationId;
+
+    @picocli.CommandLine.Mixin
+    StreamConfigOption config;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "jouletrace-stream-state", description = "Local state (default ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -51,13 +60,15 @@ final class StreamCommand {
         description = "Methodology that figures the records (default ${DEFAULT-VALUE}).")
     String methodology;
 
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "PT1H", description = "Grace period of the hour aggregates (default ${DEFAULT-VALUE}).")
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "PT1H",
+        description = "Grace period of the hour aggregates and the measured windows (default ${DEFAULT-VALUE}).")
     Duration grace;
 
     @Override
     public Integer call() throws Exception {
-      StreamRunner.runUntilStopped(new StreamRunner.Settings(bootstrap, applicationId, stateDir, Topics.defaults(), methodology, grace,
-          partitions));
+      StreamConfig loaded = config.load();
+      String id = applicationId != null ? applicationId : loaded.applicationId() != null ? loaded.applicationId() : DEFAULT_APPLICATION_ID;
+      StreamRunner.runUntilStopped(new StreamRunner.Settings(bootstrap, id, stateDir, loaded.topics(), methodology, grace, partitions));
       return 0;
     }
   }
@@ -81,12 +92,16 @@ final class StreamCommand {
     @picocli.CommandLine.Mixin
     LedgerOptions ledgerOptions;
 
+    @picocli.CommandLine.Mixin
+    StreamConfigOption config;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+      Topics topics = config.load().topics();
       java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
       try (io.jouletrace.ledger.Ledger ledger = ledgerOptions.open()) {
-        long stored = StreamSink.run(bootstrap, Topics.defaults(), ledger, methodology, stop::get);
+        long stored = StreamSink.run(bootstrap, topics, ledger, methodology, stop::get);
         spec.commandLine().getOut().printf("stored %d records into %s%n", stored, ledger.store().describe());
       }
       return 0;
@@ -95,7 +110,8 @@ final class StreamCommand {
 
   /** {@code jouletrace stream verify --bootstrap HOST:PORT}: the per-partition chains of the figured topic. */
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Walk each partition's chain in jouletrace.figured: seq order, every hash recomputed, every figure recomputed;",
+      description = {"Walk each chain in jouletrace.figured (one per invocations partition, named in each record's chain.partition):",
+          "seq order, every hash recomputed, every figure recomputed;",
           "every head published in jouletrace.heads must lie on its chain (else the partition was cut or rewritten).",
           "Prints each partition and the root over all of them. Exit status: 0 intact and no drift; 1 otherwise."})
   static final class Verify implements Callable<Integer> {
@@ -105,14 +121,17 @@ final class StreamCommand {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
     String bootstrap;
 
+    @picocli.CommandLine.Mixin
+    StreamConfigOption config;
+
     @Override
-    public Integer call() {
-      return verify(bootstrap, spec.commandLine().getOut());
+    public Integer call() throws IOException {
+      return verify(bootstrap, config.load().topics(), spec.commandLine().getOut());
     }
 
     /** Verifies the cluster's chains, prints the report; exit status 0 when intact without drift, else 1. */
-    static int verify(String bootstrap, PrintWriter out) {
-      StreamVerify.Report report = StreamVerify.run(bootstrap, Topics.defaults(), Catalog.estimator(Catalog.Options.defaults()));
+    static int verify(String bootstrap, Topics topics, PrintWriter out) {
+      StreamVerify.Report report = StreamVerify.run(bootstrap, topics, Catalog.estimator(Catalog.Options.defaults()));
       for (StreamVerify.PartitionReport p : report.partitions()) {
         out.printf("partition %d: %d records, head %s%s%n", p.partition(), p.records(), p.headHash(),
             p.firstProblem() == null ? "" : "  BROKEN: " + p.firstProblem());
@@ -161,8 +180,8 @@ final class StreamCommand {
       if (json) {
         out.println(new ObjectMapper().writeValueAsString(ReportJson.summary(summary)));
       } else {
-        out.printf("figured %d records (%d late for their hour's aggregate), %d aggregate updates; total %s, %s%n", result.figured().size(),
-            result.late().size(), result.aggregates().size(), ReportCommand.energy(summary.total().energyJoules()),
+        out.printf("figured %d records (%d late for their hour's aggregate; %d repeated ids skipped), %d aggregate updates; total %s, %s%n",
+            result.figured().size(), result.late().size(), result.duplicates(), result.aggregates().size(), ReportCommand.energy(summary.total().energyJoules()),
             ReportCommand.carbon(summary.total().carbonGrams()));
       }
       out.flush();

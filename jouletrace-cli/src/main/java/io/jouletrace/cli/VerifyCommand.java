@@ -2,6 +2,7 @@ package io.jouletrace.cli;
 
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.VerifyReport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,9 +27,12 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Verify a Kafka cluster's ledger instead: the per-partition chains of jouletrace.figured (as `stream verify`).")
   String bootstrap;
 
+  @Mixin
+  StreamConfigOption streamConfig;
+
   @Override
-  public Integer call() {
-    if (bootstrap != null) return StreamCommand.Verify.verify(bootstrap, spec.commandLine().getOut());
+  public Integer call() throws IOException {
+    if (bootstrap != null) return StreamCommand.Verify.verify(bootstrap, streamConfig.load().topics(), spec.commandLine().getOut());
     VerifyReport report;
     long started = System.nanoTime();
     try (Ledger ledger = ledgerOptions.open()) {

@@ -9,6 +9,9 @@ import io.jouletrace.cli.EstimateCommandTest.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,10 +119,29 @@ class ReportCommandTest {
 
   @Test
   void stream_replay_prints_the_summary_that_report_summary_prints_for_the_same_records() throws IOException {
-    Path records = dir.resolve("records.jsonl");
-    Run replay = jouletrace("stream", "replay", "--records", records.toString(), "--by", "team", "--json");
+    // More records than the shared ledger: several teams, models, zones and days, one id repeated (with other figures:
+    // ingest keeps the first, so must replay) and one record late for its hour's aggregate.
+    List<String> lines = new ArrayList<>();
+    String[] models = {"\"provider\":\"openai\",\"model\":\"gpt-4o\"", "\"provider\":\"openai\",\"model\":\"gpt-4o-mini\"",
+        "\"provider\":\"acme\",\"model\":\"mystery\""};
+    for (int i = 0; i < 30; i++) {
+      lines.add("{\"id\":\"r" + i + "\",\"timestamp\":\"" + Instant.parse("2026-11-01T08:00:00Z").plusSeconds(i * 1800L) + "\"," + models[i % 3]
+          + ",\"input_tokens\":" + (100 * i) + ",\"output_tokens\":" + (10 + 7 * i) + ",\"team\":\"team-" + i % 4 + "\""
+          + (i % 2 == 0 ? ",\"zone\":\"FRA\"" : "") + "}");
+    }
+    lines.add("{\"id\":\"r3\",\"timestamp\":\"2026-11-01T09:30:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":9999}");
+    lines.add("{\"id\":\"early\",\"timestamp\":\"2026-11-01T07:00:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":50}");
+    Path other = Files.createDirectories(dir.resolve("other"));
+    String otherData = ingest(other, lines.toArray(String[]::new));
+    Path records = other.resolve("records.jsonl");
+
+    Run replay = jouletrace("stream", "replay", "--records", records.toString(), "--by", "team,model", "--json");
     assertThat(replay.exitCode()).as(replay.err()).isZero();
-    Run summary = jouletrace("report", "summary", "--by", "team", "--json", "--data", data);
+    Run summary = jouletrace("report", "summary", "--by", "team,model", "--json", "--data", otherData);
     assertThat(replay.json()).isEqualTo(summary.json());
+    assertThat(replay.json().get("total_calls").asLong()).isEqualTo(31);
+
+    Run text = jouletrace("stream", "replay", "--records", records.toString());
+    assertThat(text.out()).contains("figured 31 records (1 late for their hour's aggregate; 1 repeated ids skipped)");
   }
 }

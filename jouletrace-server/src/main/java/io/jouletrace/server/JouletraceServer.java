@@ -93,12 +93,14 @@ public final class JouletraceServer implements AutoCloseable {
   private final Config config;
   private final Budgets budgets;
   private final CallRecorder calls;
+  private final CallPublisher publisher;
   private final Gateway gateway;
   private final Javalin app;
 
-  private JouletraceServer(Ledger ledger, Config config) {
+  private JouletraceServer(Ledger ledger, Config config, CallPublisher publisher) {
     this.ledger = ledger;
     this.config = config;
+    this.publisher = publisher;
     this.reports = new Reports(ledger.store());
     this.efficiency = new EfficiencyReports(ledger);
     this.keys = new ApiKeys(ledger.store(), config.adminKey());
@@ -122,7 +124,12 @@ public final class JouletraceServer implements AutoCloseable {
 
   /** Starts serving {@code ledger} (which the server closes when it stops). */
   public static JouletraceServer start(Ledger ledger, Config config) {
-    JouletraceServer server = new JouletraceServer(ledger, config);
+    return start(ledger, config, CallPublisher.NONE);
+  }
+
+  /** Starts serving {@code ledger}; every batch of calls stored goes to {@code publisher} too. */
+  public static JouletraceServer start(Ledger ledger, Config config, CallPublisher publisher) {
+    JouletraceServer server = new JouletraceServer(ledger, config, publisher);
     server.app.start();
     return server;
   }
@@ -415,13 +422,15 @@ public final class JouletraceServer implements AutoCloseable {
 
   /** Appends records through the one ledger writer in one commit: durable when it returns. */
   private Appended append(List<CallRecorder.Call> records) {
-    return withLedger(() -> {
+    Appended appended = withLedger(() -> {
       long acceptedBefore = writer.accepted();
       long duplicatesBefore = writer.duplicates();
       for (CallRecorder.Call call : records) writer.add(call.record(), call.sourceRef());
       writer.flush();
       return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore);
     });
+    if (!records.isEmpty()) publisher.publish(records.stream().map(CallRecorder.Call::record).toList());
+    return appended;
   }
 
   /**

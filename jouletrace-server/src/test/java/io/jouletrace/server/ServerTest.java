@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +86,21 @@ class ServerTest {
       + "\"input_tokens\":1000,\"output_tokens\":300,\"tenant\":\"acme\",\"team\":\"search\",\"zone\":\"FRA\"}";
   private static final String GLOBEX_CALL = "{\"id\":\"g1\",\"timestamp\":\"2026-11-01T11:00:00Z\",\"provider\":\"openai\","
       + "\"model\":\"gpt-4o-mini\",\"output_tokens\":200,\"tenant\":\"globex\",\"team\":\"research\"}";
+
+  @Test
+  void calls_the_ledger_stored_go_to_the_publisher_too_once_committed() throws Exception {
+    server.close();
+    List<InvocationRecord> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server = JouletraceServer.start(Ledger.open(DuckDbStore.open(dir), null),
+        new JouletraceServer.Config(0, "127.0.0.1", 64 * 1024, ADMIN, Catalog.DEFAULT_METHODOLOGY), published::addAll);
+    assertThat(post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + "]").status()).isEqualTo(200);
+    assertThat(published).extracting(InvocationRecord::id).containsExactly("c1", "g1");
+    assertThat(get("/api/invocations/c1", ADMIN).status()).as("published after the commit").isEqualTo(200);
+    assertThat(published.getFirst()).satisfies(r -> {
+      assertThat(r.tenant()).isEqualTo("acme");
+      assertThat(r.outputTokens()).isEqualTo(300L);
+    });
+  }
 
   @Test
   void every_api_and_otlp_route_needs_a_key_and_errors_are_json_without_stack_traces() throws Exception {

@@ -16,15 +16,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Figures each invocation with the core's estimator (the very code the single-machine ledger runs), seals it into its
- * partition's hash chain (seq and head kept in a changelogged store, so a restarted task continues the chain), and
- * says where it goes: {@link #FIGURED} (and on to the aggregates), {@link #LATE} (figured, but older than the grace
- * period allows its hour window; routed to the late topic, never silently dropped) or {@link #REJECTED}.
+ * input partition's hash chain (seq and head kept in a changelogged store, so a restarted task continues the chain;
+ * the figured message names that partition, whatever partition of the figured topic it lands in), and says where it
+ * goes: {@link #FIGURED} (on to the figured topic and the aggregates) or {@link #REJECTED}.
  */
 final class FigureProcessor implements Processor<String, String, String, String> {
 
   static final String CHAIN_STORE = "jouletrace-chain";
   static final String FIGURED = "figured:";
-  static final String LATE = "late:";
   static final String REJECTED = "rejected:";
   static final String HEAD = "head:";
   /** How often each task publishes its partition's chain head (wall-clock). */
@@ -32,15 +31,13 @@ final class FigureProcessor implements Processor<String, String, String, String>
 
   private final Estimator estimator;
   private final String methodology;
-  private final Duration grace;
   private final ChainHasher hasher = ChainHasher.sha256();
   private ProcessorContext<String, String> context;
   private KeyValueStore<Integer, String> chain;
 
-  FigureProcessor(Estimator estimator, String methodology, Duration grace) {
+  FigureProcessor(Estimator estimator, String methodology) {
     this.estimator = estimator;
     this.methodology = methodology;
-    this.grace = grace;
   }
 
   @Override
@@ -76,17 +73,14 @@ final class FigureProcessor implements Processor<String, String, String, String>
     InvocationRecord record = LedgerEntry.withStoredTimestamp(accepted.record());
     FigureSet figures = FigureSet.of(estimator.estimate(record, methodology));
 
-    // Chain state per partition: "seq hash newest-event-millis".
-    String[] head = chain.get(where.partition()) == null ? new String[] {"0", ChainHasher.GENESIS, Long.toString(Long.MIN_VALUE)}
-        : chain.get(where.partition()).split(" ");
+    // Chain state per input partition: "seq hash" (state written before lateness moved to the aggregates has a third
+    // field, the newest event time, which is no longer read).
+    String[] head = chain.get(where.partition()) == null ? new String[] {"0", ChainHasher.GENESIS} : chain.get(where.partition()).split(" ");
     long seq = Long.parseLong(head[0]) + 1;
     String hash = hasher.hash(head[1], new LedgerEntry(seq, record, figures, origin, null));
-    long eventMillis = record.timestamp().toEpochMilli();
-    long newest = Math.max(Long.parseLong(head[2]), eventMillis);
-    chain.put(where.partition(), seq + " " + hash + " " + newest);
+    chain.put(where.partition(), seq + " " + hash);
 
     String figured = Messages.figured(new LedgerEntry(seq, record, figures, origin, hash), where.partition());
-    boolean late = eventMillis < newest - grace.toMillis();
-    context.forward(new Record<>(record.id(), (late ? LATE : FIGURED) + figured, eventMillis));
+    context.forward(new Record<>(record.id(), FIGURED + figured, record.timestamp().toEpochMilli()));
   }
 }

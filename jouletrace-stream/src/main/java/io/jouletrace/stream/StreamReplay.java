@@ -18,8 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -37,8 +40,9 @@ public final class StreamReplay {
   /**
    * @param figured the figured records in output order (the test driver has one partition, so one chain)
    * @param rejected input entries that could not become records, as {@code origin: field: reason}
+   * @param duplicates input records whose id came earlier in the input: not sent, as {@code ingest} stores an id once
    */
-  public record Result(List<LedgerEntry> figured, List<String> rejected, List<String> late, List<String> aggregates) {}
+  public record Result(List<LedgerEntry> figured, List<String> rejected, List<String> late, List<String> aggregates, long duplicates) {}
 
   private StreamReplay() {}
 
@@ -48,13 +52,17 @@ public final class StreamReplay {
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "jouletrace-replay");
     config.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("jouletrace-replay").toString());
     List<String> rejected = new ArrayList<>();
-    try (TopologyTestDriver driver = new TopologyTestDriver(StreamTopology.build(topics, estimator, methodology, grace), config)) {
+    Set<String> ids = new HashSet<>();
+    long duplicates = 0;
+    try (TopologyTestDriver driver = new TopologyTestDriver(StreamTopology.build(topics, estimator, methodology, grace, new LongAdder()),
+        config)) {
       TestInputTopic<String, String> in = driver.createInputTopic(topics.invocations(), new StringSerializer(), new StringSerializer());
       for (String input : inputs) {
         try (RecordReader reader = InputFiles.open(input, stdin)) {
           Parsed parsed;
           while ((parsed = reader.next()) != null) {
             switch (parsed) {
+              case Parsed.Accepted a when !ids.add(a.record().id()) -> duplicates++;
               case Parsed.Accepted a -> in.pipeInput(a.record().id(), Messages.record(a.record()).toString(), a.record().timestamp());
               case Parsed.Rejected r -> rejected.add(r.line());
               case Parsed.Skipped s -> { }
@@ -65,7 +73,7 @@ public final class StreamReplay {
       List<LedgerEntry> figured = new ArrayList<>();
       for (String value : output(driver, topics.figured())) figured.add(Messages.entry(value));
       for (String value : output(driver, topics.rejected())) rejected.add(value);
-      return new Result(figured, rejected, output(driver, topics.late()), output(driver, topics.aggregates()));
+      return new Result(figured, rejected, output(driver, topics.late()), output(driver, topics.aggregates()), duplicates);
     }
   }
 

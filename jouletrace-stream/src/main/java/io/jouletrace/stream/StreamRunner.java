@@ -10,6 +10,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,8 +38,11 @@ public final class StreamRunner {
 
   private StreamRunner() {}
 
-  /** Creates missing topics, starts the topology and returns the running instance. */
-  public static KafkaStreams start(Settings settings) throws InterruptedException, ExecutionException {
+  /** How often a running instance logs how many records it routed to the late topic. */
+  static final Duration LATE_LOG_INTERVAL = Duration.ofMinutes(1);
+
+  /** Creates missing topics, starts the topology and returns the running instance; {@code late} counts what it routes late. */
+  public static KafkaStreams start(Settings settings, LongAdder late) throws InterruptedException, ExecutionException {
     createTopics(settings);
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
@@ -48,7 +55,7 @@ public final class StreamRunner {
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_500);
     KafkaStreams streams = new KafkaStreams(StreamTopology.build(settings.topics(), Catalog.estimator(Catalog.Options.defaults()),
-        settings.methodology(), settings.grace()), config);
+        settings.methodology(), settings.grace(), late), config);
     streams.start();
     return streams;
   }
@@ -73,10 +80,22 @@ public final class StreamRunner {
 
   /** Starts an instance and runs it until the process is stopped (a clean stop closes it; a kill is a crash). */
   public static void runUntilStopped(Settings settings) throws InterruptedException, ExecutionException {
-    KafkaStreams streams = start(settings);
+    LongAdder late = new LongAdder();
+    KafkaStreams streams = start(settings, late);
+    ScheduledExecutorService lateLog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+    long[] logged = {0};
+    Runnable logLate = () -> {
+      long count = late.sum();
+      if (count == logged[0]) return;
+      logged[0] = count;
+      System.err.printf("jouletrace stream: %d records routed to %s since start (too late for their window)%n", count, settings.topics().late());
+    };
+    lateLog.scheduleAtFixedRate(logLate, LATE_LOG_INTERVAL.toMillis(), LATE_LOG_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       streams.close(Duration.ofSeconds(30));
+      lateLog.shutdown();
+      logLate.run();
       stopped.countDown();
     }));
     stopped.await();

@@ -8,15 +8,14 @@ import io.jouletrace.ledger.LedgerEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -31,37 +30,42 @@ public final class StreamTopology {
 
   private StreamTopology() {}
 
-  public static Topology build(Topics topics, Estimator estimator, String methodology, Duration grace) {
+  /**
+   * @param grace how late (event time) a record may be and still count in its hour's aggregate, or a meter sample or
+   *     span in its measured window
+   * @param late counts what is routed to the late topic (the runner logs it)
+   */
+  public static Topology build(Topics topics, Estimator estimator, String methodology, Duration grace, LongAdder late) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FigureProcessor.CHAIN_STORE), Serdes.Integer(),
         Serdes.String()));
     KStream<String, String> outcomes = builder.stream(topics.invocations(), Consumed.with(Serdes.String(), Serdes.String()))
-        .process(() -> new FigureProcessor(estimator, methodology, grace), FigureProcessor.CHAIN_STORE);
+        .process(() -> new FigureProcessor(estimator, methodology), FigureProcessor.CHAIN_STORE);
 
     Produced<String, String> strings = Produced.with(Serdes.String(), Serdes.String());
     outcomes.filter((id, v) -> v.startsWith(FigureProcessor.REJECTED)).mapValues(v -> strip(v, FigureProcessor.REJECTED))
         .to(topics.rejected(), strings);
     outcomes.filter((id, v) -> v.startsWith(FigureProcessor.HEAD)).mapValues(v -> strip(v, FigureProcessor.HEAD)).to(topics.heads(), strings);
-    KStream<String, String> figured = outcomes.filter((id, v) -> v.startsWith(FigureProcessor.FIGURED) || v.startsWith(FigureProcessor.LATE));
-    figured.mapValues(v -> v.startsWith(FigureProcessor.LATE) ? strip(v, FigureProcessor.LATE) : strip(v, FigureProcessor.FIGURED))
-        .to(topics.figured(), strings);
-    figured.filter((id, v) -> v.startsWith(FigureProcessor.LATE)).mapValues(v -> strip(v, FigureProcessor.LATE)).to(topics.late(), strings);
+    KStream<String, String> figured = outcomes.filter((id, v) -> v.startsWith(FigureProcessor.FIGURED))
+        .mapValues(v -> strip(v, FigureProcessor.FIGURED));
+    figured.to(topics.figured(), strings);
 
-    figured.filter((id, v) -> v.startsWith(FigureProcessor.FIGURED)).mapValues(v -> strip(v, FigureProcessor.FIGURED))
-        .groupBy((id, v) -> groupKey(Messages.entry(v)), Grouped.with(Serdes.String(), Serdes.String()))
-        .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, grace))
-        .aggregate(() -> WindowTotals.EMPTY, (key, v, totals) -> WindowTotals.add(totals, Messages.entry(v)),
-            Materialized.with(Serdes.String(), Serdes.String()))
-        .toStream((window, totals) -> window.key() + "|" + window.window().startTime())
-        .mapValues((key, totals) -> WindowTotals.labelled(key, totals))
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AggregateProcessor.STORE), Serdes.String(),
+        Serdes.String()));
+    KStream<String, String> aggregated = figured.selectKey((id, v) -> groupKey(Messages.entry(v)))
+        .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName("jouletrace-by-team-model"))
+        .process(() -> new AggregateProcessor(grace, late), AggregateProcessor.STORE);
+    aggregated.filter((k, v) -> v.startsWith(AggregateProcessor.AGGREGATE)).mapValues(v -> strip(v, AggregateProcessor.AGGREGATE))
         .to(topics.aggregates(), strings);
+    aggregated.filter((k, v) -> v.startsWith(AggregateProcessor.LATE)).mapValues(v -> strip(v, AggregateProcessor.LATE))
+        .to(topics.late(), strings);
 
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MeasuredProcessor.STORE), Serdes.String(),
         Serdes.String()));
     KStream<String, String> telemetry = builder.stream(topics.meters(), Consumed.with(Serdes.String(), Serdes.String()))
-        .mapValues(v -> "sample:" + v)
-        .merge(builder.stream(topics.spans(), Consumed.with(Serdes.String(), Serdes.String())).mapValues(v -> "span:" + v));
-    KStream<String, String> measured = telemetry.process(() -> new MeasuredProcessor(grace), MeasuredProcessor.STORE);
+        .mapValues(v -> MeasuredProcessor.SAMPLE + v)
+        .merge(builder.stream(topics.spans(), Consumed.with(Serdes.String(), Serdes.String())).mapValues(v -> MeasuredProcessor.SPAN + v));
+    KStream<String, String> measured = telemetry.process(() -> new MeasuredProcessor(grace, late), MeasuredProcessor.STORE);
     measured.filter((k, v) -> v.startsWith(MeasuredProcessor.MEASURED)).mapValues(v -> strip(v, MeasuredProcessor.MEASURED))
         .to(topics.measured(), strings);
     measured.filter((k, v) -> v.startsWith(MeasuredProcessor.LATE)).mapValues(v -> strip(v, MeasuredProcessor.LATE)).to(topics.late(), strings);

@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,11 +26,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * {@code jouletrace stream verify}: the cluster's ledger is one hash chain per partition of the figured topic. This
- * walks each in offset order, checks that seq runs 1, 2, 3…, recomputes each hash from the stored content and the
- * previous hash and each figure set from the stored inputs, and checks every published head (the heads topic) against
- * the chain: a head the chain no longer reaches means the partition's tail was cut or rewritten. The root over all
- * partitions is the SHA-256 of their heads in partition order.
+ * {@code jouletrace stream verify}: the cluster's ledger is one hash chain per partition of the invocations topic (the
+ * partition that figured the record, which each figured message names in {@code chain.partition}; the figured topic
+ * itself is keyed by record id, so one chain's records spread over its partitions). This groups the figured messages by
+ * that chain partition, walks each chain in seq order, checks that seq runs 1, 2, 3…, recomputes each hash from the
+ * stored content and the previous hash and each figure set from the stored inputs, and checks every published head
+ * (the heads topic) against the chain: a head the chain no longer reaches means the chain's tail was cut or rewritten.
+ * The root over all chains is the SHA-256 of their heads in partition order.
  */
 public final class StreamVerify {
 
@@ -46,9 +49,6 @@ public final class StreamVerify {
     }
   }
 
-  /** A figured message as read: its partition and value. */
-  public record Message(int partition, String value) {}
-
   private StreamVerify() {}
 
   /** Reads both topics to their ends (read_committed) and verifies. */
@@ -56,39 +56,45 @@ public final class StreamVerify {
     return verify(readAll(bootstrap, topics.figured()), readAll(bootstrap, topics.heads()), estimator);
   }
 
-  /** Verifies figured messages (in offset order per partition) against the published heads. */
-  public static Report verify(List<Message> figured, List<Message> heads, Estimator estimator) {
+  /** Verifies figured messages (in any order: each chain is walked in seq order) against the published heads. */
+  public static Report verify(List<String> figured, List<String> heads, Estimator estimator) {
+    Map<Integer, List<LedgerEntry>> chains = new TreeMap<>();
+    for (String message : figured) chains.computeIfAbsent(Messages.partition(message), p -> new ArrayList<>()).add(Messages.entry(message));
     ChainHasher hasher = ChainHasher.sha256();
     Map<Integer, List<String>> hashes = new TreeMap<>();
     Map<Integer, String> problems = new HashMap<>();
     List<String> driftExamples = new ArrayList<>();
     long drift = 0;
-    for (Message message : figured) {
-      List<String> chain = hashes.computeIfAbsent(message.partition(), p -> new ArrayList<>());
-      if (problems.containsKey(message.partition())) continue;
-      LedgerEntry entry = Messages.entry(message.value());
-      long expected = chain.size() + 1L;
-      String previous = chain.isEmpty() ? ChainHasher.GENESIS : chain.getLast();
-      if (entry.seq() != expected) {
-        problems.put(message.partition(), "seq " + expected + " expected, found " + entry.seq());
-        continue;
+    for (Map.Entry<Integer, List<LedgerEntry>> chainEntries : chains.entrySet()) {
+      int partition = chainEntries.getKey();
+      List<String> chain = hashes.computeIfAbsent(partition, p -> new ArrayList<>());
+      List<LedgerEntry> bySeq = new ArrayList<>(chainEntries.getValue());
+      bySeq.sort(Comparator.comparingLong(LedgerEntry::seq));
+      for (LedgerEntry entry : bySeq) {
+        if (problems.containsKey(partition)) break;
+        long expected = chain.size() + 1L;
+        String previous = chain.isEmpty() ? ChainHasher.GENESIS : chain.getLast();
+        if (entry.seq() != expected) {
+          problems.put(partition, "seq " + expected + " expected, found " + entry.seq());
+          break;
+        }
+        String computed = hasher.hash(previous, new LedgerEntry(entry.seq(), entry.record(), entry.figures(), entry.sourceRef(), null));
+        if (!computed.equals(entry.hash())) {
+          problems.put(partition, "seq " + entry.seq() + ": stored hash does not follow from its content and the previous hash");
+          break;
+        }
+        List<String> differences = entry.figures().differences(FigureSet.of(estimator.estimate(entry.record(),
+            entry.figures().methodologyVersion())));
+        if (!differences.isEmpty()) {
+          drift++;
+          if (driftExamples.size() < 10) driftExamples.add("partition " + partition + " seq " + entry.seq() + ": " + differences);
+        }
+        chain.add(entry.hash());
       }
-      String computed = hasher.hash(previous, new LedgerEntry(entry.seq(), entry.record(), entry.figures(), entry.sourceRef(), null));
-      if (!computed.equals(entry.hash())) {
-        problems.put(message.partition(), "seq " + entry.seq() + ": stored hash does not follow from its content and the previous hash");
-        continue;
-      }
-      List<String> differences = entry.figures().differences(FigureSet.of(estimator.estimate(entry.record(),
-          entry.figures().methodologyVersion())));
-      if (!differences.isEmpty()) {
-        drift++;
-        if (driftExamples.size() < 10) driftExamples.add("partition " + message.partition() + " seq " + entry.seq() + ": " + differences);
-      }
-      chain.add(entry.hash());
     }
     long headsChecked = 0;
-    for (Message head : heads) {
-      JsonNode node = json(head.value());
+    for (String head : heads) {
+      JsonNode node = json(head);
       int partition = node.get("partition").asInt();
       long seq = node.get("seq").asLong();
       List<String> chain = hashes.getOrDefault(partition, List.of());
@@ -109,19 +115,19 @@ public final class StreamVerify {
     return new Report(reports, drift, driftExamples, headsChecked, sha256(rootInput.toString()));
   }
 
-  private static List<Message> readAll(String bootstrap, String topic) {
+  private static List<String> readAll(String bootstrap, String topic) {
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    List<Message> out = new ArrayList<>();
+    List<String> out = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) out.add(new Message(record.partition(), record.value()));
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) out.add(record.value());
       }
     }
     return out;

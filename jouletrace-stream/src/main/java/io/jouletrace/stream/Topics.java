@@ -1,5 +1,9 @@
 package io.jouletrace.stream;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The topics of the topology (docs/scale-out.md).
  *
@@ -22,7 +26,30 @@ public record Topics(String invocations, String figured, String rejected, String
   }
 
   /** Every topic, for creating them. */
-  public java.util.List<String> all() {
-    return java.util.List.of(invocations, figured, rejected, late, aggregates, heads, meters, spans, measured);
+  public List<String> all() {
+    return List.copyOf(byName().values());
+  }
+
+  /** Each topic by the name a config file gives it as {@code topic.NAME} (the component names), in declaration order. */
+  public Map<String, String> byName() {
+    Map<String, String> names = new LinkedHashMap<>();
+    names.put("invocations", invocations);
+    names.put("figured", figured);
+    names.put("rejected", rejected);
+    names.put("late", late);
+    names.put("aggregates", aggregates);
+    names.put("heads", heads);
+    names.put("meters", meters);
+    names.put("spans", spans);
+    names.put("measured", measured);
+    return names;
+  }
+
+  /** These topics with some renamed: {@code names} maps names of {@link #byName} to topics. */
+  public Topics renamed(Map<String, String> names) {
+    Map<String, String> t = byName();
+    t.putAll(names);
+    return new Topics(t.get("invocations"), t.get("figured"), t.get("rejected"), t.get("late"), t.get("aggregates"), t.get("heads"),
+        t.get("meters"), t.get("spans"), t.get("measured"));
   }
 }

@@ -11,6 +11,7 @@ import io.jouletrace.core.attribution.Attributor;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
 import io.jouletrace.ledger.telemetry.SpanReader;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleUnaryOperator;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -35,60 +38,129 @@ class MeasuredTopologyTest {
   @TempDir
   Path dir;
 
-  private static String sample(Instant t, double joules) {
-    return "{\"resource\":\"gpu0\",\"time\":\"" + t + "\",\"kind\":\"energy\",\"value\":" + joules + "}";
+  /** What the topology put out: span figures by id, window totals, late input, and the late count. */
+  private record Output(Map<String, JsonNode> spans, List<JsonNode> windows, List<String> late, long lateCount, List<String> rejected) {}
+
+  private static String sample(MeterSample s) {
+    return "{\"resource\":\"" + s.resource() + "\",\"time\":\"" + s.time() + "\",\"kind\":\"energy\",\"value\":" + s.value() + "}";
   }
 
-  @Test
-  void each_span_gets_what_the_core_attributor_gives_it_and_late_input_goes_to_the_late_topic() {
-    Topics topics = Topics.defaults();
+  /** gpu0's energy counter every second from {@code from} for {@code seconds} s, drawing {@code watts(t)} W at t s after T0. */
+  private static List<MeterSample> counter(double from, int seconds, DoubleUnaryOperator watts) {
+    List<MeterSample> samples = new ArrayList<>();
+    double joules = 0;
+    for (int i = 0; i <= seconds; i++) {
+      double t = from + i;
+      samples.add(new MeterSample("gpu0", T0.plusMillis(Math.round(t * 1000)), MeterSample.Kind.ENERGY, joules));
+      joules += watts.applyAsDouble(t);
+    }
+    return samples;
+  }
+
+  private static RunSpan span(String id, int startS, int endS, long inputTokens, long outputTokens) {
+    return new RunSpan(id, List.of("gpu0"), T0.plusSeconds(startS), T0.plusSeconds(endS), "acme", "search", "m", inputTokens, outputTokens,
+        Map.of());
+  }
+
+  /**
+   * Sends the samples (in time order) and then the spans (late, within the grace period), then one reading on another
+   * resource 40 minutes on, so that stream time closes every window they fall in, then {@code afterClose} spans, then
+   * a sample of an unknown kind.
+   */
+  private Output run(Duration grace, List<MeterSample> samples, List<RunSpan> spans, List<RunSpan> afterClose) throws IOException {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "measured-test");
     config.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
-    Duration grace = Duration.ofMinutes(5);
-    // gpu0's counter every second for 60 s: 100 W, 400 W while a span runs (5 s – 40 s).
-    List<MeterSample> samples = new ArrayList<>();
-    List<String> sampleJson = new ArrayList<>();
-    double joules = 0;
-    for (int t = 0; t <= 60; t++) {
-      samples.add(new MeterSample("gpu0", T0.plusSeconds(t), MeterSample.Kind.ENERGY, joules));
-      sampleJson.add(sample(T0.plusSeconds(t), joules));
-      joules += t >= 5 && t < 40 ? 400 : 100;
-    }
-    List<RunSpan> spans = List.of(
-        new RunSpan("a", List.of("gpu0"), T0.plusSeconds(5), T0.plusSeconds(25), "acme", "search", "m", 1000L, 300L, Map.of()),
-        new RunSpan("b", List.of("gpu0"), T0.plusSeconds(15), T0.plusSeconds(40), "acme", "search", "m", 500L, 700L, Map.of()));
-    Attribution expected = Attributor.attribute(samples, spans, AttributionOptions.defaults());
-
-    Map<String, JsonNode> measured = new HashMap<>();
-    List<String> late;
+    Topics topics = Topics.defaults();
+    LongAdder lateCount = new LongAdder();
     try (TopologyTestDriver driver = new TopologyTestDriver(
-        StreamTopology.build(topics, Catalog.estimator(Catalog.Options.defaults()), Catalog.DEFAULT_METHODOLOGY, grace), config)) {
+        StreamTopology.build(topics, Catalog.estimator(Catalog.Options.defaults()), Catalog.DEFAULT_METHODOLOGY, grace, lateCount), config)) {
       TestInputTopic<String, String> meters = driver.createInputTopic(topics.meters(), new StringSerializer(), new StringSerializer());
       TestInputTopic<String, String> spanTopic = driver.createInputTopic(topics.spans(), new StringSerializer(), new StringSerializer());
-      // The meters come first; span b arrives after them (late, but within the grace period).
-      for (int i = 0; i < sampleJson.size(); i++) meters.pipeInput("node-1", sampleJson.get(i), T0.plusSeconds(i));
-      spanTopic.pipeInput("node-1", SpanReader.line(spans.get(0)), spans.get(0).start());
-      spanTopic.pipeInput("node-1", SpanReader.line(spans.get(1)), spans.get(1).start());
-      // Much later: stream time passes the window's end, overlap and grace, so the window is attributed …
-      meters.pipeInput("node-1", sample(T0.plus(Duration.ofMinutes(30)), joules + 1_000_000), T0.plus(Duration.ofMinutes(30)));
-      // … and a span from 10:00 is now older than the grace period allows: it goes to the late topic.
-      spanTopic.pipeInput("node-1", SpanReader.line(new RunSpan("too-late", List.of("gpu0"), T0.plusSeconds(50), T0.plusSeconds(55), null, null,
-          "m", 10L, 10L, Map.of())), T0.plusSeconds(50));
-      var out = driver.createOutputTopic(topics.measured(), new StringDeserializer(), new StringDeserializer());
-      for (String value : out.readValuesToList()) {
+      for (MeterSample s : samples) meters.pipeInput("node-1", sample(s), s.time());
+      for (RunSpan s : spans) spanTopic.pipeInput("node-1", SpanReader.line(s), s.start());
+      Instant closing = T0.plus(Duration.ofMinutes(40));
+      meters.pipeInput("node-1", sample(new MeterSample("gpu9", closing, MeterSample.Kind.ENERGY, 0)), closing);
+      for (RunSpan s : afterClose) spanTopic.pipeInput("node-1", SpanReader.line(s), s.start());
+      Map<String, JsonNode> spanFigures = new HashMap<>();
+      List<JsonNode> windows = new ArrayList<>();
+      for (String value : driver.createOutputTopic(topics.measured(), new StringDeserializer(), new StringDeserializer()).readValuesToList()) {
         JsonNode node = Messages.JSON.readTree(value);
-        measured.put(node.get("id").asText(), node);
+        if (node.get("kind").asText().equals("span")) assertThat(spanFigures.put(node.get("id").asText(), node)).as("one figure per span").isNull();
+        else windows.add(node);
       }
-      late = driver.createOutputTopic(topics.late(), new StringDeserializer(), new StringDeserializer()).readValuesToList();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      List<String> late = driver.createOutputTopic(topics.late(), new StringDeserializer(), new StringDeserializer()).readValuesToList();
+      meters.pipeInput("node-1", "{\"resource\":\"gpu0\",\"time\":\"" + closing + "\",\"kind\":\"watts\",\"value\":1}", closing);
+      List<String> rejected = driver.createOutputTopic(topics.rejected(), new StringDeserializer(), new StringDeserializer()).readValuesToList();
+      return new Output(spanFigures, windows, late, lateCount.sum(), rejected);
     }
-    assertThat(measured).containsOnlyKeys("a", "b");
+  }
+
+  /** Each span as the core gives it, and the windows' totals summing to the core's: every metered joule counted once. */
+  private static void assertEqualsCore(Output out, Attribution expected) {
+    assertThat(out.spans()).containsOnlyKeys(expected.spans().stream().map(Attribution.SpanEnergy::id).toArray(String[]::new));
     for (Attribution.SpanEnergy span : expected.spans()) {
-      assertThat(measured.get(span.id()).get("energy_j").asDouble()).as(span.id()).isCloseTo(span.energyJ(), within(1e-9));
-      assertThat(measured.get(span.id()).get("tier").asText()).isEqualTo(span.tier().code());
+      JsonNode streamed = out.spans().get(span.id());
+      assertThat(streamed.get("energy_j").asDouble()).as(span.id()).isCloseTo(span.energyJ(), within(1e-6));
+      assertThat(streamed.get("idle_j").asDouble()).as(span.id()).isCloseTo(span.idleJ(), within(1e-6));
+      assertThat(streamed.get("measured_fraction").asDouble()).as(span.id()).isCloseTo(span.measuredFraction(), within(1e-9));
+      assertThat(streamed.get("tier").asText()).isEqualTo(span.tier().code());
     }
-    assertThat(late).singleElement().asString().contains("too-late");
+    double metered = 0, attributed = 0, idle = 0, unattributed = 0;
+    for (JsonNode window : out.windows()) {
+      double m = window.get("metered_j").asDouble(), a = window.get("attributed_j").asDouble(), i = window.get("idle_j").asDouble(),
+          u = window.get("unattributed_j").asDouble();
+      assertThat(a + i + u).as("window %s: metered = attributed + idle + unattributed", window.get("window_start")).isCloseTo(m, within(1e-6));
+      metered += m;
+      attributed += a;
+      idle += i;
+      unattributed += u;
+    }
+    Attribution.Totals totals = expected.totals();
+    assertThat(metered).isCloseTo(totals.meteredJ(), within(1e-6));
+    assertThat(attributed).isCloseTo(totals.attributedJ(), within(1e-6));
+    assertThat(idle).isCloseTo(totals.idleJ(), within(1e-6));
+    assertThat(unattributed).isCloseTo(totals.unattributedJ(), within(1e-6));
+    double spanEnergy = out.spans().values().stream().mapToDouble(s -> s.get("energy_j").asDouble()).sum();
+    assertThat(spanEnergy).as("fully metered spans: their energy is the attributed energy").isCloseTo(totals.attributedJ(), within(1e-6));
+  }
+
+  @Test
+  void each_span_gets_what_the_core_attributor_gives_it_and_late_input_goes_to_the_late_topic() throws IOException {
+    // gpu0's counter every second for 60 s: 100 W, 400 W while a span runs (5 s – 40 s).
+    List<MeterSample> samples = counter(0, 60, t -> t >= 5 && t < 40 ? 400 : 100);
+    // Span b arrives after the meters (late, but within the grace period).
+    List<RunSpan> spans = List.of(span("a", 5, 25, 1000, 300), span("b", 15, 40, 500, 700));
+    // Once the window is attributed, a span from 10:00 is older than the grace period allows: it goes to the late topic.
+    Output out = run(Duration.ofMinutes(5), samples, spans, List.of(span("too-late", 50, 55, 10, 10)));
+    assertEqualsCore(out, Attributor.attribute(samples, spans, AttributionOptions.defaults()));
+    assertThat(out.windows()).hasSize(1);
+    assertThat(out.late()).singleElement().asString().contains("too-late");
+    assertThat(out.lateCount()).isEqualTo(1);
+    assertThat(out.rejected()).singleElement().satisfies(r -> {
+      JsonNode error = Messages.JSON.readTree(r);
+      assertThat(error.get("at").asText()).isEqualTo(Topics.defaults().meters() + "/0@" + (samples.size() + 1));
+      assertThat(error.get("reason").asText()).isEqualTo("field 'kind': expected power or energy, got 'watts'");
+    });
+  }
+
+  @Test
+  void spans_crossing_a_window_boundary_are_charged_each_metered_joule_once_as_the_core_charges_them() throws IOException {
+    // Readings at half seconds from 10:05:00.5 to 10:15:00.5, so one meter interval straddles the 10:10 boundary:
+    // 100 W idle, 300 W more per running span (busy time starts on whole seconds, inside intervals).
+    List<RunSpan> spans = List.of(
+        span("a", 480, 720, 4000, 900), // 10:08–10:12, across the boundary
+        span("b", 570, 630, 200, 100), // 10:09:30–10:10:30, across it too, beside a
+        span("c", 660, 690, 50, 50), // 10:11–10:11:30, after it
+        span("d", 360, 420, 10, 10)); // 10:06–10:07, before it
+    List<MeterSample> samples = counter(300.5, 600, t -> 100 + 300 * spans.stream()
+        .filter(s -> t >= s.start().getEpochSecond() - T0.getEpochSecond() && t < s.end().getEpochSecond() - T0.getEpochSecond()).count());
+    // The spans come after all ten minutes of readings: within a grace period of 15 minutes.
+    Output out = run(Duration.ofMinutes(15), samples, spans, List.of());
+    assertThat(out.windows()).extracting(w -> w.get("window_start").asText()).containsExactly("2026-11-01T10:00:00Z", "2026-11-01T10:10:00Z");
+    assertEqualsCore(out, Attributor.attribute(samples, spans, AttributionOptions.defaults()));
+    assertThat(out.spans().get("a").get("window_start").asText()).as("published when the window it ends in closes")
+        .isEqualTo("2026-11-01T10:10:00Z");
+    assertThat(out.lateCount()).isZero();
   }
 }

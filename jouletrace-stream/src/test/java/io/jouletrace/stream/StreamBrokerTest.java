@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,6 +57,11 @@ class StreamBrokerTest {
   @Test
   void a_killed_instance_neither_loses_nor_duplicates_a_record() throws Exception {
     try (ForkedKraft kafka = ForkedKraft.start(Files.createDirectories(dir.resolve("kafka")))) {
+      // The input has fewer partitions than the figured topic and is keyed by team, not by record id: the chains are
+      // the input partitions', spread over the figured topic's partitions by id.
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
+        admin.createTopics(List.of(new NewTopic(Topics.defaults().invocations(), 3, (short) 1))).all().get();
+      }
       // The first half is in the topic before any instance starts; the second arrives after one is killed.
       StreamRunner.createTopics(new StreamRunner.Settings(kafka.bootstrap(), "jouletrace-it", dir, Topics.defaults(), "unused",
           Duration.ofHours(1), 4));
@@ -89,6 +95,7 @@ class StreamBrokerTest {
         assertThat(killed).as("the first instance was killed while records were flowing").isTrue();
         assertThat(seen).as("every record figured").hasSize(RECORDS);
         assertThat(seen.values()).as("and exactly once").containsOnly(1);
+        assertThat(chains.keySet()).as("chains of several input partitions").hasSizeGreaterThan(1);
         for (TreeMap<Long, String> chain : chains.values()) {
           assertThat(chain.firstKey()).isEqualTo(1);
           assertThat(chain.lastKey()).as("no gap in a partition's chain").isEqualTo(chain.size());
@@ -168,7 +175,7 @@ class StreamBrokerTest {
       for (int i = from; i < to; i++) {
         InvocationRecord record = InvocationRecord.builder("openai", i % 2 == 0 ? "gpt-4o" : "gpt-4o-mini", 100 + i % 500)
             .id("it-" + i).timestamp(start.plusMillis(i * 10L)).team("team-" + i % 3).inputTokens(1000L).zone("FRA").build();
-        producer.send(new ProducerRecord<>(Topics.defaults().invocations(), null, record.timestamp().toEpochMilli(), record.id(),
+        producer.send(new ProducerRecord<>(Topics.defaults().invocations(), null, record.timestamp().toEpochMilli(), record.team(),
             Messages.record(record).toString()), (metadata, e) -> {
               if (e != null) failure.compareAndSet(null, e);
             });

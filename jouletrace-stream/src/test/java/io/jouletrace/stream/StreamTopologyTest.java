@@ -110,35 +110,50 @@ class StreamTopologyTest {
     java.util.Properties config = new java.util.Properties();
     config.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, "verify-test");
     config.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-    List<StreamVerify.Message> figured = new ArrayList<>();
-    List<StreamVerify.Message> heads = new ArrayList<>();
+    List<String> figured;
+    List<String> heads;
     var serializer = new org.apache.kafka.common.serialization.StringSerializer();
     var deserializer = new org.apache.kafka.common.serialization.StringDeserializer();
     try (var driver = new org.apache.kafka.streams.TopologyTestDriver(
-        StreamTopology.build(topics, estimator, Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1)), config)) {
+        StreamTopology.build(topics, estimator, Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), new java.util.concurrent.atomic.LongAdder()),
+        config)) {
       var in = driver.createInputTopic(topics.invocations(), serializer, serializer);
+      // Keyed by team (the input's own choice), not by record id as the figured topic is.
       for (String line : Files.readAllLines(records(50))) {
         JsonNode node = Messages.JSON.readTree(line);
-        in.pipeInput(node.get("id").asText(), line, Instant.parse(node.get("timestamp").asText()));
+        in.pipeInput(node.path("team").asText(null), line, Instant.parse(node.get("timestamp").asText()));
       }
       driver.advanceWallClockTime(FigureProcessor.HEAD_INTERVAL);
-      driver.createOutputTopic(topics.figured(), deserializer, deserializer).readValuesToList()
-          .forEach(v -> figured.add(new StreamVerify.Message(0, v)));
-      driver.createOutputTopic(topics.heads(), deserializer, deserializer).readValuesToList()
-          .forEach(v -> heads.add(new StreamVerify.Message(0, v)));
+      figured = driver.createOutputTopic(topics.figured(), deserializer, deserializer).readValuesToList();
+      heads = driver.createOutputTopic(topics.heads(), deserializer, deserializer).readValuesToList();
     }
     assertThat(heads).isNotEmpty();
-    StreamVerify.Report intact = StreamVerify.verify(figured, heads, estimator);
-    assertThat(intact.ok()).isTrue();
-    assertThat(intact.records()).isEqualTo(50);
+    // As a consumer reads a figured topic of 3 partitions: Kafka's partitioner spreads the chain's records by id, and
+    // they come partition by partition, so the chain is out of seq order and split across topic partitions.
+    List<String> asReadFromThreePartitions = new ArrayList<>(figured);
+    asReadFromThreePartitions.sort(java.util.Comparator.comparingInt(v -> idPartition(Messages.entry(v).record().id(), 3)));
+    assertThat(asReadFromThreePartitions).isNotEqualTo(figured);
+    StreamVerify.Report intact = StreamVerify.verify(asReadFromThreePartitions, heads, estimator);
+    assertThat(intact.ok()).as(intact.toString()).isTrue();
+    assertThat(intact.partitions()).singleElement().satisfies(p -> assertThat(p.records()).isEqualTo(50));
 
-    List<StreamVerify.Message> edited = new ArrayList<>(figured);
-    edited.set(20, new StreamVerify.Message(0, figured.get(20).value().replaceFirst("\"output_tokens\":(\\d+)", "\"output_tokens\":9$1")));
+    List<String> edited = new ArrayList<>(figured);
+    edited.set(20, figured.get(20).replaceFirst("\"output_tokens\":(\\d+)", "\"output_tokens\":9$1"));
     assertThat(StreamVerify.verify(edited, heads, estimator).partitions().getFirst().firstProblem())
         .isEqualTo("seq 21: stored hash does not follow from its content and the previous hash");
 
-    List<StreamVerify.Message> cut = figured.subList(0, 45);
+    List<String> cut = figured.subList(0, 45);
     assertThat(StreamVerify.verify(cut, heads, estimator).partitions().getFirst().firstProblem()).contains("was cut or rewritten");
+
+    List<String> repeated = new ArrayList<>(figured);
+    repeated.add(figured.get(7));
+    assertThat(StreamVerify.verify(repeated, heads, estimator).partitions().getFirst().firstProblem()).isEqualTo("seq 9 expected, found 8");
+  }
+
+  /** The partition Kafka's default partitioner gives a record keyed by {@code id} in a topic of {@code partitions}. */
+  private static int idPartition(String id, int partitions) {
+    return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+        id.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
   }
 
   /** The aggregates topic carries every update; a window's last update is its total. */
