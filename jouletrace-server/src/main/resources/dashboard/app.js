@@ -110,13 +110,14 @@ function drawSeries(canvasId, series, field) {
     : 'unrated (no figure, not plotted): ' + unrated.join(', ');
 }
 
-/** The value, low–high range and band of one figure of the record view; every part 'unrated' when it is null. */
+/** The value, low–high range, band and method of one figure of the record view; 'unrated' when it is null. */
 function figureRows(name, figure, valueField, unit) {
-  if (!figure) return [[name, 'unrated'], [name + ' range', 'unrated'], [name + ' band', 'unrated']];
+  if (!figure) return [[name, 'unrated'], [name + ' range', 'unrated'], [name + ' band', 'unrated'], [name + ' method', 'none applies']];
   return [
     [name, display(figure[valueField], figure.band) + ' ' + unit + ', ' + figure.tier],
     [name + ' range', display(figure[valueField + '_low'], figure.band) + ' – ' + display(figure[valueField + '_high'], figure.band) + ' ' + unit],
     [name + ' band', figure.band],
+    [name + ' method', figure.method || '–'],
   ];
 }
 

@@ -2,6 +2,7 @@ package io.jouletrace.ledger;
 
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.carbon.IntensitySignal;
+import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
@@ -78,6 +79,14 @@ public final class Ledger implements AutoCloseable {
     return signals.latest();
   }
 
+  /**
+   * The estimate that {@code entry}'s figures under {@code methodologyVersion} follow from — what verify recomputes.
+   * It carries each figure's method, which the store does not keep (it follows from the version).
+   */
+  public Estimate refigure(LedgerEntry entry, String methodologyVersion) {
+    return estimatorFor(entry.seq()).estimate(entry.record(), methodologyVersion);
+  }
+
   /** The estimator that figures (and refigures) the record at {@code seq}: series stored before it. */
   Estimator estimatorFor(long seq) {
     return signals.estimatorFor(seq);
@@ -132,7 +141,7 @@ public final class Ledger implements AutoCloseable {
     List<Store.StoredFigureSet> batch = new ArrayList<>();
     long[] added = {0};
     store.scanMissingFigureSets(methodologyVersion, entry -> {
-      FigureSet figures = FigureSet.of(estimatorFor(entry.seq()).estimate(entry.record(), methodologyVersion));
+      FigureSet figures = FigureSet.of(refigure(entry, methodologyVersion));
       batch.add(new Store.StoredFigureSet(entry.record().id(), entry.seq(), figures, null, hasher.hash(entry.hash(), figures, null)));
       if (batch.size() >= batchSize) {
         added[0] += batch.size();

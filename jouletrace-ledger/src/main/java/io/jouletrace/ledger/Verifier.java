@@ -48,7 +48,7 @@ final class Verifier {
   private void check(LedgerEntry entry) {
     checked++;
     List<String> differences = entry.figures().differences(
-        FigureSet.of(ledger.estimatorFor(entry.seq()).estimate(entry.record(), entry.figures().methodologyVersion())));
+        FigureSet.of(ledger.refigure(entry, entry.figures().methodologyVersion())));
     recomputed++;
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq(), differences);
     if (firstAltered == null) {
@@ -73,7 +73,7 @@ final class Verifier {
     recomputed++;
     List<String> differences;
     if (set.attributionRun() == null) {
-      differences = set.figures().differences(FigureSet.of(ledger.estimatorFor(entry.seq()).estimate(entry.record(), set.figures().methodologyVersion())));
+      differences = set.figures().differences(FigureSet.of(ledger.refigure(entry, set.figures().methodologyVersion())));
     } else {
       differences = measuredDifferences(entry, set);
     }

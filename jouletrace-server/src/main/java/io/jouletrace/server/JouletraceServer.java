@@ -364,7 +364,7 @@ public final class JouletraceServer implements AutoCloseable {
       if (!principal(ctx).mayAccess(entry.record().tenant())) {
         throw new ApiError(HttpStatus.FORBIDDEN, "record " + id + " belongs to another tenant");
       }
-      return RecordJson.of(entry, ledger.store().figureSets(id));
+      return RecordJson.of(entry, ledger.store().figureSets(id), version -> ledger.refigure(entry, version));
     }).orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no record with id " + id)));
     ctx.json(body);
   }

@@ -191,6 +191,7 @@ class DashboardTest {
       shows(range[0], amount.get(figure[1] + "_low"), band);
       shows(range[2], amount.get(figure[1] + "_high"), band);
       assertThat(term(figure[0])).endsWith(", " + amount.get("tier").asText());
+      assertThat(term(figure[0] + " method")).isEqualTo(amount.get("method").asText()).isNotBlank();
     }
 
     Path screenshot = Path.of("target", "dashboard.png");

@@ -160,6 +160,8 @@ class ServerTest {
     var estimate = Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY);
     assertThat(energy.get("wh").asDouble()).isCloseTo(((io.jouletrace.core.figure.Figure.Known) estimate.energy()).value() / 3600, within(1e-12));
     assertThat(energy.get("tier").asText()).isEqualTo("modelled");
+    assertThat(energy.get("method").asText()).as("the method the figure follows from").isEqualTo(((io.jouletrace.core.figure.Figure.Known) estimate.energy()).method());
+    assertThat(stored.get("figures").get("carbon").get("method").asText()).isEqualTo(((io.jouletrace.core.figure.Figure.Known) estimate.carbon()).method());
     assertThat(stored.get("figures").get("carbon").get("intensity_source").asText()).isNotBlank();
     assertThat(stored.get("figures").get("methodology_version").asText()).isEqualTo(Catalog.DEFAULT_METHODOLOGY);
     assertThat(get("/api/invocations/nope", ADMIN).status()).isEqualTo(404);

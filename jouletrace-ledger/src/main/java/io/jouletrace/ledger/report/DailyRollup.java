@@ -19,6 +19,7 @@ import java.util.List;
 final class DailyRollup {
 
   private static final String SCOPE_FIELDS = "tenant, team, cost_center, model, provider, region, zone, intensity_zone, operation";
+  private static final String ALL_KEYS = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14";
   private static final String MEASURED_SETS = "(SELECT count(*) FROM ledger_figure_sets WHERE methodology_version = '"
       + Measurement.METHODOLOGY_VERSION + "')";
 
@@ -30,7 +31,10 @@ final class DailyRollup {
       "INSERT INTO report_rollup_day SELECT date_trunc('day', ts), " + SCOPE_FIELDS + ", " + Aggregate.COMPOSITION_SELECT
           + " FROM report_figures WHERE seq > (SELECT through_seq FROM report_rollup_state)"
           + " AND seq <= (SELECT target_seq FROM report_rollup_state)"
-          + " GROUP BY date_trunc('day', ts), " + SCOPE_FIELDS + ", " + Aggregate.COMPOSITION_KEYS,
+          + " GROUP BY date_trunc('day', ts), " + SCOPE_FIELDS + ", " + Aggregate.COMPOSITION_KEYS
+          // In key order, so a summary sums the rows in an order that does not depend on how the aggregation ran:
+          // two ledgers of the same records give the same totals to the last bit.
+          + " ORDER BY " + ALL_KEYS,
       "UPDATE report_rollup_state SET through_seq = target_seq, measured_sets = " + MEASURED_SETS);
 
   static final String TABLE = "report_rollup_day";

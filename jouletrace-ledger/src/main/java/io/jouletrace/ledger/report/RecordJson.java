@@ -2,20 +2,28 @@ package io.jouletrace.ledger.report;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.figure.Figure;
+import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.store.Store;
 import java.util.List;
+import java.util.function.Function;
 
-/** A stored record as JSON: its inputs, its figures with their provenance, its chain position and its other figure sets. */
+/**
+ * A stored record as JSON: its inputs, its figures with their provenance, its chain position and its other figure sets.
+ * Each amount names its {@code method}: the store keeps none (it follows from the methodology version), so it is taken
+ * from the estimate the figures are recomputed as, or for a measured set from its attribution run.
+ */
 public final class RecordJson {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private RecordJson() {}
 
-  public static ObjectNode of(LedgerEntry entry, List<Store.StoredFigureSet> figureSets) {
+  /** {@code refigure} gives the estimate a methodology version makes of this record (Ledger::refigure). */
+  public static ObjectNode of(LedgerEntry entry, List<Store.StoredFigureSet> figureSets, Function<String, Estimate> refigure) {
     ObjectNode root = NODES.objectNode();
     InvocationRecord r = entry.record();
     root.put("id", r.id());
@@ -26,10 +34,19 @@ public final class RecordJson {
         .put("input_tokens", r.inputTokens()).put("output_tokens", r.outputTokens()).put("reasoning_tokens", r.reasoningTokens())
         .put("cached_input_tokens", r.cachedInputTokens()).put("latency_s", r.latencySeconds()).put("zone", r.zone())
         .put("region", r.region()).put("intensity_g_per_kwh", r.intensityGramsPerKwh());
-    root.set("figures", figures(entry.figures()));
+    ObjectNode own = figures(entry.figures());
+    nameMethods(own, refigure.apply(entry.figures().methodologyVersion()));
+    root.set("figures", own);
     var sets = root.putArray("figure_sets");
     for (Store.StoredFigureSet set : figureSets) {
       ObjectNode node = figures(set.figures());
+      if (set.attributionRun() == null) {
+        nameMethods(node, refigure.apply(set.figures().methodologyVersion()));
+      } else {
+        String attributed = "metered energy attributed to the call (docs/measured.md), attribution run " + set.attributionRun();
+        if (node.get("energy") instanceof ObjectNode energy) energy.put("method", attributed);
+        if (node.get("carbon") instanceof ObjectNode carbon) carbon.put("method", attributed + ", times the grid intensity");
+      }
       node.put("attribution_run", set.attributionRun()).put("hash", set.hash());
       sets.add(node);
     }
@@ -51,6 +68,17 @@ public final class RecordJson {
     node.set("water", amount(f.waterLitres(), 1, "l"));
     node.put("null_reasons", f.nullReasons());
     return node;
+  }
+
+  private static void nameMethods(ObjectNode figures, Estimate estimate) {
+    nameMethod(figures, "energy", estimate.energy());
+    nameMethod(figures, "carbon", estimate.carbon());
+    nameMethod(figures, "embodied_carbon", estimate.embodiedCarbon());
+    nameMethod(figures, "water", estimate.water());
+  }
+
+  private static void nameMethod(ObjectNode figures, String field, Figure figure) {
+    if (figures.get(field) instanceof ObjectNode amount && figure instanceof Figure.Known known) amount.put("method", known.method());
   }
 
   private static ObjectNode amount(FigureSet.Amount amount, double scale, String unit) {
