@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
     description = {"Attribute metered power (plain meter CSV, nvidia-smi CSV, Prometheus/OpenMetrics scrapes, CodeCarbon emissions.csv)",
         "to run spans (JSONL).",
         "Conservation: attributed + idle + unattributed = metered. See docs/measured.md.",
-        "Exit status: 0 done; 3 some input lines were rejected (listed on stderr; the rest was used)."})
+        "Exit status: 0 done; 2 a malformed flag, or a ledger flag without --ingest; 3 some input lines were rejected (listed on stderr;",
+        "the rest was used)."})
 final class AttributeCommand implements Callable<Integer> {
 
   @Spec
@@ -203,7 +204,8 @@ final class AttributeCommand implements Callable<Integer> {
 
   /**
    * The contract's names (totals, and per span its energy, tier, coverage, idle share, phases and J per output token), plus
-   * the idle policy and, with a PUE, the facility energy: of the totals {@code metered_j × PUE}, of a span {@code energy_j × PUE}.
+   * the idle policy, J per token, the sums per tenant and, with a PUE, the facility energy: of the totals
+   * {@code metered_j × PUE}, of a span {@code energy_j × PUE}.
    */
   static ObjectNode toJson(Attribution result, Double pue) {
     ObjectNode root = JSON.createObjectNode();
@@ -221,8 +223,12 @@ final class AttributeCommand implements Callable<Integer> {
       s.phases().forEach((name, phase) -> phases.putObject(name).put("energy_j", phase.energyJ())
           .put("tier", phase.tier() == null ? null : phase.tier().code()));
       span.put("j_per_output_token", s.jPerOutputToken());
+      span.put("j_per_token", s.jPerToken());
       if (pue != null) span.put("facility_j", s.facilityJ());
     }
+    ObjectNode tenants = root.putObject("tenants");
+    result.tenants().forEach((name, tenant) -> tenants.putObject(name).put("energy_j", tenant.energyJ()).put("measured_j", tenant.measuredJ())
+        .put("reserved_idle_j", tenant.reservedIdleJ()).put("spans", tenant.spans()).put("unknown_spans", tenant.unknownSpans()));
     return root;
   }
 

@@ -28,7 +28,7 @@ class AttributeCommandTest {
         "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode root = run.json();
-    assertThat(names(root)).containsExactly("idle_policy", "totals", "spans");
+    assertThat(names(root)).containsExactly("idle_policy", "totals", "spans", "tenants");
     assertThat(root.get("idle_policy").asText()).isEqualTo("idle_to_active");
     JsonNode totals = root.get("totals");
     assertThat(names(totals)).containsExactly("metered_j", "attributed_j", "idle_j", "unattributed_j");
@@ -37,7 +37,14 @@ class AttributeCommandTest {
         .isCloseTo(metered, within(1e-9 * metered));
     assertThat(root.get("spans")).hasSize(4);
     JsonNode first = root.get("spans").get(0);
-    assertThat(names(first)).containsExactly("id", "energy_j", "tier", "measured_fraction", "idle_j", "phases", "j_per_output_token");
+    assertThat(names(first)).containsExactly("id", "energy_j", "tier", "measured_fraction", "idle_j", "phases", "j_per_output_token",
+        "j_per_token");
+    assertThat(first.get("j_per_token").asDouble()).isCloseTo(first.get("energy_j").asDouble() / (1800 + 410), within(1e-9));
+    JsonNode spansById = root.get("spans");
+    // req-1 and req-3 are acme's
+    assertThat(root.get("tenants").get("acme").get("energy_j").asDouble())
+        .isCloseTo(spansById.get(0).get("energy_j").asDouble() + spansById.get(2).get("energy_j").asDouble(), within(1e-9));
+    assertThat(root.get("tenants").get("acme").get("spans").asInt()).isEqualTo(2);
     assertThat(names(first.get("phases").get("decode"))).containsExactly("energy_j", "tier");
     double spanSum = 0;
     for (JsonNode span : root.get("spans")) spanSum += span.get("energy_j").asDouble();
@@ -149,7 +156,7 @@ class AttributeCommandTest {
         gpu0,2026-11-25T10:00:10Z,energy,100,J
         """);
     Path spanFile = Files.writeString(dir.resolve("spans.jsonl"),
-        "{\"id\":\"r1\",\"resources\":[\"gpu0\"],\"start\":\"2026-11-25T10:00:00Z\",\"end\":\"2026-11-25T10:00:10Z\"}\n");
+        "{\"id\":\"r1\",\"resources\":[\"gpu0\"],\"start\":\"2026-11-25T10:00:00Z\",\"end\":\"2026-11-25T10:00:10Z\",\"model\":\"meta-llama/Llama-3.1-8B-Instruct\",\"output_tokens\":100}\n");
     String[] attribute = {"attribute", "--meters", meterFile.toString(), "--spans", spanFile.toString(), "--json"};
 
     Run wrapped = jouletrace(concat(attribute, "--counter-wrap", "gpu0=262144:1000"));
@@ -158,6 +165,14 @@ class AttributeCommandTest {
     Run reset = jouletrace(attribute);
     assertThat(reset.json().get("totals").get("metered_j").asDouble()).isZero();
     assertThat(reset.json().get("spans").get(0).get("energy_j").isNull()).as("a reset leaves the energy unknown, not 0").isTrue();
+    // the wrap is stored with the run, so verify re-attributes it the same way
+    String data = dir.resolve("data").toString();
+    Run ingested = jouletrace("attribute", "--meters", meterFile.toString(), "--spans", spanFile.toString(), "--counter-wrap", "gpu0=262144:1000",
+        "--ingest", "--data", data);
+    assertThat(ingested.out()).as(ingested.err()).contains("1 measured figure sets added");
+    Run verify = jouletrace("verify", "--data", data);
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
+    assertThat(verify.out()).contains("drift: 0");
     Run malformed = jouletrace(concat(attribute, "--counter-wrap", "gpu0=262144"));
     assertThat(malformed.exitCode()).isEqualTo(2);
     assertThat(malformed.err()).contains("--counter-wrap gpu0=262144: expected RANGE_J:MAX_W");
