@@ -189,6 +189,11 @@ final class ReportCommand {
   @Command(name = "measured-vs-modelled", mixinStandardHelpOptions = true,
       description = "Per model: measured energy against the modelled energy of the same records (those with both figures).")
   static final class MeasuredVsModelled implements Callable<Integer> {
+    /** The two figures draw different lines around the machine; saying so keeps a ratio below 1 from reading as an error. */
+    static final String BOUNDARY = "boundary: measured = the metered IT energy of the resources the spans ran on (the GPUs, as metered), "
+        + "x PUE only when `attribute --ingest` had --pue or --pue-facility; modelled = the methodology's own scope "
+        + "(ecologits: GPUs + the rest of the server, x the data-centre PUE; aienergyscore: GPUs only). See docs/measured.md.";
+
     @Spec
     CommandSpec spec;
 
@@ -219,6 +224,7 @@ final class ReportCommand {
               Display.of(c.modelledLowJoules() / 3600, AccuracyBand.MEDIUM), Display.of(c.modelledHighJoules() / 3600, AccuracyBand.MEDIUM),
               c.ratio() == null ? "n/a" : Display.of(c.ratio(), AccuracyBand.MEDIUM));
         }
+        out.println(BOUNDARY);
       }
       out.flush();
       return 0;

@@ -92,6 +92,11 @@ public final class Measurement {
       ObjectNode watts = node.putObject("idle_watts");
       options.idleWatts().forEach(watts::put);
       node.put("pue", options.pue()).put("pue_facility", pueFacility).put("clock_skew_s", options.clockSkewSeconds());
+      if (!options.counterWraps().isEmpty()) { // absent when none, so runs stored before wraps were recorded keep their ids
+        ObjectNode wraps = node.putObject("counter_wraps");
+        options.counterWraps().forEach((resource, wrap) -> wraps.putObject(resource).put("range_j", wrap.rangeJ())
+            .put("max_power_w", wrap.maxPowerW()));
+      }
       if (pueSeries != null) {
         ObjectNode series = node.putObject("pue_series");
         pueSeries.forEach((time, pue) -> series.put(time.toString(), pue));
@@ -108,6 +113,10 @@ public final class Measurement {
         AttributionOptions options = AttributionOptions.defaults().withIdlePolicy(IdlePolicy.of(node.get("idle_policy").asText()))
             .withIdleWatts(watts).withPue(node.get("pue").isNull() ? null : node.get("pue").doubleValue())
             .withClockSkew(node.path("clock_skew_s").asDouble(0));
+        Map<String, AttributionOptions.CounterWrap> wraps = new TreeMap<>();
+        node.path("counter_wraps").properties().forEach(e -> wraps.put(e.getKey(),
+            new AttributionOptions.CounterWrap(e.getValue().get("range_j").doubleValue(), e.getValue().get("max_power_w").doubleValue())));
+        options = options.withCounterWraps(wraps);
         NavigableMap<Instant, Double> series = null;
         if (node.has("pue_series")) {
           series = new TreeMap<>();

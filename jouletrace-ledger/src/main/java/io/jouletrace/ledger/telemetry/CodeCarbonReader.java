@@ -1,5 +1,6 @@
 package io.jouletrace.ledger.telemetry;
 
+import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +24,16 @@ import java.util.Map;
  * {@link CodeCarbonRun}. CodeCarbon writes {@code timestamp} as local wall-clock time without a zone
  * ({@code 2026-08-01T12:00:00}); it is read in the zone given (UTC unless told). A time with an offset
  * keeps its offset.
+ *
+ * <p>As a meter ({@link MeterReaders} reads it so for {@code attribute --meters}), each run is an energy counter that
+ * reads 0 J at the run's start ({@code timestamp − duration}) and each row's IT energy at the row's {@code timestamp}
+ * (CodeCarbon's rows for one run are cumulative since its start). The counter's resource is
+ * {@code codecarbon:<project_name>} ({@code codecarbon:<run_id>} without a project name), with one resource per
+ * component when the header names component columns: {@code …/gpu}, {@code …/cpu}, {@code …/ram} from
+ * {@code gpu_energy}, {@code cpu_energy}, {@code ram_energy} (a blank component is a missing reading); without them
+ * the one resource reads {@code energy_consumed}. Successive runs of one project are one meter: the drop to 0 J at a
+ * new run reads as a counter reset, so the time between two runs is unknown, never zero; runs of one project must not
+ * overlap.
  */
 public final class CodeCarbonReader {
 
@@ -40,7 +53,7 @@ public final class CodeCarbonReader {
   public static TelemetryReader<CodeCarbonRun> open(Path file, ZoneId zone) throws IOException {
     BufferedInputStream in = Inputs.open(file);
     try {
-      return new Csv(in, file.toString(), zone);
+      return new Runs(in, file.toString(), zone);
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
@@ -49,16 +62,84 @@ public final class CodeCarbonReader {
 
   /** A streaming reader of {@code in} (plain or gzip), which it closes; {@code name} starts every origin. */
   public static TelemetryReader<CodeCarbonRun> open(InputStream in, String name, ZoneId zone) throws IOException {
-    return new Csv(Inputs.prepare(in), name, zone);
+    return new Runs(Inputs.prepare(in), name, zone);
   }
 
-  private static final class Csv extends CsvTelemetryReader<CodeCarbonRun> {
+  /** The rows of {@code in} as energy-counter readings (see the class comment); {@link MeterReaders} opens it. */
+  static TelemetryReader<MeterSample> openMeters(InputStream in, String name, ZoneId zone) throws IOException {
+    return new Meters(in, name, zone);
+  }
+
+  /** Each row as one {@link CodeCarbonRun}. */
+  private static final class Runs extends Csv<CodeCarbonRun> {
+    Runs(InputStream in, String name, ZoneId zone) throws IOException {
+      super(in, name, zone);
+    }
+
+    @Override
+    void take(CodeCarbonRun run) {
+      emit(run);
+    }
+  }
+
+  /** Each row as counter readings on its project's resources. */
+  private static final class Meters extends Csv<MeterSample> {
+
+    private static final List<String> COMPONENTS = List.of("gpu", "cpu", "ram");
+
+    /** The run a meter resource is reading now, and its last row's time. */
+    private record Current(String runId, Instant end) {}
+
+    private final Map<String, Current> current = new HashMap<>();
+
+    Meters(InputStream in, String name, ZoneId zone) throws IOException {
+      super(in, name, zone);
+    }
+
+    @Override
+    void take(CodeCarbonRun run) throws Bad {
+      String meter = "codecarbon:" + (run.project() != null ? run.project() : run.runId());
+      Instant start = run.span().start();
+      Instant end = run.span().end();
+      Current before = current.get(meter);
+      boolean newRun = before == null || !before.runId().equals(run.runId());
+      if (newRun && before != null && start.isBefore(before.end())) {
+        throw new Bad("run_id", "run " + run.runId() + " starts at " + start + ", before run " + before.runId() + " of the same meter "
+            + meter + " ends at " + before.end() + "; the runs of one project are read as one meter, so they must not overlap");
+      }
+      if (!newRun && !end.isAfter(before.end())) {
+        throw new Bad("timestamp", end + " is not after the previous row of run " + run.runId() + " at " + before.end());
+      }
+      if (newRun && !end.isAfter(start)) throw new Bad("duration", "must be > 0 to give a meter interval, got 0");
+      current.put(meter, new Current(run.runId(), end));
+      for (Map.Entry<String, Double> reading : readings(meter, run).entrySet()) {
+        if (newRun) emit(new MeterSample(reading.getKey(), start, MeterSample.Kind.ENERGY, 0));
+        double joules = reading.getValue();
+        emit(Double.isNaN(joules) ? MeterSample.missing(reading.getKey(), end, MeterSample.Kind.ENERGY)
+            : new MeterSample(reading.getKey(), end, MeterSample.Kind.ENERGY, joules));
+      }
+    }
+
+    /** Resource → cumulative IT joules (NaN: missing): per component column the header names, else the whole. */
+    private Map<String, Double> readings(String meter, CodeCarbonRun run) {
+      double[] byComponent = {run.gpuJoules(), run.cpuJoules(), run.ramJoules()};
+      Map<String, Double> readings = new LinkedHashMap<>();
+      for (int i = 0; i < COMPONENTS.size(); i++) {
+        if (columns.containsKey(COMPONENTS.get(i) + "_energy")) readings.put(meter + "/" + COMPONENTS.get(i), byComponent[i]);
+      }
+      if (readings.isEmpty()) readings.put(meter, run.itJoules());
+      return readings;
+    }
+  }
+
+  /** The CSV itself: each row read into a {@link CodeCarbonRun} and handed to {@link #take}. */
+  private abstract static class Csv<T> extends CsvTelemetryReader<T> {
 
     private static final List<String> REQUIRED = List.of("timestamp", "run_id", "duration", "energy_consumed");
     private static final BigDecimal JOULES_PER_KWH = new BigDecimal("3600000");
 
     private final ZoneId zone;
-    private Map<String, Integer> columns;
+    Map<String, Integer> columns;
 
     Csv(InputStream in, String name, ZoneId zone) throws IOException {
       super(in, name, "CSV", null);
@@ -75,8 +156,11 @@ public final class CodeCarbonReader {
       return lacking(columns, REQUIRED, "timestamp,project_name,run_id,experiment_id,duration,…,energy_consumed,…");
     }
 
+    /** Emits what {@code run} gives; throws when the row cannot be used as this reader reads it. */
+    abstract void take(CodeCarbonRun run) throws Bad;
+
     @Override
-    void row(List<String> cells, long line) throws Bad {
+    final void row(List<String> cells, long line) throws Bad {
       String runId = cell(cells, columns.get("run_id"));
       if (runId.isEmpty()) throw new Bad("run_id", "is required");
       Instant end = Values.time("timestamp", cell(cells, columns.get("timestamp")), zone);
@@ -105,7 +189,7 @@ public final class CodeCarbonReader {
       double ram = itJoules("ram_energy", cell(cells, columns.get("ram_energy")), pue);
       RunSpan span = new RunSpan(runId + "@" + end, List.of("codecarbon:" + runId), start, end, null, null, null, null, null,
           Map.of());
-      emit(new CodeCarbonRun(span, it, gpu, cpu, ram, pue.doubleValue(), blankToNull(cell(cells, columns.get("country_iso_code"))),
+      take(new CodeCarbonRun(runId, span, it, gpu, cpu, ram, pue.doubleValue(), blankToNull(cell(cells, columns.get("country_iso_code"))),
           blankToNull(cell(cells, columns.get("project_name")))));
     }
 

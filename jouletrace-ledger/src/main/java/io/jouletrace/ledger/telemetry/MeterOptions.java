@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * How {@link MeterReaders} reads an input. Start from {@link #defaults()} and change what you need.
  *
  * @param format the input's format, or {@code null} to sniff it from the first line
- * @param zone the zone of times written without an offset (nvidia-smi's {@code 2026/03/01 14:00:00.100},
- *     which is the host's wall clock); UTC unless told
- * @param scrapeTime the time of Prometheus samples that carry no timestamp of their own, or {@code null}
- *     to reject such samples
+ * @param zone the zone of times written without an offset (nvidia-smi's {@code 2026/03/01 14:00:00.100} and
+ *     CodeCarbon's {@code 2026-08-01T12:00:00}, the host's wall clock); UTC unless told
+ * @param scrapeTime the time of Prometheus samples that carry no timestamp of their own and follow no
+ *     {@code # scrape_time} comment, or {@code null} to reject such samples
  * @param promTimestamps the unit of Prometheus sample timestamps
  * @param resourceLabels the Prometheus labels that name a sample's resource, first present wins; a
  *     numeric {@code gpu} label {@code 0} becomes resource {@code gpu0}, as nvidia-smi rows without a uuid do
@@ -58,7 +58,7 @@ public record MeterOptions(TelemetryFormat format, ZoneId zone, Instant scrapeTi
   public MeterOptions {
     if (format != null && !format.isMeter()) {
       throw new IllegalArgumentException(format + " is not a meter format (use " + TelemetryFormat.names(
-          TelemetryFormat.METER_CSV, TelemetryFormat.NVIDIA_SMI_CSV, TelemetryFormat.PROMETHEUS_TEXT) + ")");
+          TelemetryFormat.METER_CSV, TelemetryFormat.NVIDIA_SMI_CSV, TelemetryFormat.PROMETHEUS_TEXT, TelemetryFormat.CODECARBON_CSV) + ")");
     }
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(promTimestamps, "promTimestamps");

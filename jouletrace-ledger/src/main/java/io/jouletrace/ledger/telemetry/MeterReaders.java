@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Turns meter files into {@link MeterSample}s: plain meter CSV, nvidia-smi CSV and Prometheus /
- * OpenMetrics text scrapes, each plain or gzip (recognised by its magic bytes). The format is sniffed
+ * Turns meter files into {@link MeterSample}s: plain meter CSV, nvidia-smi CSV, Prometheus /
+ * OpenMetrics text scrapes and CodeCarbon {@code emissions.csv} (as counters, see {@link CodeCarbonReader}), each plain or gzip (recognised by its magic bytes). The format is sniffed
  * from the first line unless {@link MeterOptions#format()} names it. Readers stream: a file of any size
  * is read one entry at a time, and a bad entry is reported as {@code file:line: field: reason} while
  * reading goes on.
@@ -69,12 +69,11 @@ public final class MeterReaders {
       if (sniffed.isEmpty()) {
         throw new UnknownFormatException(name + ": cannot tell the meter format from the first line \""
             + abbreviate(Inputs.firstLine(head)) + "\"; expected a header like " + String.join(",", MeterCsvReader.COLUMNS)
-            + ", an nvidia-smi --query-gpu CSV header or Prometheus text; name the format to read it anyway");
+            + ", an nvidia-smi --query-gpu CSV header, Prometheus text or a CodeCarbon emissions.csv header; name the format to read it anyway");
       }
       format = sniffed.get();
       if (!format.isMeter()) {
-        throw new UnknownFormatException(name + ": looks like " + format + ", which holds no meter readings"
-            + (format == TelemetryFormat.CODECARBON_CSV ? " (read it with CodeCarbonReader)" : ""));
+        throw new UnknownFormatException(name + ": looks like " + format + ", which holds no meter readings");
       }
       if (format == TelemetryFormat.NVIDIA_SMI_CSV && options.nvidiaSmiColumns() == null
           && TelemetryFormat.isNvidiaSmiRow(Inputs.firstLine(head))) {
@@ -86,6 +85,7 @@ public final class MeterReaders {
       case METER_CSV -> new MeterCsvReader(in, name);
       case NVIDIA_SMI_CSV -> new NvidiaSmiReader(in, name, options.zone(), options.nvidiaSmiColumns());
       case PROMETHEUS_TEXT -> new PrometheusReader(in, name, options, EOF_LINE.matcher(head).find());
+      case CODECARBON_CSV -> CodeCarbonReader.openMeters(in, name, options.zone());
       default -> throw new IllegalStateException(format.toString()); // MeterOptions admits meter formats only
     };
   }

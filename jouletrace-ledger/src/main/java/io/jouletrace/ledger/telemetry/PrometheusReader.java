@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Prometheus text exposition 0.0.4 and OpenMetrics text, as scraped from dcgm-exporter, Kepler,
@@ -27,7 +29,12 @@ import java.util.TreeMap;
  *
  * Every other family (and those the options' metric filter leaves out) is skipped without comment;
  * {@code # HELP}, {@code # TYPE}, {@code # EOF} and other comments too. A sample's resource is its
- * first label among the options' resource labels. {@code NaN} and DCGM's blank sentinels are missing
+ * first label among the options' resource labels.
+ *
+ * <p>A sample without a timestamp (what an exporter's {@code /metrics} serves) takes the time of the last
+ * {@code # scrape_time <RFC 3339 or epoch seconds>} comment before it, so that scrapes collected one after another
+ * each say when they were taken ({@code echo "# scrape_time $(date -u +%FT%T.%3NZ)"; curl -s …/metrics}); before any
+ * such comment it takes the options' scrape time, and without one it is rejected. {@code NaN} and DCGM's blank sentinels are missing
  * readings. Two series that give one resource a reading of the same kind at the same time cannot both
  * be meters of it: the second is rejected.
  */
@@ -51,6 +58,10 @@ final class PrometheusReader extends TelemetryReader<MeterSample> {
   private final boolean openMetrics;
   private final Map<String, Last> last = new HashMap<>();
   private long lineNumber;
+  /** The time of the last {@code # scrape_time} comment, null before the first. */
+  private Instant commentScrapeTime;
+  /** The line of the last {@code # scrape_time} comment, when it could not be read (then it gives no time). */
+  private long badScrapeTimeLine;
 
   /** @param openMetrics whether the input looked like OpenMetrics (a {@code # EOF} line near its start) */
   PrometheusReader(InputStream in, String name, MeterOptions options, boolean openMetrics) {
@@ -76,7 +87,11 @@ final class PrometheusReader extends TelemetryReader<MeterSample> {
   private void read(String text) throws Bad {
     Cursor c = new Cursor(text);
     c.skipBlanks();
-    if (c.atEnd() || c.peek() == '#') return;
+    if (c.atEnd()) return;
+    if (c.peek() == '#') {
+      scrapeTimeComment(text);
+      return;
+    }
     String metric;
     Map<String, String> labels = new TreeMap<>();
     if (c.peek() == '{') {
@@ -142,10 +157,28 @@ final class PrometheusReader extends TelemetryReader<MeterSample> {
     return null;
   }
 
+  private static final Pattern SCRAPE_TIME = Pattern.compile("#\\s*scrape_time(?:\\s+(.*))?");
+
+  /** Takes the time of a {@code # scrape_time …} comment; other comments say nothing we need. */
+  private void scrapeTimeComment(String text) throws Bad {
+    Matcher m = SCRAPE_TIME.matcher(text.strip());
+    if (!m.matches()) return;
+    commentScrapeTime = null;
+    badScrapeTimeLine = lineNumber;
+    commentScrapeTime = Values.time("scrape_time", m.group(1), null);
+    badScrapeTimeLine = 0;
+  }
+
   private Instant time(String text) throws Bad {
     if (text == null) {
+      if (badScrapeTimeLine > 0) {
+        throw new Bad("timestamp", "the sample has no timestamp and the # scrape_time comment of line " + badScrapeTimeLine
+            + " above it could not be read");
+      }
+      if (commentScrapeTime != null) return commentScrapeTime;
       if (options.scrapeTime() != null) return options.scrapeTime();
-      throw new Bad("timestamp", "the sample has no timestamp and no scrape time was given");
+      throw new Bad("timestamp", "the sample has no timestamp and no scrape time was given (a # scrape_time comment before "
+          + "it, or --scrape-time)");
     }
     BigDecimal t = Values.decimal(text);
     if (t == null) throw new Bad("timestamp", "must be a number, got \"" + abbreviate(text) + "\"");

@@ -45,7 +45,7 @@ public enum TelemetryFormat {
 
   /** Whether {@link MeterReaders} reads this format. */
   public boolean isMeter() {
-    return this == METER_CSV || this == NVIDIA_SMI_CSV || this == PROMETHEUS_TEXT;
+    return this == METER_CSV || this == NVIDIA_SMI_CSV || this == PROMETHEUS_TEXT || this == CODECARBON_CSV;
   }
 
   /**

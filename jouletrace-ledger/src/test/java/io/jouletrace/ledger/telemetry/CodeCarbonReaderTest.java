@@ -2,8 +2,9 @@ package io.jouletrace.ledger.telemetry;
 
 import static io.jouletrace.ledger.telemetry.TestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jouletrace.core.attribution.MeterSample;
+import io.jouletrace.core.attribution.MeterSample.Kind;
 import io.jouletrace.core.attribution.RunSpan;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -100,12 +101,61 @@ class CodeCarbonReaderTest {
   }
 
   @Test
-  void codecarbon_files_are_not_meter_files() throws Exception {
+  void as_a_meter_each_run_is_a_counter_per_component_from_zero_at_its_start() throws Exception {
+    Path file = write(dir, "emissions.csv", """
+        timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,energy_consumed,pue
+        2026-08-01T12:00:10,serve,r1,10,0.0002,0.001,0.00005,0.00125,1.2
+        2026-08-01T12:00:20,serve,r1,20,0.0004,,0.0001,0.0025,1.2
+        2026-08-01T12:00:25,serve,r2,10,0.0001,0.0005,0.00002,0.00062,1.2
+        2026-08-01T12:00:40,serve,r3,5,0.0001,0.0005,0.00002,0.00062,1.2
+        """);
+
+    Readings<MeterSample> read = MeterReaders.read(file);
+
+    Instant t0 = Instant.parse("2026-08-01T12:00:00Z");
+    assertThat(read.rejectedLines()).containsExactly(file + ":4: run_id: run r2 starts at 2026-08-01T12:00:15Z, before run r1 of the "
+        + "same meter codecarbon:serve ends at 2026-08-01T12:00:20Z; the runs of one project are read as one meter, so they must not overlap");
+    // by hand: 0.001 kWh / 1.2 = 3000 J; 0.0002 / 1.2 → 600 J; 0.00005 / 1.2 → 150 J; the blank gpu_energy is missing
+    assertThat(read.values()).containsExactly(
+        new MeterSample("codecarbon:serve/gpu", t0, Kind.ENERGY, 0), new MeterSample("codecarbon:serve/gpu", t0.plusSeconds(10), Kind.ENERGY, 3000),
+        new MeterSample("codecarbon:serve/cpu", t0, Kind.ENERGY, 0), new MeterSample("codecarbon:serve/cpu", t0.plusSeconds(10), Kind.ENERGY, 600),
+        new MeterSample("codecarbon:serve/ram", t0, Kind.ENERGY, 0), new MeterSample("codecarbon:serve/ram", t0.plusSeconds(10), Kind.ENERGY, 150),
+        MeterSample.missing("codecarbon:serve/gpu", t0.plusSeconds(20), Kind.ENERGY),
+        new MeterSample("codecarbon:serve/cpu", t0.plusSeconds(20), Kind.ENERGY, 1200),
+        new MeterSample("codecarbon:serve/ram", t0.plusSeconds(20), Kind.ENERGY, 300),
+        new MeterSample("codecarbon:serve/gpu", t0.plusSeconds(35), Kind.ENERGY, 0),
+        new MeterSample("codecarbon:serve/gpu", t0.plusSeconds(40), Kind.ENERGY, 1500),
+        new MeterSample("codecarbon:serve/cpu", t0.plusSeconds(35), Kind.ENERGY, 0),
+        new MeterSample("codecarbon:serve/cpu", t0.plusSeconds(40), Kind.ENERGY, 300),
+        new MeterSample("codecarbon:serve/ram", t0.plusSeconds(35), Kind.ENERGY, 0),
+        new MeterSample("codecarbon:serve/ram", t0.plusSeconds(40), Kind.ENERGY, 60));
+  }
+
+  @Test
+  void as_a_meter_a_file_without_component_columns_gives_one_counter_named_by_run_without_a_project() throws Exception {
+    Path file = write(dir, "emissions.csv", """
+        timestamp,run_id,duration,energy_consumed
+        2026-08-01T12:00:10+02:00,r1,10,0.001
+        2026-08-01T12:00:10+02:00,r1,10,0.002
+        2026-08-01T12:00:20+02:00,r1,20,0.002
+        """);
+
+    Readings<MeterSample> read = MeterReaders.read(file);
+
+    Instant t0 = Instant.parse("2026-08-01T10:00:00Z");
+    assertThat(read.values()).containsExactly(new MeterSample("codecarbon:r1", t0, Kind.ENERGY, 0),
+        new MeterSample("codecarbon:r1", t0.plusSeconds(10), Kind.ENERGY, 3600), new MeterSample("codecarbon:r1", t0.plusSeconds(20), Kind.ENERGY, 7200));
+    assertThat(read.rejectedLines()).containsExactly(file + ":3: timestamp: 2026-08-01T10:00:10Z is not after the previous row of run r1 at "
+        + "2026-08-01T10:00:10Z");
+  }
+
+  @Test
+  void codecarbon_files_are_sniffed_as_meter_files() throws Exception {
     Path file = write(dir, "emissions.csv", HEADER + "\n");
 
     assertThat(TelemetryFormat.sniff(file)).contains(TelemetryFormat.CODECARBON_CSV);
-    assertThatThrownBy(() -> MeterReaders.read(file)).isInstanceOf(UnknownFormatException.class)
-        .hasMessageContaining("CodeCarbonReader");
+    assertThat(TelemetryFormat.CODECARBON_CSV.isMeter()).isTrue();
+    assertThat(MeterReaders.read(file).values()).isEmpty();
     assertThat(CodeCarbonReader.read(file).values()).isEqualTo(List.of());
   }
 }

@@ -117,7 +117,32 @@ class PrometheusReaderTest {
     assertThat(MeterReaders.read(file, MeterOptions.defaults().withScrapeTime(T0)).values())
         .containsExactly(new MeterSample("GPU-a", T0, Kind.POWER, 300.0));
     assertThat(MeterReaders.read(file).rejectedLines())
-        .containsExactly(file + ":1: timestamp: the sample has no timestamp and no scrape time was given");
+        .containsExactly(file + ":1: timestamp: the sample has no timestamp and no scrape time was given (a # scrape_time "
+            + "comment before it, or --scrape-time)");
+  }
+
+  @Test
+  void scrape_time_comments_date_the_timestamp_less_scrapes_after_them_and_a_bad_one_dates_none() throws Exception {
+    Path file = write(dir, "m.prom", """
+        DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-a"} 290
+        # scrape_time 2026-03-01T14:00:00Z
+        # HELP DCGM_FI_DEV_POWER_USAGE Power draw (in W).
+        DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-a"} 300
+        # scrape_time 1772373605.5
+        DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-a"} 310
+        DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu="0",UUID="GPU-a"} 7000 1772373609000
+        # scrape_time soon
+        DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-a"} 320
+        """);
+
+    Readings<MeterSample> read = MeterReaders.read(file, MeterOptions.defaults().withScrapeTime(T0.minusSeconds(5)));
+
+    assertThat(read.values()).containsExactly(new MeterSample("GPU-a", T0.minusSeconds(5), Kind.POWER, 290.0),
+        new MeterSample("GPU-a", T0, Kind.POWER, 300.0), new MeterSample("GPU-a", T0.plusMillis(5500), Kind.POWER, 310.0),
+        new MeterSample("GPU-a", T0.plusSeconds(9), Kind.ENERGY, 7.0));
+    assertThat(read.rejectedLines()).containsExactly(
+        file + ":8: scrape_time: must be an RFC 3339 time like 2026-03-01T14:00:00Z or epoch seconds, got \"soon\"",
+        file + ":9: timestamp: the sample has no timestamp and the # scrape_time comment of line 8 above it could not be read");
   }
 
   @Test

@@ -75,4 +75,34 @@ class SamplesTest {
     assertThat(read.rejected()).isEmpty();
     assertThat(read.values()).contains(new IntensityPoint("DE", T0, 338.0), new IntensityPoint("FR", T0, 44.0));
   }
+
+  @Test
+  void pue_csv_and_the_electricity_maps_history_cover_the_day_and_hour_of_the_samples() throws Exception {
+    Readings<PuePoint> pue = SignalReaders.readPue(sample("pue.csv"));
+    Readings<IntensityPoint> history = SignalReaders.readIntensity(sample("electricitymaps.json"));
+
+    assertThat(pue.rejected()).isEmpty();
+    assertThat(pue.values()).contains(new PuePoint("paris-1", Instant.parse("2026-03-01T12:00:00Z"), 1.2));
+    assertThat(history.rejected()).isEmpty();
+    assertThat(history.values()).hasSize(3).contains(new IntensityPoint("DE", T0, 338.0));
+  }
+
+  @Test
+  void the_codecarbon_emissions_meter_the_gpu_the_vllm_requests_ran_on() throws Exception {
+    Readings<MeterSample> meters = MeterReaders.read(sample("emissions.csv"));
+    Readings<RunSpan> vllm = SpanReader.read(sample("vllm-spans.jsonl"));
+
+    assertThat(meters.rejected()).isEmpty();
+    assertThat(meters.values()).extracting(MeterSample::resource).containsOnly("codecarbon:llm-serve/gpu", "codecarbon:llm-serve/cpu",
+        "codecarbon:llm-serve/ram");
+    assertThat(meters.values()).contains(new MeterSample("codecarbon:llm-serve/gpu", T0.plusSeconds(20), Kind.ENERGY, 6000.0));
+    assertThat(vllm.rejected()).isEmpty();
+    assertThat(vllm.values()).extracting(RunSpan::id).containsExactly("cmpl-7f3a", "cmpl-9c21");
+    assertThat(vllm.values()).allSatisfy(span -> {
+      assertThat(span.resources()).containsExactly("codecarbon:llm-serve/gpu");
+      assertThat(span.phases()).containsOnlyKeys(RunSpan.QUEUE, RunSpan.PREFILL, RunSpan.DECODE);
+      assertThat(span.start()).isAfterOrEqualTo(T0);
+      assertThat(span.end()).isBeforeOrEqualTo(T0.plusSeconds(20));
+    });
+  }
 }
