@@ -88,20 +88,35 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--kafka-topic", paramLabel = "TOPIC", description = "Topic --kafka publishes to (default ${DEFAULT-VALUE}).")
   String kafkaTopic = Topics.defaults().invocations();
 
+  /** The server and (with --kafka) its publisher; closing stops the server first, so its last stored calls are handed over. */
+  record Serving(JouletraceServer server, InvocationPublisher publisher) implements AutoCloseable {
+    @Override
+    public void close() {
+      server.close();
+      if (publisher != null) publisher.close();
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException, IOException {
+    Serving serving = start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      serving.close();
+      stopped.countDown();
+    }));
+    stopped.await();
+    return 0;
+  }
+
+  /** Starts the server as the options say and prints where it serves; the caller stops it by closing. */
+  Serving start() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     Gateway.Config gateway = gateway();
     InvocationPublisher publisher = kafka == null ? null : new InvocationPublisher(kafka, kafkaTopic);
     JouletraceServer server = JouletraceServer.start(ledgerOptions.open(),
         new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway),
         publisher == null ? CallPublisher.NONE : publisher::publish);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      if (publisher != null) publisher.close();
-      stopped.countDown();
-    }));
     if (publisher != null) out.printf("publishing stored calls to %s at %s%n", kafkaTopic, kafka);
     if (demo) out.printf("demo: %d sample records offered (already stored ones skipped)%n", server.loadDemo());
     server.firstAdminKey().ifPresent(key -> out.printf("admin key (shown once; keep it): %s%n", key));
@@ -112,8 +127,7 @@ final class ServeCommand implements Callable<Integer> {
           u.provider()));
     }
     out.flush();
-    stopped.await();
-    return 0;
+    return new Serving(server, publisher);
   }
 
   /** The gateway's upstreams from --upstream and --gateway-config; null when neither is given. */

@@ -38,7 +38,7 @@ final class StreamCommand {
       description = {"Run the topology against a Kafka cluster (exactly_once_v2) until stopped; more instances with the same",
           "--application-id share the partitions. Topics (created when missing; renamed with --config): jouletrace.invocations,",
           "jouletrace.meters, jouletrace.spans in; jouletrace.figured, jouletrace.rejected, jouletrace.late, jouletrace.aggregates,",
-          "jouletrace.heads, jouletrace.measured out (docs/scale-out.md). Logs how many records went to the late topic."})
+          "jouletrace.heads, jouletrace.measured, jouletrace.roots out (docs/scale-out.md). Logs how many records went to the late topic."})
   static final class Run implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
     String bootstrap;
@@ -112,7 +112,8 @@ final class StreamCommand {
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = {"Walk each chain in jouletrace.figured (one per invocations partition, named in each record's chain.partition):",
           "seq order, every hash recomputed, every figure recomputed;",
-          "every head published in jouletrace.heads must lie on its chain (else the partition was cut or rewritten).",
+          "every head published in jouletrace.heads must lie on its chain (else the partition was cut or rewritten);",
+          "every root published in jouletrace.roots must follow from the heads it names, each on its chain.",
           "Prints each partition and the root over all of them. Exit status: 0 intact and no drift; 1 otherwise."})
   static final class Verify implements Callable<Integer> {
     @Spec
@@ -138,6 +139,8 @@ final class StreamCommand {
       }
       out.printf("heads checked: %d%ndrift: %d%n", report.headsChecked(), report.drift());
       report.driftExamples().forEach(example -> out.println("  " + example));
+      out.printf("roots checked: %d%n", report.rootsChecked());
+      report.rootProblems().forEach(problem -> out.println("  BROKEN: " + problem));
       out.printf("root: %s%n", report.root());
       out.flush();
       return report.ok() ? 0 : 1;

@@ -10,7 +10,7 @@ final class StreamConfigOption {
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "Properties file: topic.NAME=TOPIC for any of invocations, figured, rejected, late, aggregates, heads, meters, spans, "
-          + "measured; application.id=ID (docs/scale-out.md).")
+          + "measured, roots; application.id=ID (docs/scale-out.md).")
   Path file;
 
   StreamConfig load() throws IOException {

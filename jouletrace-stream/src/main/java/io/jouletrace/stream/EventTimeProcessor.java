@@ -2,6 +2,7 @@ package io.jouletrace.stream;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -9,16 +10,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * A processor with windows of event time in its own store: it keeps the task's stream time there (so a restarted or
- * moved task resumes it) and routes what comes too late to the late topic, counted.
+ * moved task resumes it) and routes what comes too late to the late topic, counted: in the runner's count and as the
+ * Kafka Streams metric {@code late-records-total} (and {@code -rate}) of group {@code stream-jouletrace-metrics}, tagged
+ * {@code jouletrace-id} = the store (which windows), reported by JMX like every Kafka Streams metric.
  */
 abstract class EventTimeProcessor implements Processor<String, String, String, String> {
 
   /** Sorts after the window keys, which start with a zero-padded time. */
   private static final String STREAM_TIME = "~stream-time";
+  static final String LATE_METRIC_SCOPE = "jouletrace";
+  static final String LATE_METRIC = "late-records";
 
   private final String storeName;
   final Duration grace;
   private final LongAdder late;
+  private Sensor lateSensor;
   ProcessorContext<String, String> context;
   KeyValueStore<String, String> windows;
 
@@ -32,6 +38,7 @@ abstract class EventTimeProcessor implements Processor<String, String, String, S
   public void init(ProcessorContext<String, String> context) {
     this.context = context;
     this.windows = context.getStateStore(storeName);
+    this.lateSensor = context.metrics().addRateTotalSensor(LATE_METRIC_SCOPE, storeName, LATE_METRIC, Sensor.RecordingLevel.INFO);
   }
 
   /** The newest event time this task has seen; {@link Long#MIN_VALUE} before any. */
@@ -51,6 +58,7 @@ abstract class EventTimeProcessor implements Processor<String, String, String, S
   /** Forwards {@code message} marked with {@code prefix} for the late topic and counts it. */
   void routeLate(Record<String, String> message, String prefix) {
     late.increment();
+    lateSensor.record();
     context.forward(message.withValue(prefix + message.value()));
   }
 }

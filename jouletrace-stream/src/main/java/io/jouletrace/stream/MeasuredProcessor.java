@@ -185,7 +185,7 @@ final class MeasuredProcessor extends EventTimeProcessor {
 
   /** A span's sums over the windows so far: metered energy, idle share, covered fraction, and whether a reset fell in it. */
   private static ObjectNode add(String sums, Attribution.SpanEnergy energy) {
-    JsonNode previous = sums == null ? Messages.JSON.createObjectNode() : json(sums);
+    JsonNode previous = sums == null ? Messages.JSON.createObjectNode() : Messages.json(sums);
     return Messages.JSON.createObjectNode().put("measured_j", previous.path("measured_j").asDouble() + energy.measuredJ())
         .put("idle_j", previous.path("idle_j").asDouble() + energy.idleJ())
         .put("measured_fraction", previous.path("measured_fraction").asDouble() + energy.measuredFraction())
@@ -222,7 +222,7 @@ final class MeasuredProcessor extends EventTimeProcessor {
 
   /** {@code {"resource", "time", "kind": "power"|"energy", "value"}} (W or J; a null value is a missing reading). */
   static MeterSample sample(String json) {
-    JsonNode node = json(json);
+    JsonNode node = Messages.json(json);
     for (String field : List.of("resource", "time", "kind", "value")) {
       if (!node.has(field)) throw new IllegalArgumentException("field '" + field + "' is required");
     }
@@ -245,14 +245,6 @@ final class MeasuredProcessor extends EventTimeProcessor {
   private static String json(MeterSample sample) {
     return Messages.JSON.createObjectNode().put("resource", sample.resource()).put("time", sample.time().toString())
         .put("kind", sample.kind().name().toLowerCase(Locale.ROOT)).put("value", sample.value()).toString();
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return Messages.JSON.readTree(text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   static RunSpan span(String line) {

@@ -76,8 +76,13 @@ final class Messages {
   }
 
   static int partition(String figured) {
+    return json(figured).get("chain").get("partition").asInt();
+  }
+
+  /** A message this topology wrote (or one checked against it) as a JSON tree. */
+  static JsonNode json(String text) {
     try {
-      return JSON.readTree(figured).get("chain").get("partition").asInt();
+      return JSON.readTree(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,7 +11,7 @@ import java.util.Properties;
 
 /**
  * The {@code --config FILE} of the {@code stream} commands (docs/scale-out.md): a Java properties file with
- * {@code topic.NAME=TOPIC} for any of the nine topics ({@link Topics#byName}) and {@code application.id=ID}.
+ * {@code topic.NAME=TOPIC} for any of the ten topics ({@link Topics#byName}) and {@code application.id=ID}.
  *
  * @param applicationId null when the file does not set it
  */

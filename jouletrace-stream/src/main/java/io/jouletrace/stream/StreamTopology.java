@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The jouletrace topology (docs/scale-out.md): invocations in; each figured by the core and chained per partition;
- * figured records, dead letters and team × model × hour aggregates out. Scaling out is running more instances with the
+ * figured records, dead letters, team × model × hour aggregates, chain heads and their sealed root out. Scaling out is running more instances with the
  * same application id: Kafka Streams spreads the partitions (and their chain state) among them.
  */
 public final class StreamTopology {
@@ -45,7 +45,13 @@ public final class StreamTopology {
     Produced<String, String> strings = Produced.with(Serdes.String(), Serdes.String());
     outcomes.filter((id, v) -> v.startsWith(FigureProcessor.REJECTED)).mapValues(v -> strip(v, FigureProcessor.REJECTED))
         .to(topics.rejected(), strings);
-    outcomes.filter((id, v) -> v.startsWith(FigureProcessor.HEAD)).mapValues(v -> strip(v, FigureProcessor.HEAD)).to(topics.heads(), strings);
+    KStream<String, String> heads = outcomes.filter((id, v) -> v.startsWith(FigureProcessor.HEAD)).mapValues(v -> strip(v, FigureProcessor.HEAD));
+    heads.to(topics.heads(), strings);
+    // One key into one partition: a single task sees every chain's head and seals the root over them.
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RootProcessor.STORE), Serdes.Integer(), Serdes.String()));
+    heads.selectKey((partition, v) -> RootProcessor.KEY)
+        .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName("jouletrace-all-heads").withNumberOfPartitions(1))
+        .process(RootProcessor::new, RootProcessor.STORE).to(topics.roots(), strings);
     KStream<String, String> figured = outcomes.filter((id, v) -> v.startsWith(FigureProcessor.FIGURED))
         .mapValues(v -> strip(v, FigureProcessor.FIGURED));
     figured.to(topics.figured(), strings);

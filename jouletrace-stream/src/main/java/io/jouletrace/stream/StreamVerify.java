@@ -5,16 +5,10 @@ import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.chain.ChainHasher;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,16 +26,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * that chain partition, walks each chain in seq order, checks that seq runs 1, 2, 3…, recomputes each hash from the
  * stored content and the previous hash and each figure set from the stored inputs, and checks every published head
  * (the heads topic) against the chain: a head the chain no longer reaches means the chain's tail was cut or rewritten.
- * The root over all chains is the SHA-256 of their heads in partition order.
+ * The root over all chains is the SHA-256 of their heads in partition order ({@link ChainRoot}); every root the topology
+ * published (the roots topic) must follow from the heads it names, and each of those heads must lie on its chain.
  */
 public final class StreamVerify {
 
   /** One partition's chain: how far it runs, its head, and the first problem found (null when none). */
   public record PartitionReport(int partition, long records, String headHash, String firstProblem) {}
 
-  public record Report(List<PartitionReport> partitions, long drift, List<String> driftExamples, long headsChecked, String root) {
+  /** @param rootProblems each published root that is tampered with or names a head off its chain, and why */
+  public record Report(List<PartitionReport> partitions, long drift, List<String> driftExamples, long headsChecked, String root,
+      long rootsChecked, List<String> rootProblems) {
     public boolean ok() {
-      return drift == 0 && partitions.stream().allMatch(p -> p.firstProblem() == null);
+      return drift == 0 && rootProblems.isEmpty() && partitions.stream().allMatch(p -> p.firstProblem() == null);
     }
 
     public long records() {
@@ -51,13 +48,13 @@ public final class StreamVerify {
 
   private StreamVerify() {}
 
-  /** Reads both topics to their ends (read_committed) and verifies. */
+  /** Reads the figured, heads and roots topics to their ends (read_committed) and verifies. */
   public static Report run(String bootstrap, Topics topics, Estimator estimator) {
-    return verify(readAll(bootstrap, topics.figured()), readAll(bootstrap, topics.heads()), estimator);
+    return verify(readAll(bootstrap, topics.figured()), readAll(bootstrap, topics.heads()), readAll(bootstrap, topics.roots()), estimator);
   }
 
-  /** Verifies figured messages (in any order: each chain is walked in seq order) against the published heads. */
-  public static Report verify(List<String> figured, List<String> heads, Estimator estimator) {
+  /** Verifies figured messages (in any order: each chain is walked in seq order) against the published heads and roots. */
+  public static Report verify(List<String> figured, List<String> heads, List<String> roots, Estimator estimator) {
     Map<Integer, List<LedgerEntry>> chains = new TreeMap<>();
     for (String message : figured) chains.computeIfAbsent(Messages.partition(message), p -> new ArrayList<>()).add(Messages.entry(message));
     ChainHasher hasher = ChainHasher.sha256();
@@ -94,7 +91,7 @@ public final class StreamVerify {
     }
     long headsChecked = 0;
     for (String head : heads) {
-      JsonNode node = json(head);
+      JsonNode node = Messages.json(head);
       int partition = node.get("partition").asInt();
       long seq = node.get("seq").asLong();
       List<String> chain = hashes.getOrDefault(partition, List.of());
@@ -105,14 +102,41 @@ public final class StreamVerify {
             + chain.size() + " records: the partition was cut or rewritten");
       }
     }
+    List<String> rootProblems = new ArrayList<>();
+    for (String root : roots) {
+      String problem = rootProblem(root, hashes);
+      if (problem != null) rootProblems.add(problem);
+    }
     List<PartitionReport> reports = new ArrayList<>();
-    StringBuilder rootInput = new StringBuilder();
+    List<ChainRoot.Head> chainHeads = new ArrayList<>();
     hashes.forEach((partition, chain) -> {
       String head = chain.isEmpty() ? ChainHasher.GENESIS : chain.getLast();
       reports.add(new PartitionReport(partition, chain.size(), head, problems.get(partition)));
-      rootInput.append(partition).append(':').append(chain.size()).append(':').append(head).append('\n');
+      chainHeads.add(new ChainRoot.Head(partition, chain.size(), head));
     });
-    return new Report(reports, drift, driftExamples, headsChecked, sha256(rootInput.toString()));
+    return new Report(reports, drift, driftExamples, headsChecked, ChainRoot.hash(chainHeads), roots.size(), rootProblems);
+  }
+
+  /** Why a published root fails (its hash does not follow from the heads it names, or one is off its chain), or null. */
+  private static String rootProblem(String root, Map<Integer, List<String>> hashes) {
+    JsonNode node;
+    List<ChainRoot.Head> named;
+    try {
+      node = Messages.json(root);
+      named = ChainRoot.heads(node);
+    } catch (RuntimeException e) {
+      return "root " + root + ": unreadable: " + e.getMessage();
+    }
+    String what = "root published at " + node.path("at").asText("?") + " (" + node.path("root").asText("?") + ")";
+    if (!ChainRoot.hash(named).equals(node.path("root").asText())) return what + ": its hash does not follow from the heads it names";
+    for (ChainRoot.Head head : named) {
+      List<String> chain = hashes.getOrDefault(head.partition(), List.of());
+      if (head.seq() < 1 || head.seq() > chain.size() || !chain.get((int) head.seq() - 1).equals(head.hash())) {
+        return what + ": names partition " + head.partition() + " head seq " + head.seq() + " (" + head.hash()
+            + "), which is not on that chain of " + chain.size() + " records";
+      }
+    }
+    return null;
   }
 
   private static List<String> readAll(String bootstrap, String topic) {
@@ -131,21 +155,5 @@ public final class StreamVerify {
       }
     }
     return out;
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return Messages.JSON.readTree(text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -16,13 +16,14 @@ import java.util.Map;
  * @param meters input: meter samples, keyed by node (the partition that holds a span's resources)
  * @param spans input: run spans in the span JSONL format, keyed like their meters
  * @param measured output: each span's measured energy, per window of event time
+ * @param roots output: the sealed root over all partitions' heads, published periodically and checked by {@code stream verify}
  */
 public record Topics(String invocations, String figured, String rejected, String late, String aggregates, String heads, String meters,
-    String spans, String measured) {
+    String spans, String measured, String roots) {
 
   public static Topics defaults() {
     return new Topics("jouletrace.invocations", "jouletrace.figured", "jouletrace.rejected", "jouletrace.late", "jouletrace.aggregates",
-        "jouletrace.heads", "jouletrace.meters", "jouletrace.spans", "jouletrace.measured");
+        "jouletrace.heads", "jouletrace.meters", "jouletrace.spans", "jouletrace.measured", "jouletrace.roots");
   }
 
   /** Every topic, for creating them. */
@@ -42,6 +43,7 @@ public record Topics(String invocations, String figured, String rejected, String
     names.put("meters", meters);
     names.put("spans", spans);
     names.put("measured", measured);
+    names.put("roots", roots);
     return names;
   }
 
@@ -50,6 +52,6 @@ public record Topics(String invocations, String figured, String rejected, String
     Map<String, String> t = byName();
     t.putAll(names);
     return new Topics(t.get("invocations"), t.get("figured"), t.get("rejected"), t.get("late"), t.get("aggregates"), t.get("heads"),
-        t.get("meters"), t.get("spans"), t.get("measured"));
+        t.get("meters"), t.get("spans"), t.get("measured"), t.get("roots"));
   }
 }

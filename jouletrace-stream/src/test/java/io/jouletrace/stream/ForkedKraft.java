@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * A one-node Kafka (KRaft, broker and controller in one) in a child JVM started from the test classpath: storage
  * formatted with {@code kafka.tools.StorageTool}, then {@code kafka.Kafka}; ready when {@code describeCluster} answers.
  */
-final class ForkedKraft implements AutoCloseable {
+public final class ForkedKraft implements AutoCloseable {
 
   private final Process broker;
   private final String bootstrap;
@@ -28,11 +28,11 @@ final class ForkedKraft implements AutoCloseable {
   }
 
   /** The broker log's last lines, for a failure message. */
-  String logTail() throws IOException {
+  public String logTail() throws IOException {
     return tail(log, 40);
   }
 
-  static ForkedKraft start(Path dir) throws Exception {
+  public static ForkedKraft start(Path dir) throws Exception {
     int brokerPort = freePort();
     int controllerPort = freePort();
     Path properties = dir.resolve("server.properties");
@@ -62,7 +62,7 @@ final class ForkedKraft implements AutoCloseable {
     return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return bootstrap;
   }
 

@@ -39,7 +39,8 @@ class MeasuredTopologyTest {
   Path dir;
 
   /** What the topology put out: span figures by id, window totals, late input, and the late count. */
-  private record Output(Map<String, JsonNode> spans, List<JsonNode> windows, List<String> late, long lateCount, List<String> rejected) {}
+  private record Output(Map<String, JsonNode> spans, List<JsonNode> windows, List<String> late, long lateCount, double lateMetric,
+      List<String> rejected) {}
 
   private static String sample(MeterSample s) {
     return "{\"resource\":\"" + s.resource() + "\",\"time\":\"" + s.time() + "\",\"kind\":\"energy\",\"value\":" + s.value() + "}";
@@ -92,7 +93,12 @@ class MeasuredTopologyTest {
       List<String> late = driver.createOutputTopic(topics.late(), new StringDeserializer(), new StringDeserializer()).readValuesToList();
       meters.pipeInput("node-1", "{\"resource\":\"gpu0\",\"time\":\"" + closing + "\",\"kind\":\"watts\",\"value\":1}", closing);
       List<String> rejected = driver.createOutputTopic(topics.rejected(), new StringDeserializer(), new StringDeserializer()).readValuesToList();
-      return new Output(spanFigures, windows, late, lateCount.sum(), rejected);
+      double lateMetric = driver.metrics().values().stream()
+          .filter(m -> m.metricName().name().equals(EventTimeProcessor.LATE_METRIC + "-total")
+              && m.metricName().group().equals("stream-" + EventTimeProcessor.LATE_METRIC_SCOPE + "-metrics")
+              && MeasuredProcessor.STORE.equals(m.metricName().tags().get(EventTimeProcessor.LATE_METRIC_SCOPE + "-id")))
+          .mapToDouble(m -> (Double) m.metricValue()).sum();
+      return new Output(spanFigures, windows, late, lateCount.sum(), lateMetric, rejected);
     }
   }
 
@@ -137,6 +143,7 @@ class MeasuredTopologyTest {
     assertThat(out.windows()).hasSize(1);
     assertThat(out.late()).singleElement().asString().contains("too-late");
     assertThat(out.lateCount()).isEqualTo(1);
+    assertThat(out.lateMetric()).as("the late-records-total metric of the measured windows").isEqualTo(1.0);
     assertThat(out.rejected()).singleElement().satisfies(r -> {
       JsonNode error = Messages.JSON.readTree(r);
       assertThat(error.get("at").asText()).isEqualTo(Topics.defaults().meters() + "/0@" + (samples.size() + 1));
@@ -162,5 +169,6 @@ class MeasuredTopologyTest {
     assertThat(out.spans().get("a").get("window_start").asText()).as("published when the window it ends in closes")
         .isEqualTo("2026-11-01T10:10:00Z");
     assertThat(out.lateCount()).isZero();
+    assertThat(out.lateMetric()).isZero();
   }
 }

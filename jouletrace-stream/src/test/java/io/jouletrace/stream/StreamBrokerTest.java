@@ -104,6 +104,12 @@ class StreamBrokerTest {
             io.jouletrace.catalog.Catalog.estimator(io.jouletrace.catalog.Catalog.Options.defaults()));
         assertThat(verified.ok()).as(verified.toString()).isTrue();
         assertThat(verified.records()).isEqualTo(RECORDS);
+        // Within a head and a root interval of the last record, a root sealing every chain's final head goes out.
+        awaitRoot(kafka.bootstrap(), verified.root());
+        StreamVerify.Report withRoots = StreamVerify.run(kafka.bootstrap(), Topics.defaults(),
+            io.jouletrace.catalog.Catalog.estimator(io.jouletrace.catalog.Catalog.Options.defaults()));
+        assertThat(withRoots.ok()).as(withRoots.toString()).isTrue();
+        assertThat(withRoots.rootsChecked()).isPositive();
         sinkIntoPostgresTwice(kafka.bootstrap());
       } catch (RuntimeException | AssertionError e) {
         throw new AssertionError(e.getMessage() + "\n--- broker log ---\n" + kafka.logTail() + "\n--- instances ---\n"
@@ -150,6 +156,19 @@ class StreamBrokerTest {
         assertThat(new Reports(ledger.store()).summary(Scope.all(), List.of()).total().calls()).isEqualTo(RECORDS);
       }
     }
+  }
+
+  static void awaitRoot(String bootstrap, String root) {
+    long deadline = System.nanoTime() + (FigureProcessor.HEAD_INTERVAL.plus(RootProcessor.ROOT_INTERVAL).toNanos() * 2);
+    try (KafkaConsumer<String, String> roots = consumer(bootstrap)) {
+      roots.subscribe(List.of(Topics.defaults().roots()));
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> message : roots.poll(Duration.ofMillis(500))) {
+          if (Messages.json(message.value()).get("root").asText().equals(root)) return;
+        }
+      }
+    }
+    throw new AssertionError("no root over the final heads " + root + " was published");
   }
 
   static void awaitTopics(String bootstrap, String... topics) throws Exception {

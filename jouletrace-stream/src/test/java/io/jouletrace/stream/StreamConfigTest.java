@@ -18,13 +18,14 @@ class StreamConfigTest {
   @Test
   void a_config_file_renames_topics_and_sets_the_application_id_and_the_rest_keep_their_defaults() throws IOException {
     Path file = Files.writeString(dir.resolve("stream.properties"),
-        "# prod\ntopic.invocations = prod.calls\ntopic.late=prod.late\napplication.id=jt-prod\n");
+        "# prod\ntopic.invocations = prod.calls\ntopic.late=prod.late\ntopic.roots=prod.roots\napplication.id=jt-prod\n");
     StreamConfig config = StreamConfig.load(file);
     assertThat(config.applicationId()).isEqualTo("jt-prod");
     assertThat(config.topics().invocations()).isEqualTo("prod.calls");
     assertThat(config.topics().late()).isEqualTo("prod.late");
+    assertThat(config.topics().roots()).isEqualTo("prod.roots");
     assertThat(config.topics().figured()).isEqualTo(Topics.defaults().figured());
-    assertThat(config.topics().all()).hasSize(9).contains("prod.calls", "prod.late").doesNotContain(Topics.defaults().invocations());
+    assertThat(config.topics().all()).hasSize(10).contains("prod.calls", "prod.late", "prod.roots").doesNotContain(Topics.defaults().invocations());
   }
 
   @Test

@@ -104,7 +104,7 @@ class StreamTopologyTest {
   }
 
   @Test
-  void stream_verify_recomputes_each_partition_chain_and_catches_an_edit_and_a_cut_tail() throws IOException {
+  void stream_verify_recomputes_each_partition_chain_and_its_sealed_root_and_catches_an_edit_a_cut_tail_and_a_forged_root() throws IOException {
     Estimator estimator = Catalog.estimator(Catalog.Options.defaults());
     Topics topics = Topics.defaults();
     java.util.Properties config = new java.util.Properties();
@@ -112,6 +112,7 @@ class StreamTopologyTest {
     config.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
     List<String> figured;
     List<String> heads;
+    List<String> roots;
     var serializer = new org.apache.kafka.common.serialization.StringSerializer();
     var deserializer = new org.apache.kafka.common.serialization.StringDeserializer();
     try (var driver = new org.apache.kafka.streams.TopologyTestDriver(
@@ -124,30 +125,51 @@ class StreamTopologyTest {
         in.pipeInput(node.path("team").asText(null), line, Instant.parse(node.get("timestamp").asText()));
       }
       driver.advanceWallClockTime(FigureProcessor.HEAD_INTERVAL);
+      // The heads reach the root task; its next round seals them. The round after finds no chain moved: no new root.
+      driver.advanceWallClockTime(RootProcessor.ROOT_INTERVAL);
+      driver.advanceWallClockTime(RootProcessor.ROOT_INTERVAL);
       figured = driver.createOutputTopic(topics.figured(), deserializer, deserializer).readValuesToList();
       heads = driver.createOutputTopic(topics.heads(), deserializer, deserializer).readValuesToList();
+      roots = driver.createOutputTopic(topics.roots(), deserializer, deserializer).readValuesToList();
     }
     assertThat(heads).isNotEmpty();
+    assertThat(roots).hasSize(1);
+    JsonNode root = Messages.JSON.readTree(roots.getFirst());
+    assertThat(root.get("heads")).singleElement().satisfies(h -> assertThat(h.get("seq").asLong()).isEqualTo(50));
     // As a consumer reads a figured topic of 3 partitions: Kafka's partitioner spreads the chain's records by id, and
     // they come partition by partition, so the chain is out of seq order and split across topic partitions.
     List<String> asReadFromThreePartitions = new ArrayList<>(figured);
     asReadFromThreePartitions.sort(java.util.Comparator.comparingInt(v -> idPartition(Messages.entry(v).record().id(), 3)));
     assertThat(asReadFromThreePartitions).isNotEqualTo(figured);
-    StreamVerify.Report intact = StreamVerify.verify(asReadFromThreePartitions, heads, estimator);
+    StreamVerify.Report intact = StreamVerify.verify(asReadFromThreePartitions, heads, roots, estimator);
     assertThat(intact.ok()).as(intact.toString()).isTrue();
     assertThat(intact.partitions()).singleElement().satisfies(p -> assertThat(p.records()).isEqualTo(50));
+    assertThat(intact.rootsChecked()).isEqualTo(1);
+    assertThat(root.get("root").asText()).as("the published root is the one verify computes").isEqualTo(intact.root());
+
+    String tampered = roots.getFirst().replace(root.get("root").asText(), "0".repeat(64));
+    StreamVerify.Report tamperedRoot = StreamVerify.verify(figured, heads, List.of(roots.getFirst(), tampered), estimator);
+    assertThat(tamperedRoot.ok()).isFalse();
+    assertThat(tamperedRoot.rootProblems()).containsExactly("root published at " + root.get("at").asText() + " (" + "0".repeat(64)
+        + "): its hash does not follow from the heads it names");
+    // Sealed correctly, but over a head the chain never had: a rewritten history with a root recomputed to match.
+    String offChain = ChainRoot.message(Instant.parse("2026-01-01T00:00:00Z"), List.of(new ChainRoot.Head(0, 50, "f".repeat(64))));
+    assertThat(StreamVerify.verify(figured, heads, List.of(offChain), estimator).rootProblems()).singleElement().asString()
+        .contains("names partition 0 head seq 50 (" + "f".repeat(64) + "), which is not on that chain of 50 records");
 
     List<String> edited = new ArrayList<>(figured);
     edited.set(20, figured.get(20).replaceFirst("\"output_tokens\":(\\d+)", "\"output_tokens\":9$1"));
-    assertThat(StreamVerify.verify(edited, heads, estimator).partitions().getFirst().firstProblem())
+    assertThat(StreamVerify.verify(edited, heads, roots, estimator).partitions().getFirst().firstProblem())
         .isEqualTo("seq 21: stored hash does not follow from its content and the previous hash");
 
     List<String> cut = figured.subList(0, 45);
-    assertThat(StreamVerify.verify(cut, heads, estimator).partitions().getFirst().firstProblem()).contains("was cut or rewritten");
+    StreamVerify.Report cutTail = StreamVerify.verify(cut, heads, roots, estimator);
+    assertThat(cutTail.partitions().getFirst().firstProblem()).contains("was cut or rewritten");
+    assertThat(cutTail.rootProblems()).singleElement().asString().contains("which is not on that chain of 45 records");
 
     List<String> repeated = new ArrayList<>(figured);
     repeated.add(figured.get(7));
-    assertThat(StreamVerify.verify(repeated, heads, estimator).partitions().getFirst().firstProblem()).isEqualTo("seq 9 expected, found 8");
+    assertThat(StreamVerify.verify(repeated, heads, roots, estimator).partitions().getFirst().firstProblem()).isEqualTo("seq 9 expected, found 8");
   }
 
   /** The partition Kafka's default partitioner gives a record keyed by {@code id} in a topic of {@code partitions}. */
