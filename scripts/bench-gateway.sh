@@ -12,7 +12,7 @@ data=$(mktemp -d)
 upstream_port=18282
 gateway_port=18283
 export JOULETRACE_ADMIN_KEY="bench-$(date +%s)"
-"$JAVA_HOME/bin/java" -Dsun.net.httpserver.nodelay=true -cp jouletrace-bench/target/benchmarks.jar io.jouletrace.bench.UpstreamStandIn \
+"$JAVA_HOME/bin/java" -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=2000 -cp jouletrace-bench/target/benchmarks.jar io.jouletrace.bench.UpstreamStandIn \
   "$upstream_port" > "$data/upstream.log" 2>&1 &
 upstream=$!
 ./jouletrace serve --data "$data" --port "$gateway_port" --upstream "http://127.0.0.1:$upstream_port/v1" > "$data/serve.log" 2>&1 &
