@@ -38,7 +38,8 @@ final class StreamCommand {
       description = {"Run the topology against a Kafka cluster (exactly_once_v2) until stopped; more instances with the same",
           "--application-id share the partitions. Topics (created when missing; renamed with --config): jouletrace.invocations,",
           "jouletrace.meters, jouletrace.spans in; jouletrace.figured, jouletrace.rejected, jouletrace.late, jouletrace.aggregates,",
-          "jouletrace.heads, jouletrace.measured, jouletrace.roots out (docs/scale-out.md). Logs how many records went to the late topic."})
+          "jouletrace.heads, jouletrace.measured, jouletrace.roots out (docs/scale-out.md). Logs how many records went to the late topic",
+          "(also the Kafka Streams metric late-records-total, group stream-jouletrace-metrics, on JMX)."})
   static final class Run implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
     String bootstrap;
