@@ -99,7 +99,8 @@ final class CallRecorder implements AutoCloseable {
         Thread.currentThread().interrupt();
         return false;
       }
-      pause = pause.multipliedBy(2).compareTo(longestPause) > 0 ? longestPause : pause.multipliedBy(2);
+      Duration doubled = pause.multipliedBy(2);
+      pause = doubled.compareTo(longestPause) > 0 ? longestPause : doubled;
     }
   }
 

@@ -23,11 +23,16 @@ final class DailyRollup {
   private static final String MEASURED_SETS = "(SELECT count(*) FROM ledger_figure_sets WHERE methodology_version = '"
       + Measurement.METHODOLOGY_VERSION + "')";
 
-  /** The refresh, one transaction; its first statement locks the state row, so concurrent refreshes take turns. */
+  /**
+   * The refresh, one transaction. Its first statement locks the state row, so concurrent refreshes take turns, and
+   * reads the head and the measured sets once: the later statements act on that snapshot, so a figure set committed
+   * meanwhile is left to the next refresh rather than counted as rolled up.
+   */
   private static final List<String> REFRESH = List.of(
-      "UPDATE report_rollup_state SET target_seq = (SELECT coalesce(max(seq), 0) FROM ledger_records)",
-      "DELETE FROM report_rollup_day WHERE (SELECT measured_sets FROM report_rollup_state) <> " + MEASURED_SETS,
-      "UPDATE report_rollup_state SET through_seq = 0 WHERE measured_sets <> " + MEASURED_SETS,
+      "UPDATE report_rollup_state SET target_seq = (SELECT coalesce(max(seq), 0) FROM ledger_records), target_measured_sets = "
+          + MEASURED_SETS,
+      "DELETE FROM report_rollup_day WHERE (SELECT measured_sets <> target_measured_sets FROM report_rollup_state)",
+      "UPDATE report_rollup_state SET through_seq = 0 WHERE measured_sets <> target_measured_sets",
       "INSERT INTO report_rollup_day SELECT date_trunc('day', ts), " + SCOPE_FIELDS + ", " + Aggregate.COMPOSITION_SELECT
           + " FROM report_figures WHERE seq > (SELECT through_seq FROM report_rollup_state)"
           + " AND seq <= (SELECT target_seq FROM report_rollup_state)"
@@ -35,7 +40,7 @@ final class DailyRollup {
           // In key order, so a summary sums the rows in an order that does not depend on how the aggregation ran:
           // two ledgers of the same records give the same totals to the last bit.
           + " ORDER BY " + ALL_KEYS,
-      "UPDATE report_rollup_state SET through_seq = target_seq, measured_sets = " + MEASURED_SETS);
+      "UPDATE report_rollup_state SET through_seq = target_seq, measured_sets = target_measured_sets");
 
   static final String TABLE = "report_rollup_day";
 

@@ -13,7 +13,8 @@ CREATE TABLE report_rollup_day (
   input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL
 );
 
--- through_seq: the records rolled up; target_seq: the head a refresh in progress rolls up to; measured_sets: how many
--- measured figure sets there were when the rollup was made.
-CREATE TABLE report_rollup_state (through_seq BIGINT NOT NULL, target_seq BIGINT NOT NULL, measured_sets BIGINT NOT NULL);
-INSERT INTO report_rollup_state VALUES (0, 0, 0);
+-- through_seq: the records rolled up; measured_sets: how many measured figure sets there were when they were.
+-- target_seq, target_measured_sets: what a refresh in progress read once at its start and rolls up to.
+CREATE TABLE report_rollup_state (through_seq BIGINT NOT NULL, measured_sets BIGINT NOT NULL, target_seq BIGINT NOT NULL,
+  target_measured_sets BIGINT NOT NULL);
+INSERT INTO report_rollup_state VALUES (0, 0, 0, 0);
