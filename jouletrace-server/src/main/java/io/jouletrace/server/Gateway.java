@@ -106,8 +106,7 @@ public final class Gateway {
   private final Unrecorded unrecorded;
   private final HttpClient client;
   /** Watches upstream bodies for stalls ({@link StallGuard}). */
-  private final ScheduledExecutorService stallTimer =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-stall-timer").daemon().factory());
+  private final ScheduledExecutorService stallTimer = StallGuard.timer();
 
   Gateway(Config config, Supplier<Estimator> estimator, String methodology, Recorder recorder, BudgetGate budgets, Unrecorded unrecorded) {
     this.config = config;

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,17 @@ final class StallGuard extends FilterInputStream {
     this.limitNanos = limit.toNanos();
     long periodMillis = Math.max(10, limit.toMillis() / 4);
     this.watch = timer.scheduleAtFixedRate(this::closeIfStalled, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The timer that watches guarded bodies. A closed body's watch leaves its queue at once: by default a cancelled task
+   * stays queued until its next run (a quarter of the limit, 30 s by default), and at a thousand calls a second those
+   * tasks kept tens of thousands of finished bodies alive, whose copying made every young collection long.
+   */
+  static ScheduledExecutorService timer() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("gateway-stall-timer").daemon().factory());
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   /** Whether the body was closed because a read stalled (the caller answers 504 or ends the stream). */
