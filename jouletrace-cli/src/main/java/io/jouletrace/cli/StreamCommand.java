@@ -77,8 +77,10 @@ final class StreamCommand {
   /** {@code jouletrace stream sink --bootstrap HOST:PORT --store postgresql://…}: the cluster's output into a ledger. */
   @Command(name = "sink", mixinStandardHelpOptions = true,
       description = {"Write the figured records of jouletrace.figured (read_committed) into a ledger, PostgreSQL with --store, so",
-          "`jouletrace serve` on that store serves the cluster's results. Offsets are committed after the records are durable;",
-          "records delivered again are stored once (ids). Runs until stopped."})
+          "`jouletrace serve` on that store serves the cluster's results, and the team x model x hour totals of",
+          "jouletrace.aggregates into its stream_aggregates table (one row per team, model and hour, its latest totals).",
+          "Offsets are committed after both are durable; records delivered again are stored once (ids), aggregates",
+          "delivered again rewrite the same row. Runs until stopped."})
   static final class Sink implements Callable<Integer> {
     @Spec
     CommandSpec spec;

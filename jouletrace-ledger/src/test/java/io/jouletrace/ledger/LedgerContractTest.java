@@ -9,6 +9,7 @@ import io.jouletrace.core.attribution.Attribution;
 import io.jouletrace.core.attribution.AttributionOptions;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
+import io.jouletrace.core.figure.Tier;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
@@ -372,6 +373,22 @@ public abstract class LedgerContractTest {
       assertThat(afterSeqs).containsExactly(0L, 7L);
       assertThat(intensity.getFirst().source()).isEqualTo("a.csv");
       assertThat(intensity.getFirst().time()).isEqualTo(T0);
+    }
+  }
+
+  @Test
+  public void a_stream_aggregate_written_again_replaces_its_row_and_keeps_unknown_tiers_null() {
+    Instant hour = Instant.parse("2026-11-01T10:00:00Z");
+    var first = new Store.StreamAggregate("team-a", "gpt-4o", hour, 2, Map.of(Tier.MODELLED, 1200.5), Map.of(Tier.MODELLED, 0.25), 0, 0);
+    var noTeam = new Store.StreamAggregate(null, "mystery", hour, 1, Map.of(), Map.of(), 1, 640);
+    var updated = new Store.StreamAggregate("team-a", "gpt-4o", hour, 3, Map.of(Tier.MODELLED, 1800.0, Tier.ESTIMATED, 7.5),
+        Map.of(Tier.MODELLED, 0.375), 0, 0);
+    try (Store store = openStore()) {
+      store.putStreamAggregates(List.of(first, noTeam));
+      store.putStreamAggregates(List.of(updated));
+      store.putStreamAggregates(List.of(updated)); // delivered again: the same row
+      assertThat(store.streamAggregates()).containsExactly(updated, noTeam); // by key: "team-a|…" sorts before "|mystery|…"
+      assertThat(noTeam.key()).isEqualTo("|mystery|2026-11-01T10:00:00Z");
     }
   }
 

@@ -3,13 +3,18 @@ package io.jouletrace.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.figure.Tier;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.ingest.Parsed;
 import io.jouletrace.ledger.ingest.RecordFields;
+import io.jouletrace.ledger.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The JSON on the topics: invocation records in the ledger's record shape (docs/ledger.md), and figured records that
@@ -73,6 +78,23 @@ final class Messages {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * An update of the aggregates topic ({@code team}, {@code model}, {@code window_start}, {@code calls}, {@code energy_j}
+   * and {@code carbon_g} by tier, {@code unrated_calls}, {@code unrated_tokens}) as the row the sink stores.
+   */
+  static Store.StreamAggregate aggregate(String update) {
+    JsonNode node = json(update);
+    return new Store.StreamAggregate(node.get("team").isNull() ? null : node.get("team").asText(), node.get("model").asText(),
+        Instant.parse(node.get("window_start").asText()), node.get("calls").asLong(), byTier(node.path("energy_j")),
+        byTier(node.path("carbon_g")), node.path("unrated_calls").asLong(), node.path("unrated_tokens").asLong());
+  }
+
+  private static Map<Tier, Double> byTier(JsonNode amounts) {
+    Map<Tier, Double> out = new EnumMap<>(Tier.class);
+    amounts.properties().forEach(e -> out.put(Tier.of(e.getKey()), e.getValue().doubleValue()));
+    return out;
   }
 
   static int partition(String figured) {

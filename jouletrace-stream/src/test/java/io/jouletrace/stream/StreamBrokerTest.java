@@ -8,6 +8,9 @@ import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
 import io.jouletrace.ledger.store.PostgresServer;
 import io.jouletrace.ledger.store.PostgresStore;
+import io.jouletrace.ledger.store.Store;
+import io.jouletrace.ledger.report.Dimension;
+import io.jouletrace.core.figure.Tier;
 import io.jouletrace.ledger.LedgerEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,29 +134,48 @@ class StreamBrokerTest {
 
   /**
    * The sink writes the cluster's output into PostgreSQL; run again (as after a crash before its offsets were
-   * committed, here with its group's offsets reset), it stores nothing twice. The ledger verifies and reports.
+   * committed, here with its group's offsets reset), it stores nothing twice, and the aggregate rows (emptied before,
+   * so each must be written again) come back the same. The ledger verifies and reports; each aggregate row holds its
+   * team, model and hour's calls and energy as the records sum them.
    */
   private static void sinkIntoPostgresTwice(String bootstrap) throws Exception {
     String url = POSTGRES.newDatabase();
+    List<Store.StreamAggregate> firstRows = null;
     for (int run = 0; run < 2; run++) {
-      if (run == 1) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-          admin.deleteConsumerGroups(List.of(StreamSink.GROUP)).all().get();
-        }
-      }
       try (Ledger ledger = Ledger.open(PostgresStore.open(url), null)) {
+        if (run == 1) {
+          try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.deleteConsumerGroups(List.of(StreamSink.GROUP)).all().get();
+          }
+          ledger.store().update("empty the aggregates", List.of("DELETE FROM stream_aggregates"));
+        }
         java.util.concurrent.atomic.AtomicInteger idlePolls = new java.util.concurrent.atomic.AtomicInteger();
-        long[] before = {ledger.store().head().seq()};
+        long[] before = {ledger.store().head().seq(), -1};
         long stored = StreamSink.run(bootstrap, Topics.defaults(), ledger, io.jouletrace.catalog.Catalog.DEFAULT_METHODOLOGY, () -> {
           long head = ledger.store().head().seq();
-          boolean idle = head == before[0];
+          // A row holds at most its window's final count, so the sum reaches RECORDS only once every row is final.
+          long aggregated = ledger.store().streamAggregates().stream().mapToLong(Store.StreamAggregate::calls).sum();
+          boolean idle = head == before[0] && aggregated == before[1];
           before[0] = head;
-          return (head >= RECORDS && idlePolls.incrementAndGet() > 2) || (idle && idlePolls.incrementAndGet() > 40);
+          before[1] = aggregated;
+          return (head >= RECORDS && aggregated >= RECORDS && idlePolls.incrementAndGet() > 2) || (idle && idlePolls.incrementAndGet() > 40);
         });
         assertThat(stored).as("run %d", run + 1).isEqualTo(run == 0 ? RECORDS : 0);
         assertThat(ledger.store().head().seq()).isEqualTo(RECORDS);
         assertThat(ledger.verify().ok()).isTrue();
         assertThat(new Reports(ledger.store()).summary(Scope.all(), List.of()).total().calls()).isEqualTo(RECORDS);
+        List<Store.StreamAggregate> rows = ledger.store().streamAggregates();
+        assertThat(rows.stream().mapToLong(Store.StreamAggregate::calls).sum()).isEqualTo(RECORDS);
+        if (run == 1) assertThat(rows).as("sunk again: the same rows").isEqualTo(firstRows);
+        firstRows = rows;
+        Map<String, Double> energyByKey = new HashMap<>();
+        for (Reports.Combination group : new Reports(ledger.store()).combinations(Scope.all(),
+            List.of(Dimension.TEAM, Dimension.MODEL, Dimension.HOUR))) {
+          energyByKey.put(group.keys().get(0) + "|" + group.keys().get(1) + "|" + Instant.parse(group.keys().get(2)),
+              group.aggregate().energyJoules().of(Tier.MODELLED));
+        }
+        assertThat(rows).hasSize(energyByKey.size()).allSatisfy(row -> assertThat(row.energyJ().get(Tier.MODELLED)).as(row.key())
+            .isCloseTo(energyByKey.get(row.key()), org.assertj.core.api.Assertions.withinPercentage(1e-9)));
       }
     }
   }

@@ -9,10 +9,14 @@ import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.core.figure.Tier;
+import io.jouletrace.ledger.report.Aggregate;
+import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
 import io.jouletrace.ledger.store.DuckDbStore;
+import io.jouletrace.ledger.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +80,44 @@ class StreamTopologyTest {
       assertThat(ledger.verify().ok()).isTrue();
       assertThat(ReportJson.summary(new Reports(ledger.store()).summary(Scope.all(), Reports.DEFAULT_BREAKDOWNS)))
           .isEqualTo(ReportJson.summary(StreamReplay.summary(replay, Reports.DEFAULT_BREAKDOWNS)));
+    }
+  }
+
+  @Test
+  void the_aggregate_rows_the_sink_keeps_equal_the_ledger_totals_per_team_model_and_hour() throws IOException {
+    Path file = records(400);
+    StreamReplay.Result replay = StreamReplay.run(List.of(file.toString()), null, Catalog.estimator(Catalog.Options.defaults()),
+        Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1));
+    try (Ledger ledger = Ledger.open(DuckDbStore.open(dir.resolve("aggregated")), null)) {
+      ledger.store().append(replay.figured());
+      // Every update, in topic order, as the sink writes them: each replaces its window's row.
+      for (String update : replay.aggregates()) ledger.store().putStreamAggregates(List.of(Messages.aggregate(update)));
+      java.util.Map<String, Store.StreamAggregate> rows = new java.util.HashMap<>();
+      ledger.store().streamAggregates().forEach(row -> rows.put(row.key(), row));
+
+      List<Reports.Combination> expected = new Reports(ledger.store()).combinations(Scope.all(),
+          List.of(Dimension.TEAM, Dimension.MODEL, Dimension.HOUR));
+      assertThat(expected).hasSizeGreaterThan(20);
+      assertThat(rows).hasSameSizeAs(expected);
+      long unrated = 0;
+      for (Reports.Combination group : expected) {
+        String key = group.keys().get(0) + "|" + group.keys().get(1) + "|" + Instant.parse(group.keys().get(2));
+        Store.StreamAggregate row = rows.get(key);
+        assertThat(row).as(key + " among " + rows.keySet()).isNotNull();
+        Aggregate totals = group.aggregate();
+        assertThat(row.calls()).as(key).isEqualTo(totals.calls());
+        assertThat(row.unratedCalls()).as(key).isEqualTo(totals.energyJoules().unratedCalls());
+        assertThat(row.unratedTokens()).as(key).isEqualTo(totals.energyJoules().unratedTokens());
+        unrated += row.unratedCalls();
+        for (Tier tier : Tier.values()) {
+          assertThat(row.energyJ().containsKey(tier)).as(key + " " + tier).isEqualTo(totals.energyJoules().callsOf(tier) > 0);
+          assertThat(row.energyJ().getOrDefault(tier, 0.0)).as(key + " " + tier).isCloseTo(totals.energyJoules().of(tier),
+              org.assertj.core.api.Assertions.withinPercentage(1e-9));
+          assertThat(row.carbonG().getOrDefault(tier, 0.0)).as(key + " " + tier).isCloseTo(totals.carbonGrams().of(tier),
+              org.assertj.core.api.Assertions.withinPercentage(1e-9));
+        }
+      }
+      assertThat(unrated).as("the uncatalogued model's calls are counted as unrated, never as 0 J").isPositive();
     }
   }
 

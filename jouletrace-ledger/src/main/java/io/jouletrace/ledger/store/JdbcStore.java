@@ -19,13 +19,16 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import io.jouletrace.core.attribution.MeterSample;
+import io.jouletrace.core.figure.Tier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -39,7 +42,7 @@ abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
   private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
-      "V6__budget_tenant", "V7__report_rollup");
+      "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -447,6 +450,54 @@ abstract class JdbcStore implements Store {
       rollbackQuietly();
       throw failure("delete budget " + name, e);
     }
+  }
+
+  /** The tiers of a stream aggregate row, in its column order (energy then carbon, each measured, modelled, estimated). */
+  private static final List<Tier> AGGREGATE_TIERS = List.of(Tier.MEASURED, Tier.MODELLED, Tier.ESTIMATED);
+
+  @Override
+  public synchronized void putStreamAggregates(Collection<Store.StreamAggregate> aggregates) {
+    transaction("store " + aggregates.size() + " stream aggregates", () -> {
+      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM stream_aggregates WHERE aggregate_key = ?");
+          PreparedStatement insert = connection.prepareStatement("INSERT INTO stream_aggregates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (Store.StreamAggregate a : aggregates) {
+          bind(delete, List.of(a.key()));
+          delete.addBatch();
+          bind(insert, Arrays.asList(a.key(), a.team(), a.model(), a.windowStart(), a.calls()));
+          int column = 6;
+          for (Map<Tier, Double> amounts : List.of(a.energyJ(), a.carbonG())) {
+            for (Tier tier : AGGREGATE_TIERS) {
+              Double amount = amounts.get(tier);
+              if (amount == null) insert.setNull(column++, java.sql.Types.DOUBLE); // typed: PostgreSQL will not take a text NULL
+              else insert.setDouble(column++, amount);
+            }
+          }
+          insert.setLong(column++, a.unratedCalls());
+          insert.setLong(column, a.unratedTokens());
+          insert.addBatch();
+        }
+        delete.executeBatch();
+        insert.executeBatch();
+      }
+    });
+  }
+
+  @Override
+  public synchronized List<Store.StreamAggregate> streamAggregates() {
+    List<Store.StreamAggregate> out = new ArrayList<>();
+    query("read stream aggregates", "SELECT team, model, window_start, calls, energy_j_measured, energy_j_modelled, energy_j_estimated, "
+        + "carbon_g_measured, carbon_g_modelled, carbon_g_estimated, unrated_calls, unrated_tokens FROM stream_aggregates", rs -> {
+          Map<Tier, Double> energy = new EnumMap<>(Tier.class);
+          Map<Tier, Double> carbon = new EnumMap<>(Tier.class);
+          for (int i = 0; i < AGGREGATE_TIERS.size(); i++) {
+            if (rs.getObject(5 + i) != null) energy.put(AGGREGATE_TIERS.get(i), rs.getDouble(5 + i));
+            if (rs.getObject(8 + i) != null) carbon.put(AGGREGATE_TIERS.get(i), rs.getDouble(8 + i));
+          }
+          out.add(new Store.StreamAggregate(rs.getString(1), rs.getString(2), instant(rs.getObject(3, LocalDateTime.class)), rs.getLong(4),
+              energy, carbon, rs.getLong(11), rs.getLong(12)));
+        });
+    out.sort(Comparator.comparing(Store.StreamAggregate::key));
+    return out;
   }
 
   /** Replaces the row of {@code table} whose {@code keyColumn} is {@code row}'s first value by {@code row}, in one transaction. */

@@ -1,6 +1,7 @@
 package io.jouletrace.ledger.store;
 
 import io.jouletrace.core.attribution.MeterSample;
+import io.jouletrace.core.figure.Tier;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.budget.Budget;
@@ -98,6 +99,16 @@ public interface Store extends AutoCloseable {
   boolean deleteBudget(String name);
 
   /**
+   * Stores a cluster's team × model × hour totals (docs/scale-out.md) in one transaction, each replacing the row of
+   * its {@link StreamAggregate#key()}: an update carries its window's running totals, so writing one again changes
+   * nothing.
+   */
+  void putStreamAggregates(Collection<StreamAggregate> aggregates);
+
+  /** The stored team × model × hour totals, by key. */
+  List<StreamAggregate> streamAggregates();
+
+  /**
    * Runs a read-only query in the SQL both stores share (reports read the {@code report_figures} view); an
    * {@link Instant} parameter is a UTC timestamp.
    */
@@ -146,6 +157,27 @@ public interface Store extends AutoCloseable {
    * @param tenant the tenant a tenant key is limited to; null for an admin key
    */
   record ApiKey(String sha256, String role, String tenant, String label, Instant createdAt) {}
+
+  /**
+   * A cluster's totals for one team, model and hour of event time, from the stream topology's aggregates topic.
+   *
+   * @param team null for calls without a team
+   * @param energyJ joules per tier, for the tiers that had calls with known energy
+   * @param carbonG grams CO2e per tier, likewise
+   * @param unratedCalls calls with unknown energy (never counted as 0 J), and the tokens they carried
+   */
+  record StreamAggregate(String team, String model, Instant windowStart, long calls, Map<Tier, Double> energyJ, Map<Tier, Double> carbonG,
+      long unratedCalls, long unratedTokens) {
+    public StreamAggregate {
+      energyJ = Map.copyOf(energyJ);
+      carbonG = Map.copyOf(carbonG);
+    }
+
+    /** team|model|window start, as the aggregates topic keys it. */
+    public String key() {
+      return (team == null ? "" : team) + "|" + model + "|" + windowStart;
+    }
+  }
 
   /**
    * A point of a stored series: grid intensity (gCO2e/kWh) for a zone or region, or PUE for a facility.
