@@ -194,6 +194,11 @@ public final class Ledger implements AutoCloseable {
       store.forEachFingerprint(known::add);
     }
 
+    /** The methodology this writer figures new records with. */
+    public String methodologyVersion() {
+      return methodologyVersion;
+    }
+
     /** Queues one record (it must carry an id and a timestamp); may hand a batch to the committer. */
     public void add(InvocationRecord record, String sourceRef) {
       if (record.id() == null) throw new IllegalArgumentException(sourceRef + ": a ledger record needs an id");

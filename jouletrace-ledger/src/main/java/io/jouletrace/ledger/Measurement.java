@@ -69,9 +69,12 @@ public final class Measurement {
    * @param pueSeries the facility's PUE series, time → PUE, a step function (the span's start picks the point in force);
    *     kept among the run's inputs
    * @param fillMethodology the methodology that figures the records and fills what the meters did not cover
+   * @param measured the ids of the spans that become records and gain measured figure sets; the others only share the
+   *     metered energy (a stream window's spans that run on into the next, whose figure that window alone cannot give).
+   *     Null: every span. Kept with the run's options.
    */
   public record Setup(AttributionOptions options, String provider, String zone, String pueFacility, NavigableMap<Instant, Double> pueSeries,
-      String fillMethodology) {
+      String fillMethodology, Set<String> measured) {
     public Setup {
       if (options.modelledJoules() != null) throw new IllegalArgumentException("the gap fill comes from fillMethodology, not from the options");
       if (pueFacility != null && options.pue() != null) throw new IllegalArgumentException("give a scalar PUE or a PUE facility, not both");
@@ -80,11 +83,23 @@ public final class Measurement {
             + "--facility " + pueFacility + " FILE`)");
       }
       pueSeries = pueFacility == null ? null : java.util.Collections.unmodifiableNavigableMap(new TreeMap<>(pueSeries));
+      measured = measured == null ? null : java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(measured));
+    }
+
+    /** Every span measured. */
+    public Setup(AttributionOptions options, String provider, String zone, String pueFacility, NavigableMap<Instant, Double> pueSeries,
+        String fillMethodology) {
+      this(options, provider, zone, pueFacility, pueSeries, fillMethodology, null);
     }
 
     /** Without a PUE series: a scalar PUE in the options, or none. */
     public Setup(AttributionOptions options, String provider, String zone, String fillMethodology) {
-      this(options, provider, zone, null, null, fillMethodology);
+      this(options, provider, zone, null, null, fillMethodology, null);
+    }
+
+    /** The spans of {@code spans} that become records and gain measured figure sets. */
+    List<RunSpan> measuredOf(List<RunSpan> spans) {
+      return measured == null ? spans : spans.stream().filter(span -> measured.contains(span.id())).toList();
     }
 
     String json() {
@@ -102,6 +117,7 @@ public final class Measurement {
         pueSeries.forEach((time, pue) -> series.put(time.toString(), pue));
       }
       node.put("provider", provider).put("zone", zone).put("fill_methodology", fillMethodology);
+      if (measured != null) measured.forEach(node.putArray("measured")::add); // absent when all, so earlier runs keep their ids
       return node.toString();
     }
 
@@ -124,8 +140,13 @@ public final class Measurement {
             series.put(Instant.parse(point.getKey()), point.getValue().doubleValue());
           }
         }
+        Set<String> measured = null;
+        if (node.has("measured")) {
+          measured = new java.util.TreeSet<>();
+          for (JsonNode id : node.get("measured")) measured.add(id.asText());
+        }
         return new Setup(options, text(node, "provider"), text(node, "zone"), text(node, "pue_facility"), series,
-            text(node, "fill_methodology"));
+            text(node, "fill_methodology"), measured);
       } catch (IOException e) {
         throw new UncheckedIOException("stored attribution options are not valid JSON: " + json, e);
       }
@@ -155,23 +176,41 @@ public final class Measurement {
   }
 
   /**
-   * Ledgers the spans as records (ids already stored are kept as they are), attributes the samples to them and stores
-   * the run with its measured figure sets in one transaction. Idempotent: the same inputs add nothing the second time.
+   * Ledgers the (measured) spans as records (ids already stored are kept as they are), attributes the samples to the
+   * spans and stores the run with its measured figure sets in one transaction. Idempotent: the same inputs add nothing
+   * the second time.
    */
   public Result ingest(List<MeterSample> samples, List<RunSpan> spans, Setup setup, int batchSize) {
+    String runId = runId(digest(setup, samples, spans));
+    // Checked before opening a writer, which reads every stored id.
+    if (ledger.store().hasAttributionRun(runId)) return new Result(runId, true, 0, 0, 0, 0, null);
+    try (Ledger.Writer writer = ledger.writer(setup.fillMethodology(), batchSize)) {
+      return ingest(writer, samples, spans, setup);
+    }
+  }
+
+  /**
+   * {@link #ingest(List, List, Setup, int)} through an open writer of this ledger, which must figure with the setup's
+   * fill methodology (a process that appends records and runs in turn keeps one writer: a second would fork the chain).
+   * The writer is flushed first, so a record it was given before is the one a span of the same id is measured on.
+   */
+  public Result ingest(Ledger.Writer writer, List<MeterSample> samples, List<RunSpan> spans, Setup setup) {
+    if (!writer.methodologyVersion().equals(setup.fillMethodology())) {
+      throw new IllegalArgumentException("the writer figures with " + writer.methodologyVersion() + ", the run's fill methodology is "
+          + setup.fillMethodology());
+    }
     Store store = ledger.store();
     List<String> spanLines = spans.stream().map(SpanReader::line).toList();
-    String digest = digest(setup.json(), samples, spanLines);
+    String digest = digest(setup, samples, spans);
     String runId = runId(digest);
     if (store.hasAttributionRun(runId)) return new Result(runId, true, 0, 0, 0, 0, null);
 
-    List<InvocationRecord> records = spans.stream().map(span -> record(span, setup)).toList();
-    long newRecords;
-    try (Ledger.Writer writer = ledger.writer(setup.fillMethodology(), batchSize)) {
-      for (InvocationRecord record : records) writer.add(record, "attribution:" + runId);
-      writer.flush();
-      newRecords = writer.accepted();
-    }
+    List<InvocationRecord> records = setup.measuredOf(spans).stream().map(span -> record(span, setup)).toList();
+    writer.flush();
+    long acceptedBefore = writer.accepted();
+    for (InvocationRecord record : records) writer.add(record, "attribution:" + runId);
+    writer.flush();
+    long newRecords = writer.accepted() - acceptedBefore;
     Map<String, Store.Head> positions = positions(store, records);
     Set<String> alreadyMeasured = store.idsWithFigureSet(METHODOLOGY_VERSION, positions.keySet());
 
@@ -185,7 +224,7 @@ public final class Measurement {
     });
     store.appendAttributionRun(new Store.AttributionRun(runId, digest, setup.json(), samples.size(), spans.size(), Instant.now()),
         samples, spanLines, sets);
-    return new Result(runId, false, newRecords, sets.size(), alreadyMeasured.size(), spans.size() - figured.sets().size(),
+    return new Result(runId, false, newRecords, sets.size(), alreadyMeasured.size(), records.size() - figured.sets().size(),
         figured.attribution());
   }
 
@@ -211,7 +250,7 @@ public final class Measurement {
     }
     Setup setup = Setup.fromJson(run.options());
     List<RunSpan> spans = parse(runId, spanLines);
-    List<InvocationRecord> records = spans.stream().map(s -> record(s, setup)).toList();
+    List<InvocationRecord> records = setup.measuredOf(spans).stream().map(s -> record(s, setup)).toList();
     return figure(ledger, samples, spans, records, setup, positions(store, records)).sets();
   }
 
@@ -243,14 +282,14 @@ public final class Measurement {
       modelled.put(record.id(), estimator.estimate(record, setup.fillMethodology()));
     }
     AttributionOptions options = setup.options().withModelledJoules(span -> {
-      Estimate estimate = modelled.get(span.id());
-      return estimate.energy() instanceof Figure.Known known ? known.value() : Double.NaN;
+      Estimate estimate = modelled.get(span.id()); // null for a span that only shares the energy
+      return estimate != null && estimate.energy() instanceof Figure.Known known ? known.value() : Double.NaN;
     });
     Attribution attribution = Attributor.attribute(samples, spans, options);
     Map<String, RunSpan> byId = spans.stream().collect(Collectors.toMap(RunSpan::id, Function.identity()));
     Map<String, FigureSet> out = new TreeMap<>();
     for (Attribution.SpanEnergy span : attribution.spans()) {
-      if (span.energyJ() == null) continue;
+      if (span.energyJ() == null || !modelled.containsKey(span.id())) continue;
       double pue = pue(setup, byId.get(span.id()).start());
       out.put(span.id(), figureSet(span, modelled.get(span.id()), pue));
     }
@@ -323,6 +362,10 @@ public final class Measurement {
   /** A run is named by its inputs' digest, and the name is sealed into each measured set's hash. */
   private static String runId(String digest) {
     return digest.substring(0, 16);
+  }
+
+  private static String digest(Setup setup, List<MeterSample> samples, List<RunSpan> spans) {
+    return digest(setup.json(), samples, spans.stream().map(SpanReader::line).toList());
   }
 
   /** SHA-256 over the options, then every sample and span line in input order. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.attribution.Attribution;
 import io.jouletrace.core.attribution.AttributionOptions;
+import io.jouletrace.core.attribution.Attributor;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
 import io.jouletrace.core.figure.Tier;
@@ -271,6 +272,33 @@ public abstract class LedgerContractTest {
       assertThat(again.runId()).isEqualTo(result.runId());
       assertThat(measuredSets(ledger)).hasSize(2);
       assertThat(ledger.store().head().seq()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  public void spans_left_out_of_the_measured_set_share_the_energy_but_gain_no_record_and_no_figure_set() {
+    try (Ledger ledger = open(null)) {
+      Measurement.Setup onlyA = new Measurement.Setup(setup().options(), "self-hosted", "FRA", null, null, Catalog.DEFAULT_METHODOLOGY,
+          java.util.Set.of("req-a"));
+      Measurement.Result result;
+      try (Ledger.Writer writer = ledger.writer(Catalog.DEFAULT_METHODOLOGY, 100)) {
+        result = new Measurement(ledger).ingest(writer, counter(), twoSpans(), onlyA);
+      }
+      assertThat(result.newRecords()).isEqualTo(1);
+      assertThat(ledger.store().entry("req-b")).isEmpty();
+      Map<String, Store.StoredFigureSet> sets = measuredSets(ledger);
+      assertThat(sets).containsOnlyKeys("req-a");
+      // req-a's share is the one it gets beside req-b, as when both are measured.
+      Attribution.SpanEnergy a = Attributor.attribute(counter(), twoSpans(), setup().options()).spans().stream()
+          .filter(s -> s.id().equals("req-a")).findFirst().orElseThrow();
+      assertThat(sets.get("req-a").figures().energyJoules().value()).isCloseTo(a.energyJ(), within(1e-9));
+      VerifyReport report = ledger.verify();
+      assertThat(report.ok()).as(report.toString()).isTrue();
+      assertThat(report.figureSetsChecked()).isEqualTo(1);
+      try (Ledger.Writer other = ledger.writer("ecologits-0.4.0", 10)) {
+        assertThatThrownBy(() -> new Measurement(ledger).ingest(other, counter(), twoSpans(), onlyA))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fill methodology");
+      }
     }
   }
 
