@@ -77,9 +77,10 @@ final class StreamCommand {
   /** {@code jouletrace stream sink --bootstrap HOST:PORT --store postgresql://…}: the cluster's output into a ledger. */
   @Command(name = "sink", mixinStandardHelpOptions = true,
       description = {"Write the figured records of jouletrace.figured (read_committed) into a ledger, PostgreSQL with --store, so",
-          "`jouletrace serve` on that store serves the cluster's results, and the team x model x hour totals of",
+          "`jouletrace serve` on that store serves the cluster's results; the measured windows of jouletrace.measured",
+          "as attribution runs with measured figure sets (verify recomputes them); and the team x model x hour totals of",
           "jouletrace.aggregates into its stream_aggregates table (one row per team, model and hour, its latest totals).",
-          "Offsets are committed after both are durable; records delivered again are stored once (ids), aggregates",
+          "Offsets are committed after all are durable; records and runs delivered again are stored once, aggregates",
           "delivered again rewrite the same row. Runs until stopped."})
   static final class Sink implements Callable<Integer> {
     @Spec
@@ -91,6 +92,14 @@ final class StreamCommand {
     @Option(names = "--methodology", paramLabel = "V", defaultValue = Catalog.DEFAULT_METHODOLOGY,
         description = "Methodology the ledger figures with (default ${DEFAULT-VALUE}; the topology's).")
     String methodology;
+
+    @Option(names = "--provider", paramLabel = "NAME", defaultValue = "self-hosted",
+        description = "The provider on records made from measured spans (default ${DEFAULT-VALUE}), as `attribute --ingest`.")
+    String provider;
+
+    @Option(names = "--zone", paramLabel = "ZONE",
+        description = "The zone or region the metered resources draw power from, for measured spans' carbon (as `attribute --ingest`).")
+    String zone;
 
     @picocli.CommandLine.Mixin
     LedgerOptions ledgerOptions;
@@ -104,8 +113,9 @@ final class StreamCommand {
       java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
       try (io.jouletrace.ledger.Ledger ledger = ledgerOptions.open()) {
-        long stored = StreamSink.run(bootstrap, topics, ledger, methodology, stop::get);
-        spec.commandLine().getOut().printf("stored %d records into %s%n", stored, ledger.store().describe());
+        StreamSink.Sunk sunk = StreamSink.run(bootstrap, topics, ledger, methodology, new StreamSink.SpanRecords(provider, zone), stop::get);
+        spec.commandLine().getOut().printf("stored %d records and %d measured figure sets into %s%n", sunk.records(), sunk.measuredSets(),
+            ledger.store().describe());
       }
       return 0;
     }

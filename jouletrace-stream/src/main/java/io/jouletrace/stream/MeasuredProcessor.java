@@ -1,6 +1,7 @@
 package io.jouletrace.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.core.attribution.Attribution;
 import io.jouletrace.core.attribution.AttributionOptions;
@@ -140,7 +141,42 @@ final class MeasuredProcessor extends EventTimeProcessor {
     ObjectNode totals = Messages.JSON.createObjectNode().put("kind", "window").put("window_start", Instant.ofEpochMilli(window).toString())
         .put("metered_j", t.meteredJ()).put("attributed_j", t.attributedJ()).put("idle_j", t.idleJ()).put("unattributed_j", t.unattributedJ());
     context.forward(new Record<>("window|" + Instant.ofEpochMilli(window), MEASURED + totals, window));
+    publishRun(window, samples, spans);
     keys.forEach(windows::delete);
+  }
+
+  /**
+   * The window's attribution inputs, for the sink to store as an attribution run the ledger's {@code verify}
+   * recomputes: its samples (boundary readings included), every span active in it, and the spans it measures — those
+   * within the window that can be ledger records (a model and output tokens). A span that runs on into another window
+   * only shares this window's energy here: its figure, summed over windows, is on this topic alone.
+   */
+  private void publishRun(long window, List<MeterSample> samples, List<RunSpan> spans) {
+    long end = window + WINDOW.toMillis();
+    List<String> measured = spans.stream().filter(s -> s.start().toEpochMilli() >= window && s.end().toEpochMilli() <= end
+        && s.model() != null && s.outputTokens() != null).map(RunSpan::id).toList();
+    if (measured.isEmpty()) return;
+    ObjectNode run = Messages.JSON.createObjectNode().put("kind", "run").put("window_start", Instant.ofEpochMilli(window).toString());
+    ArrayNode sampleArray = run.putArray("samples");
+    samples.forEach(sample -> sampleArray.add(json(sample)));
+    ArrayNode spanArray = run.putArray("spans");
+    spans.forEach(span -> spanArray.add(SpanReader.line(span)));
+    measured.forEach(run.putArray("measured")::add);
+    int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+    context.forward(new Record<>("run|" + partition + "|" + Instant.ofEpochMilli(window), MEASURED + run, window));
+  }
+
+  /** A run message's samples and spans, as {@link #publishRun} wrote them. */
+  static List<MeterSample> runSamples(JsonNode run) {
+    List<MeterSample> samples = new ArrayList<>();
+    run.get("samples").forEach(node -> samples.add(sample(node.toString())));
+    return samples;
+  }
+
+  static List<RunSpan> runSpans(JsonNode run) {
+    List<RunSpan> spans = new ArrayList<>();
+    run.get("spans").forEach(line -> spans.add(span(line.asText())));
+    return spans;
   }
 
   private List<Map.Entry<String, String>> entries(long window) {
@@ -178,7 +214,7 @@ final class MeasuredProcessor extends EventTimeProcessor {
         MeterSample boundary = new MeterSample(before.resource(), Instant.ofEpochMilli(end), before.kind(),
             before.value() + (after.value() - before.value()) * share);
         samples.add(boundary);
-        windows.put(key(end, "b/" + meter), SAMPLE + json(boundary));
+        windows.put(key(end, "b/" + meter), SAMPLE + json(boundary).toString());
       }
     });
   }
@@ -242,9 +278,10 @@ final class MeasuredProcessor extends EventTimeProcessor {
         : new MeterSample(node.get("resource").asText(), time, kind, node.get("value").asDouble());
   }
 
-  private static String json(MeterSample sample) {
-    return Messages.JSON.createObjectNode().put("resource", sample.resource()).put("time", sample.time().toString())
-        .put("kind", sample.kind().name().toLowerCase(Locale.ROOT)).put("value", sample.value()).toString();
+  private static ObjectNode json(MeterSample sample) {
+    ObjectNode node = Messages.JSON.createObjectNode().put("resource", sample.resource()).put("time", sample.time().toString())
+        .put("kind", sample.kind().name().toLowerCase(Locale.ROOT));
+    return sample.isMissing() ? node.putNull("value") : node.put("value", sample.value());
   }
 
   static RunSpan span(String line) {

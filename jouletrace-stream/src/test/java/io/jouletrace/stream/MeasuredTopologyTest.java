@@ -10,6 +10,11 @@ import io.jouletrace.core.attribution.AttributionOptions;
 import io.jouletrace.core.attribution.Attributor;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
+import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.Measurement;
+import io.jouletrace.ledger.VerifyReport;
+import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.telemetry.SpanReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,9 +43,9 @@ class MeasuredTopologyTest {
   @TempDir
   Path dir;
 
-  /** What the topology put out: span figures by id, window totals, late input, and the late count. */
-  private record Output(Map<String, JsonNode> spans, List<JsonNode> windows, List<String> late, long lateCount, double lateMetric,
-      List<String> rejected) {}
+  /** What the topology put out: span figures by id, window totals, windows' attribution runs, late input, and the late count. */
+  private record Output(Map<String, JsonNode> spans, List<JsonNode> windows, List<String> runs, List<String> late, long lateCount,
+      double lateMetric, List<String> rejected) {}
 
   private static String sample(MeterSample s) {
     return "{\"resource\":\"" + s.resource() + "\",\"time\":\"" + s.time() + "\",\"kind\":\"energy\",\"value\":" + s.value() + "}";
@@ -85,10 +90,14 @@ class MeasuredTopologyTest {
       for (RunSpan s : afterClose) spanTopic.pipeInput("node-1", SpanReader.line(s), s.start());
       Map<String, JsonNode> spanFigures = new HashMap<>();
       List<JsonNode> windows = new ArrayList<>();
+      List<String> runs = new ArrayList<>();
       for (String value : driver.createOutputTopic(topics.measured(), new StringDeserializer(), new StringDeserializer()).readValuesToList()) {
         JsonNode node = Messages.JSON.readTree(value);
-        if (node.get("kind").asText().equals("span")) assertThat(spanFigures.put(node.get("id").asText(), node)).as("one figure per span").isNull();
-        else windows.add(node);
+        switch (node.get("kind").asText()) {
+          case "span" -> assertThat(spanFigures.put(node.get("id").asText(), node)).as("one figure per span").isNull();
+          case "window" -> windows.add(node);
+          default -> runs.add(value);
+        }
       }
       List<String> late = driver.createOutputTopic(topics.late(), new StringDeserializer(), new StringDeserializer()).readValuesToList();
       meters.pipeInput("node-1", "{\"resource\":\"gpu0\",\"time\":\"" + closing + "\",\"kind\":\"watts\",\"value\":1}", closing);
@@ -98,7 +107,7 @@ class MeasuredTopologyTest {
               && m.metricName().group().equals("stream-" + EventTimeProcessor.LATE_METRIC_SCOPE + "-metrics")
               && MeasuredProcessor.STORE.equals(m.metricName().tags().get(EventTimeProcessor.LATE_METRIC_SCOPE + "-id")))
           .mapToDouble(m -> (Double) m.metricValue()).sum();
-      return new Output(spanFigures, windows, late, lateCount.sum(), lateMetric, rejected);
+      return new Output(spanFigures, windows, runs, late, lateCount.sum(), lateMetric, rejected);
     }
   }
 
@@ -131,6 +140,36 @@ class MeasuredTopologyTest {
     assertThat(spanEnergy).as("fully metered spans: their energy is the attributed energy").isCloseTo(totals.attributedJ(), within(1e-6));
   }
 
+  /**
+   * The windows' attribution runs through the sink's writes (twice, as after a crash before its offsets were
+   * committed) into a ledger: the measured figure set of every span within one window holds the energy the topology
+   * gave it, verify recomputes each from the stored run, and the second pass adds nothing.
+   */
+  private void assertSunkAsMeasuredSets(Output out, List<String> within, List<String> across) {
+    try (Ledger ledger = Ledger.open(DuckDbStore.open(dir.resolve("sunk-" + System.nanoTime())), null)) {
+      for (int pass = 0; pass < 2; pass++) {
+        try (StreamSink.Writes writes = new StreamSink.Writes(ledger, Topics.defaults(), Catalog.DEFAULT_METHODOLOGY,
+            new StreamSink.SpanRecords("self-hosted", "FRA"))) {
+          for (String run : out.runs()) writes.accept(Topics.defaults().measured(), run);
+          writes.flush();
+          assertThat(writes.sunk().measuredSets()).as("pass %d", pass + 1).isEqualTo(pass == 0 ? within.size() : 0);
+        }
+      }
+      Map<String, FigureSet> sets = new HashMap<>();
+      ledger.store().scanFigureSets((entry, set) -> sets.put(set.id(), set.figures()));
+      assertThat(sets).containsOnlyKeys(within.toArray(String[]::new));
+      for (String id : within) {
+        assertThat(sets.get(id).methodologyVersion()).isEqualTo(Measurement.METHODOLOGY_VERSION);
+        assertThat(sets.get(id).energyJoules().value()).as(id).isCloseTo(out.spans().get(id).get("energy_j").asDouble(), within(1e-6));
+        assertThat(sets.get(id).energyJoules().tier()).isEqualTo(out.spans().get(id).get("tier").asText());
+      }
+      for (String id : across) assertThat(ledger.store().entry(id)).as("%s runs across windows: no record from one window", id).isEmpty();
+      VerifyReport report = ledger.verify();
+      assertThat(report.ok()).as(report.toString()).isTrue();
+      assertThat(report.figureSetsChecked()).isEqualTo(within.size());
+    }
+  }
+
   @Test
   void each_span_gets_what_the_core_attributor_gives_it_and_late_input_goes_to_the_late_topic() throws IOException {
     // gpu0's counter every second for 60 s: 100 W, 400 W while a span runs (5 s – 40 s).
@@ -141,6 +180,7 @@ class MeasuredTopologyTest {
     Output out = run(Duration.ofMinutes(5), samples, spans, List.of(span("too-late", 50, 55, 10, 10)));
     assertEqualsCore(out, Attributor.attribute(samples, spans, AttributionOptions.defaults()));
     assertThat(out.windows()).hasSize(1);
+    assertSunkAsMeasuredSets(out, List.of("a", "b"), List.of());
     assertThat(out.late()).singleElement().asString().contains("too-late");
     assertThat(out.lateCount()).isEqualTo(1);
     assertThat(out.lateMetric()).as("the late-records-total metric of the measured windows").isEqualTo(1.0);
@@ -168,6 +208,7 @@ class MeasuredTopologyTest {
     assertEqualsCore(out, Attributor.attribute(samples, spans, AttributionOptions.defaults()));
     assertThat(out.spans().get("a").get("window_start").asText()).as("published when the window it ends in closes")
         .isEqualTo("2026-11-01T10:10:00Z");
+    assertSunkAsMeasuredSets(out, List.of("c", "d"), List.of("a", "b"));
     assertThat(out.lateCount()).isZero();
     assertThat(out.lateMetric()).isZero();
   }

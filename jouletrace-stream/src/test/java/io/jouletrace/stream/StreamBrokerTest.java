@@ -151,7 +151,8 @@ class StreamBrokerTest {
         }
         java.util.concurrent.atomic.AtomicInteger idlePolls = new java.util.concurrent.atomic.AtomicInteger();
         long[] before = {ledger.store().head().seq(), -1};
-        long stored = StreamSink.run(bootstrap, Topics.defaults(), ledger, io.jouletrace.catalog.Catalog.DEFAULT_METHODOLOGY, () -> {
+        long stored = StreamSink.run(bootstrap, Topics.defaults(), ledger, io.jouletrace.catalog.Catalog.DEFAULT_METHODOLOGY,
+            new StreamSink.SpanRecords("self-hosted", null), () -> {
           long head = ledger.store().head().seq();
           // A row holds at most its window's final count, so the sum reaches RECORDS only once every row is final.
           long aggregated = ledger.store().streamAggregates().stream().mapToLong(Store.StreamAggregate::calls).sum();
@@ -159,7 +160,7 @@ class StreamBrokerTest {
           before[0] = head;
           before[1] = aggregated;
           return (head >= RECORDS && aggregated >= RECORDS && idlePolls.incrementAndGet() > 2) || (idle && idlePolls.incrementAndGet() > 40);
-        });
+        }).records();
         assertThat(stored).as("run %d", run + 1).isEqualTo(run == 0 ? RECORDS : 0);
         assertThat(ledger.store().head().seq()).isEqualTo(RECORDS);
         assertThat(ledger.verify().ok()).isTrue();
