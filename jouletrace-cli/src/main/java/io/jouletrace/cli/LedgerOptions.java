@@ -4,17 +4,12 @@ import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.store.PostgresStore;
 import io.jouletrace.ledger.store.Store;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the ledger is and how it is sealed: shared by every command that reads or writes it. */
 final class LedgerOptions {
-
-  static final String KEY_ENV = "JOULETRACE_LEDGER_KEY";
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:JOULETRACE_DATA:-jouletrace-data}",
       description = "Data directory of the embedded ledger (default ${DEFAULT-VALUE}; env JOULETRACE_DATA).")
@@ -24,9 +19,8 @@ final class LedgerOptions {
       description = "Use a PostgreSQL ledger instead of the embedded one: postgresql://user[:password]@host:port/db.")
   String store;
 
-  @Option(names = "--ledger-key-file", paramLabel = "FILE",
-      description = "HMAC key sealing the chain (or env " + KEY_ENV + "); a ledger created with a key needs it ever after.")
-  Path keyFile;
+  @Mixin
+  LedgerKeyOption ledgerKey;
 
   Store openStore() {
     if (store != null) {
@@ -40,16 +34,6 @@ final class LedgerOptions {
 
   /** The ledger, figuring with the bundled catalog and the series stored in it. */
   Ledger open() {
-    return Ledger.open(openStore(), key());
-  }
-
-  private byte[] key() {
-    try {
-      if (keyFile != null) return Files.readString(keyFile).strip().getBytes(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("--ledger-key-file: cannot read " + keyFile, e);
-    }
-    String fromEnv = System.getenv(KEY_ENV);
-    return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip().getBytes(StandardCharsets.UTF_8);
+    return Ledger.open(openStore(), ledgerKey.key());
   }
 }

@@ -65,11 +65,15 @@ final class StreamCommand {
         description = "Grace period of the hour aggregates and the measured windows (default ${DEFAULT-VALUE}).")
     Duration grace;
 
+    @picocli.CommandLine.Mixin
+    LedgerKeyOption ledgerKey;
+
     @Override
     public Integer call() throws Exception {
       StreamConfig loaded = config.load();
       String id = applicationId != null ? applicationId : loaded.applicationId() != null ? loaded.applicationId() : DEFAULT_APPLICATION_ID;
-      StreamRunner.runUntilStopped(new StreamRunner.Settings(bootstrap, id, stateDir, loaded.topics(), methodology, grace, partitions));
+      StreamRunner.runUntilStopped(new StreamRunner.Settings(bootstrap, id, stateDir, loaded.topics(), methodology, grace, partitions,
+          ledgerKey.key()));
       return 0;
     }
   }
@@ -126,7 +130,8 @@ final class StreamCommand {
       description = {"Walk each chain in jouletrace.figured (one per invocations partition, named in each record's chain.partition):",
           "seq order, every hash recomputed, every figure recomputed;",
           "every head published in jouletrace.heads must lie on its chain (else the partition was cut or rewritten);",
-          "every root published in jouletrace.roots must follow from the heads it names, each on its chain.",
+          "every root published in jouletrace.roots must follow from the heads it names, each on its chain, and, with",
+          "--ledger-key-file (or JOULETRACE_LEDGER_KEY), carry the signature of that key (as `stream run` signs with it).",
           "Prints each partition and the root over all of them. Exit status: 0 intact and no drift; 1 otherwise."})
   static final class Verify implements Callable<Integer> {
     @Spec
@@ -138,21 +143,29 @@ final class StreamCommand {
     @picocli.CommandLine.Mixin
     StreamConfigOption config;
 
+    @picocli.CommandLine.Mixin
+    LedgerKeyOption ledgerKey;
+
     @Override
     public Integer call() throws IOException {
-      return verify(bootstrap, config.load().topics(), spec.commandLine().getOut());
+      return verify(bootstrap, config.load().topics(), ledgerKey.key(), spec.commandLine().getOut());
     }
 
-    /** Verifies the cluster's chains, prints the report; exit status 0 when intact without drift, else 1. */
-    static int verify(String bootstrap, Topics topics, PrintWriter out) {
-      StreamVerify.Report report = StreamVerify.run(bootstrap, topics, Catalog.estimator(Catalog.Options.defaults()));
+    /**
+     * Verifies the cluster's chains, prints the report; exit status 0 when intact without drift, else 1.
+     *
+     * @param ledgerKey the key roots must be signed with; null: roots are checked by their hash alone
+     */
+    static int verify(String bootstrap, Topics topics, byte[] ledgerKey, PrintWriter out) {
+      StreamVerify.Report report = StreamVerify.run(bootstrap, topics, Catalog.estimator(Catalog.Options.defaults()), ledgerKey);
       for (StreamVerify.PartitionReport p : report.partitions()) {
         out.printf("partition %d: %d records, head %s%s%n", p.partition(), p.records(), p.headHash(),
             p.firstProblem() == null ? "" : "  BROKEN: " + p.firstProblem());
       }
       out.printf("heads checked: %d%ndrift: %d%n", report.headsChecked(), report.drift());
       report.driftExamples().forEach(example -> out.println("  " + example));
-      out.printf("roots checked: %d%n", report.rootsChecked());
+      out.printf("roots checked: %d (%s)%n", report.rootsChecked(), report.rootsSigned() ? "signatures checked with the ledger key"
+          : "by hash only: no ledger key to check signatures with");
       report.rootProblems().forEach(problem -> out.println("  BROKEN: " + problem));
       out.printf("root: %s%n", report.root());
       out.flush();

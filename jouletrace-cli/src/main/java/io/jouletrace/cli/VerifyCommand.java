@@ -32,7 +32,9 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (bootstrap != null) return StreamCommand.Verify.verify(bootstrap, streamConfig.load().topics(), spec.commandLine().getOut());
+    if (bootstrap != null) {
+      return StreamCommand.Verify.verify(bootstrap, streamConfig.load().topics(), ledgerOptions.ledgerKey.key(), spec.commandLine().getOut());
+    }
     VerifyReport report;
     long started = System.nanoTime();
     try (Ledger ledger = ledgerOptions.open()) {

@@ -15,8 +15,9 @@ import java.util.List;
 
 /**
  * The root over all partitions' chains: SHA-256 over {@code partition:seq:hash\n} per head, in partition order. The
- * topology publishes it sealed with the heads it covers ({@code {"at", "root", "heads": [{"partition", "seq", "hash"}…]}}),
- * so each published root can be checked on its own and against the chains.
+ * topology publishes it sealed with the heads it covers ({@code {"at", "root", "heads": [{"partition", "seq", "hash"}…]}},
+ * and {@code "signature"} when it has a key: {@link RootSeal}), so each published root can be checked on its own and
+ * against the chains.
  */
 final class ChainRoot {
 
@@ -47,11 +48,13 @@ final class ChainRoot {
     }
   }
 
-  /** The sealed root message over {@code heads}, published at {@code at}. */
-  static String message(Instant at, Collection<Head> heads) {
-    ObjectNode node = Messages.JSON.createObjectNode().put("at", at.toString()).put("root", hash(heads));
+  /** The sealed root message over {@code heads}, published at {@code at}, with its signature when {@code seal} has a key. */
+  static String message(Instant at, Collection<Head> heads, RootSeal seal) {
+    String root = hash(heads);
+    ObjectNode node = Messages.JSON.createObjectNode().put("at", at.toString()).put("root", root);
     ArrayNode named = node.putArray("heads");
     heads.stream().sorted(Comparator.comparingInt(Head::partition)).forEach(h -> named.add(h.json()));
+    if (seal.signs()) node.put("signature", seal.signature(at.toString(), root));
     return node.toString();
   }
 

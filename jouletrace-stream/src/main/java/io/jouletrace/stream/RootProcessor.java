@@ -23,9 +23,14 @@ final class RootProcessor implements Processor<String, String, String, String> {
   /** How often (wall clock) a root goes out when some chain moved. */
   static final Duration ROOT_INTERVAL = Duration.ofSeconds(10);
 
+  private final RootSeal seal;
   private ProcessorContext<String, String> context;
   private KeyValueStore<Integer, String> heads;
   private boolean moved;
+
+  RootProcessor(RootSeal seal) {
+    this.seal = seal;
+  }
 
   @Override
   public void init(ProcessorContext<String, String> context) {
@@ -50,7 +55,7 @@ final class RootProcessor implements Processor<String, String, String, String> {
     try (var stored = heads.all()) {
       stored.forEachRemaining(h -> all.add(ChainRoot.Head.of(Messages.json(h.value))));
     }
-    context.forward(new Record<>(KEY, ChainRoot.message(Instant.ofEpochMilli(now), all), now));
+    context.forward(new Record<>(KEY, ChainRoot.message(Instant.ofEpochMilli(now), all, seal), now));
     moved = false;
   }
 }

@@ -54,7 +54,7 @@ public final class StreamReplay {
     List<String> rejected = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     long duplicates = 0;
-    try (TopologyTestDriver driver = new TopologyTestDriver(StreamTopology.build(topics, estimator, methodology, grace, new LongAdder()),
+    try (TopologyTestDriver driver = new TopologyTestDriver(StreamTopology.build(topics, estimator, methodology, grace, new LongAdder(), null),
         config)) {
       TestInputTopic<String, String> in = driver.createInputTopic(topics.invocations(), new StringSerializer(), new StringSerializer());
       for (String input : inputs) {

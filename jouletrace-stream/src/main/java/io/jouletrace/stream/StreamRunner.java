@@ -32,9 +32,10 @@ public final class StreamRunner {
 
   /**
    * @param partitions partitions of the topics this creates when missing (existing topics keep theirs)
+   * @param ledgerKey the key the sealed roots are signed with; null: unsigned
    */
   public record Settings(String bootstrap, String applicationId, Path stateDir, Topics topics, String methodology, Duration grace,
-      int partitions) {}
+      int partitions, byte[] ledgerKey) {}
 
   private StreamRunner() {}
 
@@ -55,7 +56,7 @@ public final class StreamRunner {
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_500);
     KafkaStreams streams = new KafkaStreams(StreamTopology.build(settings.topics(), Catalog.estimator(Catalog.Options.defaults()),
-        settings.methodology(), settings.grace(), late), config);
+        settings.methodology(), settings.grace(), late, settings.ledgerKey()), config);
     streams.start();
     return streams;
   }
@@ -104,6 +105,6 @@ public final class StreamRunner {
   /** {@code java … io.jouletrace.stream.StreamRunner BOOTSTRAP APPLICATION_ID STATE_DIR PARTITIONS}: what the tests fork. */
   public static void main(String[] args) throws Exception {
     runUntilStopped(new Settings(args[0], args[1], Path.of(args[2]), Topics.defaults(), Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1),
-        Integer.parseInt(args[3])));
+        Integer.parseInt(args[3]), null));
   }
 }

@@ -34,8 +34,10 @@ public final class StreamTopology {
    * @param grace how late (event time) a record may be and still count in its hour's aggregate, or a meter sample or
    *     span in its measured window
    * @param late counts what is routed to the late topic (the runner logs it)
+   * @param ledgerKey signs the sealed roots ({@link RootSeal}); null: unsigned
    */
-  public static Topology build(Topics topics, Estimator estimator, String methodology, Duration grace, LongAdder late) {
+  public static Topology build(Topics topics, Estimator estimator, String methodology, Duration grace, LongAdder late, byte[] ledgerKey) {
+    RootSeal seal = RootSeal.of(ledgerKey);
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FigureProcessor.CHAIN_STORE), Serdes.Integer(),
         Serdes.String()));
@@ -51,7 +53,7 @@ public final class StreamTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RootProcessor.STORE), Serdes.Integer(), Serdes.String()));
     heads.selectKey((partition, v) -> RootProcessor.KEY)
         .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName("jouletrace-all-heads").withNumberOfPartitions(1))
-        .process(RootProcessor::new, RootProcessor.STORE).to(topics.roots(), strings);
+        .process(() -> new RootProcessor(seal), RootProcessor.STORE).to(topics.roots(), strings);
     KStream<String, String> figured = outcomes.filter((id, v) -> v.startsWith(FigureProcessor.FIGURED))
         .mapValues(v -> strip(v, FigureProcessor.FIGURED));
     figured.to(topics.figured(), strings);

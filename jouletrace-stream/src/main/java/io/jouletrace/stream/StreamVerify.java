@@ -34,9 +34,13 @@ public final class StreamVerify {
   /** One partition's chain: how far it runs, its head, and the first problem found (null when none). */
   public record PartitionReport(int partition, long records, String headHash, String firstProblem) {}
 
-  /** @param rootProblems each published root that is tampered with or names a head off its chain, and why */
+  /**
+   * @param rootsSigned whether the roots' signatures were checked (a key was given)
+   * @param rootProblems each published root that is tampered with, names a head off its chain or (with a key) is not
+   *     signed by it, and why
+   */
   public record Report(List<PartitionReport> partitions, long drift, List<String> driftExamples, long headsChecked, String root,
-      long rootsChecked, List<String> rootProblems) {
+      long rootsChecked, boolean rootsSigned, List<String> rootProblems) {
     public boolean ok() {
       return drift == 0 && rootProblems.isEmpty() && partitions.stream().allMatch(p -> p.firstProblem() == null);
     }
@@ -48,13 +52,18 @@ public final class StreamVerify {
 
   private StreamVerify() {}
 
-  /** Reads the figured, heads and roots topics to their ends (read_committed) and verifies. */
-  public static Report run(String bootstrap, Topics topics, Estimator estimator) {
-    return verify(readAll(bootstrap, topics.figured()), readAll(bootstrap, topics.heads()), readAll(bootstrap, topics.roots()), estimator);
+  /**
+   * Reads the figured, heads and roots topics to their ends (read_committed) and verifies.
+   *
+   * @param ledgerKey the key the topology signs roots with; null: roots are checked by their hash alone
+   */
+  public static Report run(String bootstrap, Topics topics, Estimator estimator, byte[] ledgerKey) {
+    return verify(readAll(bootstrap, topics.figured()), readAll(bootstrap, topics.heads()), readAll(bootstrap, topics.roots()), estimator,
+        RootSeal.of(ledgerKey));
   }
 
   /** Verifies figured messages (in any order: each chain is walked in seq order) against the published heads and roots. */
-  public static Report verify(List<String> figured, List<String> heads, List<String> roots, Estimator estimator) {
+  static Report verify(List<String> figured, List<String> heads, List<String> roots, Estimator estimator, RootSeal seal) {
     Map<Integer, List<LedgerEntry>> chains = new TreeMap<>();
     for (String message : figured) chains.computeIfAbsent(Messages.partition(message), p -> new ArrayList<>()).add(Messages.entry(message));
     ChainHasher hasher = ChainHasher.sha256();
@@ -104,7 +113,7 @@ public final class StreamVerify {
     }
     List<String> rootProblems = new ArrayList<>();
     for (String root : roots) {
-      String problem = rootProblem(root, hashes);
+      String problem = rootProblem(root, hashes, seal);
       if (problem != null) rootProblems.add(problem);
     }
     List<PartitionReport> reports = new ArrayList<>();
@@ -114,11 +123,14 @@ public final class StreamVerify {
       reports.add(new PartitionReport(partition, chain.size(), head, problems.get(partition)));
       chainHeads.add(new ChainRoot.Head(partition, chain.size(), head));
     });
-    return new Report(reports, drift, driftExamples, headsChecked, ChainRoot.hash(chainHeads), roots.size(), rootProblems);
+    return new Report(reports, drift, driftExamples, headsChecked, ChainRoot.hash(chainHeads), roots.size(), seal.signs(), rootProblems);
   }
 
-  /** Why a published root fails (its hash does not follow from the heads it names, or one is off its chain), or null. */
-  private static String rootProblem(String root, Map<Integer, List<String>> hashes) {
+  /**
+   * Why a published root fails (with a key: it is not signed by it; its hash does not follow from the heads it names;
+   * or one is off its chain), or null.
+   */
+  private static String rootProblem(String root, Map<Integer, List<String>> hashes, RootSeal seal) {
     JsonNode node;
     List<ChainRoot.Head> named;
     try {
@@ -128,6 +140,8 @@ public final class StreamVerify {
       return "root " + root + ": unreadable: " + e.getMessage();
     }
     String what = "root published at " + node.path("at").asText("?") + " (" + node.path("root").asText("?") + ")";
+    String unsigned = seal.problem(node);
+    if (unsigned != null) return what + ": " + unsigned;
     if (!ChainRoot.hash(named).equals(node.path("root").asText())) return what + ": its hash does not follow from the heads it names";
     for (ChainRoot.Head head : named) {
       List<String> chain = hashes.getOrDefault(head.partition(), List.of());

@@ -41,7 +41,7 @@ class AggregateLatenessBrokerTest {
     LongAdder lateCount = new LongAdder();
     try (ForkedKraft kafka = ForkedKraft.start(Files.createDirectories(dir.resolve("kafka")))) {
       StreamRunner.Settings settings = new StreamRunner.Settings(kafka.bootstrap(), "lateness-it", dir.resolve("state"), topics,
-          Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), 2);
+          Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), 2, null);
       StreamRunner.createTopics(settings);
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       KafkaStreams streams = StreamRunner.start(settings, lateCount);

@@ -77,7 +77,7 @@ class InvocationPublisherTest {
     config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
     Topics topics = Topics.defaults();
     try (TopologyTestDriver driver = new TopologyTestDriver(StreamTopology.build(topics, Catalog.estimator(Catalog.Options.defaults()),
-        Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), new LongAdder()), config)) {
+        Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), new LongAdder(), null), config)) {
       var in = driver.createInputTopic(topics.invocations(), new StringSerializer(), new StringSerializer());
       received.forEach(m -> in.pipeInput(m.key(), m.value(), m.timestamp()));
       List<LedgerEntry> figured = driver.createOutputTopic(topics.figured(), new StringDeserializer(), new StringDeserializer())

@@ -80,7 +80,7 @@ class MeasuredTopologyTest {
     Topics topics = Topics.defaults();
     LongAdder lateCount = new LongAdder();
     try (TopologyTestDriver driver = new TopologyTestDriver(
-        StreamTopology.build(topics, Catalog.estimator(Catalog.Options.defaults()), Catalog.DEFAULT_METHODOLOGY, grace, lateCount), config)) {
+        StreamTopology.build(topics, Catalog.estimator(Catalog.Options.defaults()), Catalog.DEFAULT_METHODOLOGY, grace, lateCount, null), config)) {
       TestInputTopic<String, String> meters = driver.createInputTopic(topics.meters(), new StringSerializer(), new StringSerializer());
       TestInputTopic<String, String> spanTopic = driver.createInputTopic(topics.spans(), new StringSerializer(), new StringSerializer());
       for (MeterSample s : samples) meters.pipeInput("node-1", sample(s), s.time());

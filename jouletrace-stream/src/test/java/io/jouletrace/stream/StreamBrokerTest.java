@@ -67,7 +67,7 @@ class StreamBrokerTest {
       }
       // The first half is in the topic before any instance starts; the second arrives after one is killed.
       StreamRunner.createTopics(new StreamRunner.Settings(kafka.bootstrap(), "jouletrace-it", dir, Topics.defaults(), "unused",
-          Duration.ofHours(1), 4));
+          Duration.ofHours(1), 4, null));
       Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
       produce(kafka.bootstrap(), start, 0, RECORDS / 2);
       Process first = instance(dir, kafka.bootstrap(), "first");
@@ -104,13 +104,13 @@ class StreamBrokerTest {
           assertThat(chain.lastKey()).as("no gap in a partition's chain").isEqualTo(chain.size());
         }
         StreamVerify.Report verified = StreamVerify.run(kafka.bootstrap(), Topics.defaults(),
-            io.jouletrace.catalog.Catalog.estimator(io.jouletrace.catalog.Catalog.Options.defaults()));
+            io.jouletrace.catalog.Catalog.estimator(io.jouletrace.catalog.Catalog.Options.defaults()), null);
         assertThat(verified.ok()).as(verified.toString()).isTrue();
         assertThat(verified.records()).isEqualTo(RECORDS);
         // Within a head and a root interval of the last record, a root sealing every chain's final head goes out.
         awaitRoot(kafka.bootstrap(), verified.root());
         StreamVerify.Report withRoots = StreamVerify.run(kafka.bootstrap(), Topics.defaults(),
-            io.jouletrace.catalog.Catalog.estimator(io.jouletrace.catalog.Catalog.Options.defaults()));
+            io.jouletrace.catalog.Catalog.estimator(io.jouletrace.catalog.Catalog.Options.defaults()), null);
         assertThat(withRoots.ok()).as(withRoots.toString()).isTrue();
         assertThat(withRoots.rootsChecked()).isPositive();
         sinkIntoPostgresTwice(kafka.bootstrap());

@@ -18,6 +18,7 @@ import io.jouletrace.ledger.report.Scope;
 import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.store.Store;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamTopologyTest {
 
   private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+  /** The deployment's ledger key, which signs the sealed roots. */
+  private static final byte[] KEY = "stream-test-ledger-key".getBytes(StandardCharsets.UTF_8);
+  private static final RootSeal SEAL = RootSeal.of(KEY);
   private static final String[][] MODELS = {{"openai", "gpt-4o"}, {"mistralai", "open-mistral-7b"}, {"acme", "mystery-model"},
       {"anthropic", "claude-3-5-haiku-latest"}};
 
@@ -158,8 +162,8 @@ class StreamTopologyTest {
     var serializer = new org.apache.kafka.common.serialization.StringSerializer();
     var deserializer = new org.apache.kafka.common.serialization.StringDeserializer();
     try (var driver = new org.apache.kafka.streams.TopologyTestDriver(
-        StreamTopology.build(topics, estimator, Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), new java.util.concurrent.atomic.LongAdder()),
-        config)) {
+        StreamTopology.build(topics, estimator, Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), new java.util.concurrent.atomic.LongAdder(),
+            KEY), config)) {
       var in = driver.createInputTopic(topics.invocations(), serializer, serializer);
       // Keyed by team (the input's own choice), not by record id as the figured topic is.
       for (String line : Files.readAllLines(records(50))) {
@@ -183,35 +187,46 @@ class StreamTopologyTest {
     List<String> asReadFromThreePartitions = new ArrayList<>(figured);
     asReadFromThreePartitions.sort(java.util.Comparator.comparingInt(v -> idPartition(Messages.entry(v).record().id(), 3)));
     assertThat(asReadFromThreePartitions).isNotEqualTo(figured);
-    StreamVerify.Report intact = StreamVerify.verify(asReadFromThreePartitions, heads, roots, estimator);
+    StreamVerify.Report intact = StreamVerify.verify(asReadFromThreePartitions, heads, roots, estimator, SEAL);
     assertThat(intact.ok()).as(intact.toString()).isTrue();
     assertThat(intact.partitions()).singleElement().satisfies(p -> assertThat(p.records()).isEqualTo(50));
     assertThat(intact.rootsChecked()).isEqualTo(1);
+    assertThat(intact.rootsSigned()).isTrue();
     assertThat(root.get("root").asText()).as("the published root is the one verify computes").isEqualTo(intact.root());
+    assertThat(root.get("signature").asText()).startsWith(RootSeal.PREFIX);
+    assertThat(StreamVerify.verify(figured, heads, roots, estimator, RootSeal.NONE).ok()).as("without the key: by hash alone").isTrue();
+    String what = "root published at " + root.get("at").asText() + " (" + root.get("root").asText() + ")";
+    assertThat(StreamVerify.verify(figured, heads, roots, estimator, RootSeal.of("another key".getBytes(StandardCharsets.UTF_8)))
+        .rootProblems()).containsExactly(what + ": its signature does not match the key");
 
     String tampered = roots.getFirst().replace(root.get("root").asText(), "0".repeat(64));
-    StreamVerify.Report tamperedRoot = StreamVerify.verify(figured, heads, List.of(roots.getFirst(), tampered), estimator);
+    StreamVerify.Report tamperedRoot = StreamVerify.verify(figured, heads, List.of(roots.getFirst(), tampered), estimator, RootSeal.NONE);
     assertThat(tamperedRoot.ok()).isFalse();
     assertThat(tamperedRoot.rootProblems()).containsExactly("root published at " + root.get("at").asText() + " (" + "0".repeat(64)
         + "): its hash does not follow from the heads it names");
-    // Sealed correctly, but over a head the chain never had: a rewritten history with a root recomputed to match.
-    String offChain = ChainRoot.message(Instant.parse("2026-01-01T00:00:00Z"), List.of(new ChainRoot.Head(0, 50, "f".repeat(64))));
-    assertThat(StreamVerify.verify(figured, heads, List.of(offChain), estimator).rootProblems()).singleElement().asString()
+    // A root anyone could add, self-consistent over the chain's true head, but without the key: not signed.
+    String forged = ChainRoot.message(Instant.parse("2026-01-01T00:00:00Z"), ChainRoot.heads(root), RootSeal.NONE);
+    assertThat(StreamVerify.verify(figured, heads, List.of(forged), estimator, RootSeal.NONE).ok()).isTrue();
+    assertThat(StreamVerify.verify(figured, heads, List.of(forged), estimator, SEAL).rootProblems()).singleElement().asString()
+        .endsWith(": it is not signed, and roots are checked with a key");
+    // Signed with the key, but over a head the chain never had: a rewritten history with a root recomputed to match.
+    String offChain = ChainRoot.message(Instant.parse("2026-01-01T00:00:00Z"), List.of(new ChainRoot.Head(0, 50, "f".repeat(64))), SEAL);
+    assertThat(StreamVerify.verify(figured, heads, List.of(offChain), estimator, SEAL).rootProblems()).singleElement().asString()
         .contains("names partition 0 head seq 50 (" + "f".repeat(64) + "), which is not on that chain of 50 records");
 
     List<String> edited = new ArrayList<>(figured);
     edited.set(20, figured.get(20).replaceFirst("\"output_tokens\":(\\d+)", "\"output_tokens\":9$1"));
-    assertThat(StreamVerify.verify(edited, heads, roots, estimator).partitions().getFirst().firstProblem())
+    assertThat(StreamVerify.verify(edited, heads, roots, estimator, SEAL).partitions().getFirst().firstProblem())
         .isEqualTo("seq 21: stored hash does not follow from its content and the previous hash");
 
     List<String> cut = figured.subList(0, 45);
-    StreamVerify.Report cutTail = StreamVerify.verify(cut, heads, roots, estimator);
+    StreamVerify.Report cutTail = StreamVerify.verify(cut, heads, roots, estimator, SEAL);
     assertThat(cutTail.partitions().getFirst().firstProblem()).contains("was cut or rewritten");
     assertThat(cutTail.rootProblems()).singleElement().asString().contains("which is not on that chain of 45 records");
 
     List<String> repeated = new ArrayList<>(figured);
     repeated.add(figured.get(7));
-    assertThat(StreamVerify.verify(repeated, heads, roots, estimator).partitions().getFirst().firstProblem()).isEqualTo("seq 9 expected, found 8");
+    assertThat(StreamVerify.verify(repeated, heads, roots, estimator, SEAL).partitions().getFirst().firstProblem()).isEqualTo("seq 9 expected, found 8");
   }
 
   /** The partition Kafka's default partitioner gives a record keyed by {@code id} in a topic of {@code partitions}. */
