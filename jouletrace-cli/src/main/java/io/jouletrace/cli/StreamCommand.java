@@ -39,7 +39,8 @@ final class StreamCommand {
           "--application-id share the partitions. Topics (created when missing; renamed with --config): jouletrace.invocations,",
           "jouletrace.meters, jouletrace.spans in; jouletrace.figured, jouletrace.rejected, jouletrace.late, jouletrace.aggregates,",
           "jouletrace.heads, jouletrace.measured, jouletrace.roots out (docs/scale-out.md). Logs how many records went to the late topic",
-          "(also the Kafka Streams metric late-records-total, group stream-jouletrace-metrics, on JMX)."})
+          "(also the Kafka Streams metric late-records-total, group stream-jouletrace-metrics, on JMX, and with --metrics-port",
+          "jouletrace_stream_late_records_total on a Prometheus endpoint)."})
   static final class Run implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true, description = "Kafka bootstrap servers.")
     String bootstrap;
@@ -68,12 +69,16 @@ final class StreamCommand {
     @picocli.CommandLine.Mixin
     LedgerKeyOption ledgerKey;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+        description = "Serve Prometheus metrics on this port at /metrics: the late count and the instance's Kafka Streams metrics.")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws Exception {
       StreamConfig loaded = config.load();
       String id = applicationId != null ? applicationId : loaded.applicationId() != null ? loaded.applicationId() : DEFAULT_APPLICATION_ID;
       StreamRunner.runUntilStopped(new StreamRunner.Settings(bootstrap, id, stateDir, loaded.topics(), methodology, grace, partitions,
-          ledgerKey.key()));
+          ledgerKey.key()), metricsPort);
       return 0;
     }
   }

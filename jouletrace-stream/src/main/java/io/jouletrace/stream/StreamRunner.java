@@ -79,10 +79,16 @@ public final class StreamRunner {
     }
   }
 
-  /** Starts an instance and runs it until the process is stopped (a clean stop closes it; a kill is a crash). */
-  public static void runUntilStopped(Settings settings) throws InterruptedException, ExecutionException {
+  /**
+   * Starts an instance and runs it until the process is stopped (a clean stop closes it; a kill is a crash).
+   *
+   * @param metricsPort where to serve Prometheus metrics ({@link StreamMetrics}); null: none
+   */
+  public static void runUntilStopped(Settings settings, Integer metricsPort) throws InterruptedException, ExecutionException {
     LongAdder late = new LongAdder();
     KafkaStreams streams = start(settings, late);
+    StreamMetrics metrics = metricsPort == null ? null : StreamMetrics.serve(metricsPort, streams, late);
+    if (metrics != null) System.err.printf("jouletrace stream: Prometheus metrics on http://localhost:%d/metrics%n", metrics.port());
     ScheduledExecutorService lateLog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
     long[] logged = {0};
     Runnable logLate = () -> {
@@ -95,6 +101,7 @@ public final class StreamRunner {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       streams.close(Duration.ofSeconds(30));
+      if (metrics != null) metrics.close();
       lateLog.shutdown();
       logLate.run();
       stopped.countDown();
@@ -105,6 +112,6 @@ public final class StreamRunner {
   /** {@code java … io.jouletrace.stream.StreamRunner BOOTSTRAP APPLICATION_ID STATE_DIR PARTITIONS}: what the tests fork. */
   public static void main(String[] args) throws Exception {
     runUntilStopped(new Settings(args[0], args[1], Path.of(args[2]), Topics.defaults(), Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1),
-        Integer.parseInt(args[3]), null));
+        Integer.parseInt(args[3]), null), null);
   }
 }

@@ -39,13 +39,15 @@ class AggregateLatenessBrokerTest {
     List<String> aggregates = new ArrayList<>();
     List<String> late = new ArrayList<>();
     LongAdder lateCount = new LongAdder();
+    String scraped;
     try (ForkedKraft kafka = ForkedKraft.start(Files.createDirectories(dir.resolve("kafka")))) {
       StreamRunner.Settings settings = new StreamRunner.Settings(kafka.bootstrap(), "lateness-it", dir.resolve("state"), topics,
           Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), 2, null);
       StreamRunner.createTopics(settings);
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       KafkaStreams streams = StreamRunner.start(settings, lateCount);
-      try (KafkaConsumer<String, String> consumer = StreamBrokerTest.consumer(kafka.bootstrap())) {
+      try (KafkaConsumer<String, String> consumer = StreamBrokerTest.consumer(kafka.bootstrap());
+          StreamMetrics metrics = StreamMetrics.serve(0, streams, lateCount)) {
         consumer.subscribe(List.of(topics.aggregates(), topics.late()));
         // Partition 0 runs ahead: ten calls of an hour ago, aggregated.
         send(kafka.bootstrap(), topics.invocations(), 0, "ahead-", now.minus(Duration.ofHours(1)), 10);
@@ -53,14 +55,26 @@ class AggregateLatenessBrokerTest {
         // Partition 1 is behind: five calls of five hours ago, the first it has.
         send(kafka.bootstrap(), topics.invocations(), 1, "behind-", now.minus(Duration.ofHours(5)), 5);
         await(consumer, topics, aggregates, late, () -> late.size() >= 5);
+        scraped = scrape(metrics.port());
       } finally {
         streams.close(Duration.ofSeconds(30));
       }
     }
     assertThat(late).hasSize(5).allSatisfy(v -> assertThat(Messages.entry(v).record().id()).startsWith("behind-"));
     assertThat(lateCount.sum()).as("counted by the running instance").isEqualTo(5);
+    assertThat(scraped).as("the Prometheus endpoint").contains("\njouletrace_stream_late_records_total 5.0\n")
+        .containsPattern("(?m)^kafka_stream_\\w+");
     assertThat(aggregates).hasSize(10);
     assertThat(Messages.JSON.readTree(aggregates.getLast()).get("calls").asLong()).isEqualTo(10);
+  }
+
+  private static String scrape(int port) throws Exception {
+    try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+      java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      return response.body();
+    }
   }
 
   private static void send(String bootstrap, String topic, int partition, String prefix, Instant at, int count) {
