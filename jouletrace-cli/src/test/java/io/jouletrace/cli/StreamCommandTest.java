@@ -32,4 +32,17 @@ class StreamCommandTest {
       assertThat(run.err()).as(String.join(" ", args)).contains(expected);
     }
   }
+
+  @Test
+  void a_ledger_key_file_that_cannot_be_read_stops_run_and_verify_with_the_file_named() {
+    String missing = dir.resolve("no-such-key").toString();
+    String bootstrap = "127.0.0.1:1";
+    for (String[] args : new String[][] {{"stream", "run", "--bootstrap", bootstrap, "--ledger-key-file", missing},
+        {"stream", "verify", "--bootstrap", bootstrap, "--ledger-key-file", missing},
+        {"verify", "--bootstrap", bootstrap, "--ledger-key-file", missing}}) {
+      Run run = jouletrace(args);
+      assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(1);
+      assertThat(run.err()).as(String.join(" ", args)).contains("--ledger-key-file: cannot read " + missing);
+    }
+  }
 }
