@@ -11,18 +11,20 @@ import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpMethod;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +33,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -115,8 +119,26 @@ public final class Gateway {
     this.recorder = recorder;
     this.budgets = budgets;
     this.unrecorded = unrecorded;
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    this.client = upstreamClient();
+  }
+
+  /**
+   * Jetty's HTTP/1.1 client: it passes bodies through as the upstream sent them (no content decoding, no redirects, no
+   * User-Agent of its own) and keeps as many connections per upstream as the calls in flight need.
+   */
+  private static HttpClient upstreamClient() {
+    HttpClient client = new HttpClient();
+    client.setConnectTimeout(Duration.ofSeconds(10).toMillis());
+    client.setFollowRedirects(false);
+    client.setUserAgentField(null);
+    client.setMaxConnectionsPerDestination(4096);
+    client.getContentDecoderFactories().clear();
+    try {
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the gateway's upstream client", e);
+    }
+    return client;
   }
 
   /** Who and what a call is charged to: from the key, the {@code x-jouletrace-*} headers and {@code traceparent}. */
@@ -157,41 +179,49 @@ public final class Gateway {
     boolean stream = request.path("stream").asBoolean(false);
     if (stream && !endpoint.equals("embeddings")) request.putObject("stream_options").put("include_usage", true);
 
-    HttpRequest.Builder upstreamRequest = HttpRequest.newBuilder(upstream.baseUrl().resolve(endpoint)).timeout(config.timeout())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)));
-    ctx.headerMap().forEach((name, value) -> {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(lower) && !lower.startsWith("x-jouletrace-")) upstreamRequest.header(name, value);
-    });
     String authorization = ctx.header(UPSTREAM_AUTHORIZATION) != null ? ctx.header(UPSTREAM_AUTHORIZATION) : upstream.authorization();
-    if (authorization != null) upstreamRequest.header("Authorization", authorization);
+    Request upstreamRequest = client.newRequest(upstream.baseUrl().resolve(endpoint)).method(HttpMethod.POST)
+        .body(new BytesRequestContent("application/json", JSON.writeValueAsBytes(request)))
+        .headers(headers -> {
+          ctx.headerMap().forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(lower) && !lower.startsWith("x-jouletrace-")) headers.put(name, value);
+          });
+          if (authorization != null) headers.put("Authorization", authorization);
+        });
 
     long sentAt = System.nanoTime();
-    HttpResponse<InputStream> response;
+    InputStreamResponseListener listener = new InputStreamResponseListener();
+    upstreamRequest.send(listener);
+    Response response;
     try {
-      response = client.send(upstreamRequest.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpConnectTimeoutException | ConnectException e) {
-      unrecorded.unrecorded(endpoint, "upstream_unreachable", e.getMessage());
-      throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + " cannot be reached: " + e.getMessage());
-    } catch (HttpTimeoutException e) {
-      unrecorded.unrecorded(endpoint, "upstream_timeout", e.getMessage());
+      // The timeout runs until the answer's headers, as before; a body that stalls after them is the StallGuard's.
+      response = listener.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      upstreamRequest.abort(e);
+      unrecorded.unrecorded(endpoint, "upstream_timeout", "no answer within " + config.timeout());
       throw timedOut(upstream);
     } catch (InterruptedException e) {
+      upstreamRequest.abort(e);
       Thread.currentThread().interrupt();
       throw new JouletraceServer.ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping");
-    } catch (IOException e) {
-      unrecorded.unrecorded(endpoint, "upstream_unreachable", e.getMessage());
-      throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + " failed: " + e.getMessage());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      unrecorded.unrecorded(endpoint, "upstream_unreachable", String.valueOf(cause.getMessage()));
+      String how = cause instanceof ConnectException || cause instanceof SocketTimeoutException ? " cannot be reached: " : " failed: ";
+      throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + how + cause.getMessage());
     }
-    ctx.status(response.statusCode());
-    response.headers().firstValue("content-type").ifPresent(ctx::contentType);
-    response.headers().firstValue("x-request-id").ifPresent(id -> ctx.header("x-request-id", id));
+    ctx.status(response.getStatus());
+    String contentType = response.getHeaders().get("content-type");
+    if (contentType != null) ctx.contentType(contentType);
+    String requestId = response.getHeaders().get("x-request-id");
+    if (requestId != null) ctx.header("x-request-id", requestId);
     Call call = new Call(upstream, caller, endpoint, model, started, sentAt);
-    boolean eventStream = response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream");
-    if (response.statusCode() / 100 == 2 && eventStream) {
-      relayStream(ctx, response, call);
+    boolean eventStream = contentType != null && contentType.startsWith("text/event-stream");
+    if (response.getStatus() / 100 == 2 && eventStream) {
+      relayStream(ctx, listener.getInputStream(), call);
     } else {
-      relayWhole(ctx, response, call);
+      relayWhole(ctx, response.getStatus(), listener.getInputStream(), call);
     }
   }
 
@@ -203,14 +233,19 @@ public final class Gateway {
   /** Stops watching upstream bodies; the server calls it when it stops. */
   void close() {
     stallTimer.shutdownNow();
+    try {
+      client.stop();
+    } catch (Exception e) {
+      // Stopping: a client that does not stop cleanly leaves nothing behind that matters.
+    }
   }
 
   /** One call on its way through: what is known before the answer. */
   private record Call(Upstream upstream, Caller caller, String endpoint, String requestedModel, Instant started, long sentAtNanos) {}
 
-  private void relayWhole(Context ctx, HttpResponse<InputStream> response, Call call) throws IOException {
+  private void relayWhole(Context ctx, int status, InputStream upstreamBody, Call call) throws IOException {
     byte[] body;
-    StallGuard guarded = new StallGuard(response.body(), config.timeout(), stallTimer);
+    StallGuard guarded = new StallGuard(upstreamBody, config.timeout(), stallTimer);
     try (InputStream in = guarded) {
       body = in.readAllBytes();
     } catch (IOException e) {
@@ -219,9 +254,9 @@ public final class Gateway {
       throw timedOut(call.upstream());
     }
     double latency = (System.nanoTime() - call.sentAtNanos()) / 1e9;
-    if (response.statusCode() / 100 != 2) {
+    if (status / 100 != 2) {
       ctx.result(body); // the upstream's own error, unchanged; nothing was produced, so nothing is recorded
-      unrecorded.unrecorded(call.endpoint(), "upstream_error", "upstream answered " + response.statusCode());
+      unrecorded.unrecorded(call.endpoint(), "upstream_error", "upstream answered " + status);
       return;
     }
     JsonNode answer;
@@ -254,13 +289,13 @@ public final class Gateway {
    * usage chunk ({@code choices: []}) gains {@code eco}; nothing else is touched. If the stream breaks before usage
    * arrives, the call is recorded with the content chunks it delivered as its output tokens (a lower bound).
    */
-  private void relayStream(Context ctx, HttpResponse<InputStream> response, Call call) throws IOException {
+  private void relayStream(Context ctx, InputStream upstreamBody, Call call) throws IOException {
     ctx.header("Cache-Control", "no-cache");
     OutputStream out = ctx.res().getOutputStream();
     long contentChunks = 0;
     boolean recorded = false;
     ObjectNode lastChunk = null;
-    StallGuard guarded = new StallGuard(response.body(), config.timeout(), stallTimer);
+    StallGuard guarded = new StallGuard(upstreamBody, config.timeout(), stallTimer);
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(guarded, StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
