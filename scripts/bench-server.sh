@@ -2,7 +2,7 @@
 # Server benchmark (docs/benchmarks.md): `jouletrace serve` on loopback in one process, the load generator in another:
 # wrk (Debian's `wrk`, one thread) for the estimate route where it is installed, and the HttpLoad generator (JDK
 # HttpClient) for both routes.
-#   scripts/bench-server.sh [connections] [seconds]
+#   scripts/bench-server.sh [connections] [seconds]      (WRK_ONLY=1: the wrk run alone)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/java-home.sh
@@ -25,5 +25,6 @@ if command -v wrk >/dev/null 2>&1; then
   echo "wrk estimate, $connections connections:"; echo "$out"
   if grep -q "Non-2xx" <<<"$out"; then echo "the server answered errors under load" >&2; exit 1; fi
 fi
+[ -n "${WRK_ONLY:-}" ] && exit 0
 load --mode estimate
 load --mode otlp --connections 4 --spans-per-request 500

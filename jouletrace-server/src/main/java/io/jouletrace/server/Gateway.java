@@ -97,7 +97,7 @@ public final class Gateway {
     void unrecorded(String endpoint, String reason, String detail);
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JouletraceServer.JSON;
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding", "authorization",
       "x-upstream-authorization", "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization", "accept-encoding");
   static final String UPSTREAM_AUTHORIZATION = "x-upstream-authorization";

@@ -1,12 +1,15 @@
 package io.jouletrace.server;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.javalin.Javalin;
+import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
@@ -78,7 +81,11 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(JouletraceServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Jackson's buffers come from one shared pool: its default pool is per thread, and every request runs on a new
+   * virtual thread, so each request would allocate fresh buffers.
+   */
+  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
   private static final String PROTOBUF = "application/x-protobuf";
   private static final int BATCH = 10_000;
 
@@ -326,14 +333,37 @@ public final class JouletraceServer implements AutoCloseable {
   // ---- routes ----------------------------------------------------------------------------------
 
   private void estimate(Context ctx) throws IOException {
-    EstimateRequest request = EstimateRequest.fromJson(JSON.readTree(ctx.bodyAsBytes()));
+    EstimateRequest request = EstimateRequest.fromJson(JSON.readTree(body(ctx)));
     String version = request.methodology() != null ? request.methodology() : config.methodology();
     try {
       statelessEstimator.forVersion(version);
     } catch (Estimator.UnknownMethodologyException e) {
       throw new ApiError(HttpStatus.BAD_REQUEST, "field 'methodology': " + e.getMessage());
     }
-    ctx.contentType("application/json").result(EcoBlock.of(request.record(), statelessEstimator.estimate(request.record(), version)).toString());
+    sendJson(ctx, EcoBlock.of(request.record(), statelessEstimator.estimate(request.record(), version)));
+  }
+
+  /**
+   * The request body. With a declared length it is read into an array of that length (Javalin's own reader copies
+   * through an 8 KB buffer and a growing one: most of what a small request allocated); a body over the limit is 413.
+   */
+  byte[] body(Context ctx) throws IOException {
+    long length = ctx.req().getContentLengthLong();
+    if (length < 0) return ctx.bodyAsBytes();
+    if (length > config.maxBodyBytes()) throw new ContentTooLargeResponse();
+    byte[] body = new byte[(int) length];
+    if (ctx.req().getInputStream().readNBytes(body, 0, body.length) < body.length) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, "request body ended before its Content-Length");
+    }
+    return body;
+  }
+
+  /** Writes a JSON answer straight to the response, not through Javalin's result stream (which copies it through a buffer). */
+  static void sendJson(Context ctx, JsonNode body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    ctx.contentType("application/json");
+    ctx.res().setContentLength(bytes.length);
+    ctx.res().getOutputStream().write(bytes);
   }
 
   private void summary(Context ctx) {
@@ -374,7 +404,7 @@ public final class JouletraceServer implements AutoCloseable {
    * rejected with their index and field; the rest are stored (duplicates of stored ids are counted, not stored again).
    */
   private void postInvocations(Context ctx) throws IOException {
-    JsonNode body = RecordFields.jsonReader().readTree(ctx.bodyAsBytes());
+    JsonNode body = RecordFields.jsonReader().readTree(body(ctx));
     List<JsonNode> entries = new ArrayList<>();
     if (body.isArray()) body.forEach(entries::add);
     else entries.add(body);
@@ -488,7 +518,7 @@ public final class JouletraceServer implements AutoCloseable {
    */
   private void putBudget(Context ctx) throws IOException {
     requireAdmin(ctx);
-    JsonNode body = JSON.readTree(ctx.bodyAsBytes());
+    JsonNode body = JSON.readTree(body(ctx));
     JsonNode tenant = body.get("tenant");
     if (tenant != null && !tenant.isNull() && !tenant.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': must be a string");
     Budget budget = new Budget(ctx.pathParam("name"), Budget.ScopeKind.of(text(body, "scope")), text(body, "scope_value"),
@@ -577,7 +607,7 @@ public final class JouletraceServer implements AutoCloseable {
    * cannot become a record is reported as partial success, as OTLP asks, and the rest are stored.
    */
   private void otlp(Context ctx) throws IOException {
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body = body(ctx);
     if ("gzip".equalsIgnoreCase(ctx.header("Content-Encoding"))) body = gunzip(body);
     String contentType = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
     boolean protobuf = contentType.startsWith(PROTOBUF);
