@@ -181,11 +181,12 @@ public final class Measurement {
    * the second time.
    */
   public Result ingest(List<MeterSample> samples, List<RunSpan> spans, Setup setup, int batchSize) {
-    String runId = runId(digest(setup, samples, spans));
+    List<String> spanLines = spans.stream().map(SpanReader::line).toList();
+    String digest = digest(setup.json(), samples, spanLines);
     // Checked before opening a writer, which reads every stored id.
-    if (ledger.store().hasAttributionRun(runId)) return new Result(runId, true, 0, 0, 0, 0, null);
+    if (ledger.store().hasAttributionRun(runId(digest))) return new Result(runId(digest), true, 0, 0, 0, 0, null);
     try (Ledger.Writer writer = ledger.writer(setup.fillMethodology(), batchSize)) {
-      return ingest(writer, samples, spans, setup);
+      return ingest(writer, samples, spans, spanLines, digest, setup);
     }
   }
 
@@ -199,9 +200,14 @@ public final class Measurement {
       throw new IllegalArgumentException("the writer figures with " + writer.methodologyVersion() + ", the run's fill methodology is "
           + setup.fillMethodology());
     }
-    Store store = ledger.store();
     List<String> spanLines = spans.stream().map(SpanReader::line).toList();
-    String digest = digest(setup, samples, spans);
+    return ingest(writer, samples, spans, spanLines, digest(setup.json(), samples, spanLines), setup);
+  }
+
+  /** Both entry points, with the spans' lines and the inputs' digest computed once. */
+  private Result ingest(Ledger.Writer writer, List<MeterSample> samples, List<RunSpan> spans, List<String> spanLines, String digest,
+      Setup setup) {
+    Store store = ledger.store();
     String runId = runId(digest);
     if (store.hasAttributionRun(runId)) return new Result(runId, true, 0, 0, 0, 0, null);
 
@@ -362,10 +368,6 @@ public final class Measurement {
   /** A run is named by its inputs' digest, and the name is sealed into each measured set's hash. */
   private static String runId(String digest) {
     return digest.substring(0, 16);
-  }
-
-  private static String digest(Setup setup, List<MeterSample> samples, List<RunSpan> spans) {
-    return digest(setup.json(), samples, spans.stream().map(SpanReader::line).toList());
   }
 
   /** SHA-256 over the options, then every sample and span line in input order. */

@@ -169,7 +169,7 @@ final class MeasuredProcessor extends EventTimeProcessor {
   /** A run message's samples and spans, as {@link #publishRun} wrote them. */
   static List<MeterSample> runSamples(JsonNode run) {
     List<MeterSample> samples = new ArrayList<>();
-    run.get("samples").forEach(node -> samples.add(sample(node.toString())));
+    run.get("samples").forEach(node -> samples.add(sample(node)));
     return samples;
   }
 
@@ -258,7 +258,10 @@ final class MeasuredProcessor extends EventTimeProcessor {
 
   /** {@code {"resource", "time", "kind": "power"|"energy", "value"}} (W or J; a null value is a missing reading). */
   static MeterSample sample(String json) {
-    JsonNode node = Messages.json(json);
+    return sample(Messages.json(json));
+  }
+
+  private static MeterSample sample(JsonNode node) {
     for (String field : List.of("resource", "time", "kind", "value")) {
       if (!node.has(field)) throw new IllegalArgumentException("field '" + field + "' is required");
     }
