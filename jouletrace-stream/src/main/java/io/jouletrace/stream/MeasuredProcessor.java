@@ -169,13 +169,13 @@ final class MeasuredProcessor extends EventTimeProcessor {
   /** A run message's samples and spans, as {@link #publishRun} wrote them. */
   static List<MeterSample> runSamples(JsonNode run) {
     List<MeterSample> samples = new ArrayList<>();
-    run.get("samples").forEach(node -> samples.add(sample(node)));
+    Messages.field(run, "samples").forEach(node -> samples.add(sample(node)));
     return samples;
   }
 
   static List<RunSpan> runSpans(JsonNode run) {
     List<RunSpan> spans = new ArrayList<>();
-    run.get("spans").forEach(line -> spans.add(span(line.asText())));
+    Messages.field(run, "spans").forEach(line -> spans.add(span(line.asText())));
     return spans;
   }
 

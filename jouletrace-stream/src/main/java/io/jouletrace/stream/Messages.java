@@ -86,9 +86,17 @@ final class Messages {
    */
   static Store.StreamAggregate aggregate(String update) {
     JsonNode node = json(update);
-    return new Store.StreamAggregate(node.get("team").isNull() ? null : node.get("team").asText(), node.get("model").asText(),
-        Instant.parse(node.get("window_start").asText()), node.get("calls").asLong(), byTier(node.path("energy_j")),
+    JsonNode team = field(node, "team");
+    return new Store.StreamAggregate(team.isNull() ? null : team.asText(), field(node, "model").asText(),
+        Instant.parse(field(node, "window_start").asText()), field(node, "calls").asLong(), byTier(node.path("energy_j")),
         byTier(node.path("carbon_g")), node.path("unrated_calls").asLong(), node.path("unrated_tokens").asLong());
+  }
+
+  /** {@code node}'s field {@code name}; an error naming it when it is missing. */
+  static JsonNode field(JsonNode node, String name) {
+    JsonNode value = node.get(name);
+    if (value == null) throw new IllegalArgumentException("field '" + name + "' is required");
+    return value;
   }
 
   private static Map<Tier, Double> byTier(JsonNode amounts) {

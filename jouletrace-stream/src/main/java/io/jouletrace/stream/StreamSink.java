@@ -69,7 +69,9 @@ public final class StreamSink {
       consumer.subscribe(List.of(topics.figured(), topics.aggregates(), topics.measured()));
       do {
         ConsumerRecords<String, String> batch = consumer.poll(Duration.ofMillis(500));
-        for (ConsumerRecord<String, String> message : batch) writes.accept(message.topic(), message.value());
+        for (ConsumerRecord<String, String> message : batch) {
+          writes.accept(message.topic(), message.partition(), message.offset(), message.value());
+        }
         writes.flush();
         if (!batch.isEmpty()) consumer.commitSync();
       } while (!stop.getAsBoolean());
@@ -77,7 +79,11 @@ public final class StreamSink {
     }
   }
 
-  /** What the sink does with the messages it reads, in their order; {@link #flush} makes them durable. */
+  /**
+   * What the sink does with the messages it reads, in their order; {@link #flush} makes them durable. A message it
+   * cannot store stops it with an error naming the message's place: nothing after it is committed, so a restart
+   * delivers it and everything after it again, and what was stored before stays (stored once).
+   */
   static final class Writes implements AutoCloseable {
     private final Ledger ledger;
     private final Topics topics;
@@ -96,16 +102,24 @@ public final class StreamSink {
       this.writer = ledger.writer(methodology, 10_000);
     }
 
-    void accept(String topic, String value) {
+    void accept(String topic, int partition, long offset, String value) {
+      try {
+        store(topic, value);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(topic + "/" + partition + "@" + offset + ": cannot store this message: " + e.getMessage(), e);
+      }
+    }
+
+    private void store(String topic, String value) {
       if (topic.equals(topics.aggregates())) {
         // A window's updates share a key, hence a partition, and come in order: the last one read is its total so far.
         Store.StreamAggregate aggregate = Messages.aggregate(value);
         aggregates.put(aggregate.key(), aggregate);
       } else if (topic.equals(topics.measured())) {
         JsonNode message = Messages.json(value);
-        if (!message.get("kind").asText().equals("run")) return; // span figures and window totals: on the topic only
+        if (!Messages.field(message, "kind").asText().equals("run")) return; // span figures and window totals: on the topic only
         Set<String> measured = new TreeSet<>();
-        message.get("measured").forEach(id -> measured.add(id.asText()));
+        Messages.field(message, "measured").forEach(id -> measured.add(id.asText()));
         // The options the topology attributes with (MeasuredProcessor), so the run reproduces its figures.
         Measurement.Setup setup = new Measurement.Setup(AttributionOptions.defaults(), spanRecords.provider(), spanRecords.zone(), null, null,
             methodology, measured);

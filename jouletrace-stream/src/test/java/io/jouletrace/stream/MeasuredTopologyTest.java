@@ -150,7 +150,7 @@ class MeasuredTopologyTest {
       for (int pass = 0; pass < 2; pass++) {
         try (StreamSink.Writes writes = new StreamSink.Writes(ledger, Topics.defaults(), Catalog.DEFAULT_METHODOLOGY,
             new StreamSink.SpanRecords("self-hosted", "FRA"))) {
-          for (String run : out.runs()) writes.accept(Topics.defaults().measured(), run);
+          for (int i = 0; i < out.runs().size(); i++) writes.accept(Topics.defaults().measured(), 0, i, out.runs().get(i));
           writes.flush();
           assertThat(writes.sunk().measuredSets()).as("pass %d", pass + 1).isEqualTo(pass == 0 ? within.size() : 0);
         }

@@ -126,6 +126,30 @@ class StreamTopologyTest {
   }
 
   @Test
+  void a_message_the_sink_cannot_store_is_named_by_its_place_and_what_it_took_before_stays() throws IOException {
+    StreamReplay.Result replay = StreamReplay.run(List.of(records(20).toString()), null, Catalog.estimator(Catalog.Options.defaults()),
+        Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1));
+    Topics topics = Topics.defaults();
+    try (Ledger ledger = Ledger.open(DuckDbStore.open(dir.resolve("sink-errors")), null)) {
+      try (StreamSink.Writes writes = new StreamSink.Writes(ledger, topics, Catalog.DEFAULT_METHODOLOGY,
+          new StreamSink.SpanRecords("self-hosted", null))) {
+        for (int i = 0; i < replay.figured().size(); i++) writes.accept(topics.figured(), 1, i, Messages.figured(replay.figured().get(i), 0));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writes.accept(topics.aggregates(), 2, 7,
+                "{\"team\":\"t\",\"window_start\":\"2026-11-01T00:00:00Z\",\"calls\":1}"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage(topics.aggregates() + "/2@7: cannot store this message: field 'model' is required");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writes.accept(topics.measured(), 0, 3, "{\"kind\":\"run\"}"))
+            .hasMessage(topics.measured() + "/0@3: cannot store this message: field 'measured' is required");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writes.accept(topics.figured(), 1, 20, "not json"))
+            .hasMessageStartingWith(topics.figured() + "/1@20: cannot store this message: ");
+        writes.flush();
+      }
+      assertThat(ledger.store().head().seq()).as("the records read before the bad messages are stored").isEqualTo(20);
+      assertThat(ledger.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
   void a_late_invocation_is_figured_at_its_own_event_time_and_routed_to_the_late_topic_not_dropped() throws IOException {
     // A grid signal that changes at 10:00: a record's carbon depends on its own event time.
     SeriesSignal signal = new SeriesSignal(List.of(new SeriesSignal.Point("FRA", T0.plusSeconds(9 * 3600), 100),
