@@ -55,8 +55,8 @@ final class ServeCommand implements Callable<Integer> {
   long maxBody = JouletraceServer.Config.DEFAULT_MAX_BODY;
 
   @Option(names = "--upstream", paramLabel = "URL",
-      description = "Turn on the OpenAI-compatible gateway (/v1/chat/completions, /v1/completions, /v1/embeddings) with this default upstream "
-          + "base URL, e.g. https://api.openai.com/v1 (docs/gateway.md).")
+      description = "Turn on the OpenAI-compatible gateway (/v1/chat/completions, /v1/completions, /v1/embeddings, and /v1/messages "
+          + "for Anthropic's shape) with this default upstream base URL, e.g. https://api.openai.com/v1 (docs/gateway.md).")
   URI upstream;
 
   @Option(names = "--upstream-provider", paramLabel = "NAME", defaultValue = "openai",

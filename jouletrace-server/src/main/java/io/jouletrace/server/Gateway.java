@@ -40,9 +40,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The OpenAI-compatible gateway (docs/gateway.md): forwards {@code /v1/chat/completions}, {@code /v1/completions} and
- * {@code /v1/embeddings} to an upstream unchanged, adds an {@code eco} block to the answer (to the final usage chunk
- * of a stream), and records the call. Streams pass through line by line as they arrive, never buffered.
+ * The OpenAI-compatible gateway (docs/gateway.md): forwards {@code /v1/chat/completions}, {@code /v1/completions},
+ * {@code /v1/embeddings} and Anthropic's {@code /v1/messages} to an upstream unchanged, adds an {@code eco} block to
+ * the answer (to the event of a stream that reports usage), and records the call. Streams pass through line by line
+ * as they arrive, never buffered. What differs between the two API shapes is {@link ApiShape}'s.
  */
 public final class Gateway {
 
@@ -98,8 +99,11 @@ public final class Gateway {
   }
 
   private static final ObjectMapper JSON = JouletraceServer.JSON;
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding", "authorization",
-      "x-upstream-authorization", "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization", "accept-encoding");
+  /** Request headers not passed upstream: hop-by-hop ones, and the client's jouletrace key in either of its headers. */
+  private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "host", "transfer-encoding", "authorization",
+      "x-api-key", "x-upstream-authorization", "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization", "accept-encoding");
+  /** The upstream's request id, under OpenAI's and Anthropic's names, is passed back to the client. */
+  private static final List<String> REQUEST_ID_HEADERS = List.of("x-request-id", "request-id");
   static final String UPSTREAM_AUTHORIZATION = "x-upstream-authorization";
 
   private final Config config;
@@ -164,20 +168,19 @@ public final class Gateway {
     String model = modelNode.asText();
     Upstream upstream = config.route(model);
     if (upstream == null) throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "no upstream is configured for model " + model);
+    ApiShape shape = endpoint.equals("messages") ? ApiShape.ANTHROPIC : ApiShape.OPENAI;
     Caller caller = Caller.of(ctx, principal);
     Instant started = Instant.now();
     BudgetGate.Verdict verdict = budgets.check(caller.tenant(), caller.team(), caller.costCenter(), started);
     if (verdict.refusedBy() != null) {
-      ObjectNode body = JSON.createObjectNode();
-      body.putObject("error").put("message", verdict.refusal()).put("type", "budget_exceeded").put("code", "budget_exceeded")
-          .put("budget", verdict.refusedBy());
-      ctx.status(HttpStatus.TOO_MANY_REQUESTS).contentType("application/json").result(body.toString());
+      ctx.status(HttpStatus.TOO_MANY_REQUESTS).contentType("application/json")
+          .result(shape.budgetRefusal(verdict.refusal(), verdict.refusedBy()).toString());
       unrecorded.unrecorded(endpoint, "budget_refused", verdict.refusedBy());
       return;
     }
     if (!verdict.warnings().isEmpty()) ctx.header("x-jouletrace-budget-warning", String.join("; ", verdict.warnings()));
     boolean stream = request.path("stream").asBoolean(false);
-    if (stream && !endpoint.equals("embeddings")) request.putObject("stream_options").put("include_usage", true);
+    if (stream && !endpoint.equals("embeddings")) shape.askForUsage(request);
 
     String authorization = ctx.header(UPSTREAM_AUTHORIZATION) != null ? ctx.header(UPSTREAM_AUTHORIZATION) : upstream.authorization();
     Request upstreamRequest = client.newRequest(upstream.baseUrl().resolve(endpoint)).method(HttpMethod.POST)
@@ -185,9 +188,9 @@ public final class Gateway {
         .headers(headers -> {
           ctx.headerMap().forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(lower) && !lower.startsWith("x-jouletrace-")) headers.put(name, value);
+            if (!NOT_FORWARDED.contains(lower) && !lower.startsWith("x-jouletrace-")) headers.put(name, value);
           });
-          if (authorization != null) headers.put("Authorization", authorization);
+          if (authorization != null) shape.authorize(headers, authorization);
         });
 
     long sentAt = System.nanoTime();
@@ -214,9 +217,11 @@ public final class Gateway {
     ctx.status(response.getStatus());
     String contentType = response.getHeaders().get("content-type");
     if (contentType != null) ctx.contentType(contentType);
-    String requestId = response.getHeaders().get("x-request-id");
-    if (requestId != null) ctx.header("x-request-id", requestId);
-    Call call = new Call(upstream, caller, endpoint, model, started, sentAt);
+    for (String name : REQUEST_ID_HEADERS) {
+      String requestId = response.getHeaders().get(name);
+      if (requestId != null) ctx.header(name, requestId);
+    }
+    Call call = new Call(upstream, shape, caller, endpoint, model, started, sentAt);
     boolean eventStream = contentType != null && contentType.startsWith("text/event-stream");
     if (response.getStatus() / 100 == 2 && eventStream) {
       relayStream(ctx, listener.getInputStream(), call);
@@ -241,7 +246,8 @@ public final class Gateway {
   }
 
   /** One call on its way through: what is known before the answer. */
-  private record Call(Upstream upstream, Caller caller, String endpoint, String requestedModel, Instant started, long sentAtNanos) {}
+  private record Call(Upstream upstream, ApiShape shape, Caller caller, String endpoint, String requestedModel, Instant started,
+      long sentAtNanos) {}
 
   private void relayWhole(Context ctx, int status, InputStream upstreamBody, Call call) throws IOException {
     byte[] body;
@@ -265,12 +271,14 @@ public final class Gateway {
     } catch (IOException e) {
       answer = null;
     }
-    if (!(answer instanceof ObjectNode root) || !root.has("usage")) {
+    ApiShape.Usage usage = answer instanceof ObjectNode root ? call.shape().usage(root) : null;
+    if (usage == null) {
       ctx.result(body);
       unrecorded.unrecorded(call.endpoint(), "no_usage", "a 2xx answer without usage");
       return;
     }
-    InvocationRecord record = record(call, root, root.get("usage"), latency);
+    ObjectNode root = (ObjectNode) answer;
+    InvocationRecord record = record(call, usage, latency);
     Estimate estimate = estimator.get().estimate(record, methodology);
     root.set("eco", EcoBlock.of(record, estimate));
     if (estimate.energy() instanceof Figure.Known energy) {
@@ -285,34 +293,29 @@ public final class Gateway {
   }
 
   /**
-   * Copies the event stream line by line, flushing each, so the client gets every chunk as it arrives. The final
-   * usage chunk ({@code choices: []}) gains {@code eco}; nothing else is touched. If the stream breaks before usage
-   * arrives, the call is recorded with the content chunks it delivered as its output tokens (a lower bound).
+   * Copies the event stream line by line, flushing each, so the client gets every chunk as it arrives. The event that
+   * reports usage (OpenAI's final chunk with {@code choices: []}, Anthropic's {@code message_delta}) gains
+   * {@code eco}; nothing else is touched. If the stream breaks before usage arrives, the call is recorded with the
+   * content events it delivered as its output tokens (a lower bound).
    */
   private void relayStream(Context ctx, InputStream upstreamBody, Call call) throws IOException {
     ctx.header("Cache-Control", "no-cache");
     OutputStream out = ctx.res().getOutputStream();
-    long contentChunks = 0;
+    ApiShape.StreamReader reader = call.shape().streamReader();
     boolean recorded = false;
-    ObjectNode lastChunk = null;
     StallGuard guarded = new StallGuard(upstreamBody, config.timeout(), stallTimer);
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(guarded, StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.startsWith("data: {")) {
           ObjectNode chunk = parse(line.substring(6));
-          if (chunk != null) {
-            lastChunk = chunk;
-            JsonNode usage = chunk.get("usage");
-            if (usage != null && usage.isObject() && !recorded) {
-              InvocationRecord record = record(call, chunk, usage, (System.nanoTime() - call.sentAtNanos()) / 1e9);
-              chunk.set("eco", EcoBlock.of(record, estimator.get().estimate(record, methodology)));
-              line = "data: " + JSON.writeValueAsString(chunk);
-              recorder.record(record, "gateway:" + call.endpoint() + ":stream");
-              recorded = true;
-            } else if (hasContent(chunk)) {
-              contentChunks++;
-            }
+          ApiShape.Usage usage = chunk == null ? null : reader.read(chunk);
+          if (usage != null && !recorded) {
+            InvocationRecord record = record(call, usage, (System.nanoTime() - call.sentAtNanos()) / 1e9);
+            chunk.set("eco", EcoBlock.of(record, estimator.get().estimate(record, methodology)));
+            line = "data: " + JSON.writeValueAsString(chunk);
+            recorder.record(record, "gateway:" + call.endpoint() + ":stream");
+            recorded = true;
           }
         }
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -321,23 +324,14 @@ public final class Gateway {
     } catch (IOException e) {
       // The upstream cut or stalled the stream: the client sees it end; what was delivered is recorded below.
     } finally {
-      if (!recorded && contentChunks > 0 && lastChunk != null) {
-        ObjectNode usage = JSON.createObjectNode().put("completion_tokens", contentChunks);
-        recorder.record(record(call, lastChunk, usage, (System.nanoTime() - call.sentAtNanos()) / 1e9),
+      ApiShape.Usage delivered = recorded ? null : reader.delivered();
+      if (delivered != null) {
+        recorder.record(record(call, delivered, (System.nanoTime() - call.sentAtNanos()) / 1e9),
             "gateway:" + call.endpoint() + (guarded.stalled() ? ":stream-stalled" : ":stream-cut"));
       } else if (!recorded) {
         unrecorded.unrecorded(call.endpoint(), guarded.stalled() ? "upstream_stalled" : "stream_without_output", "no content before the stream ended");
       }
     }
-  }
-
-  private static boolean hasContent(ObjectNode chunk) {
-    for (JsonNode choice : chunk.path("choices")) {
-      JsonNode delta = choice.path("delta");
-      if (delta.path("content").isTextual() && !delta.path("content").asText().isEmpty()) return true;
-      if (choice.path("text").isTextual() && !choice.path("text").asText().isEmpty()) return true;
-    }
-    return false;
   }
 
   private static ObjectNode parse(String json) {
@@ -358,24 +352,17 @@ public final class Gateway {
   }
 
   /** The ledger record of an answered call: its usage, the model the upstream says it used, the measured latency. */
-  private InvocationRecord record(Call call, ObjectNode answer, JsonNode usage, double latencySeconds) {
-    String model = answer.path("model").isTextual() ? answer.get("model").asText() : call.requestedModel();
+  private InvocationRecord record(Call call, ApiShape.Usage usage, double latencySeconds) {
+    String model = usage.model() != null ? usage.model() : call.requestedModel();
     boolean embeddings = call.endpoint().equals("embeddings");
-    long output = embeddings ? 0 : usage.path("completion_tokens").asLong(0);
-    JsonNode input = usage.get("prompt_tokens");
-    String upstreamId = answer.path("id").isTextual() ? answer.get("id").asText() : null;
-    InvocationRecord.Builder record = InvocationRecord.builder(call.upstream().provider(), model, output)
-        .id(recordId(call.upstream().provider(), upstreamId))
+    InvocationRecord.Builder record = InvocationRecord.builder(call.upstream().provider(), model, embeddings ? 0 : usage.outputTokens())
+        .id(recordId(call.upstream().provider(), usage.answerId()))
         .timestamp(call.started()).tenant(call.caller().tenant()).team(call.caller().team()).costCenter(call.caller().costCenter())
         .traceId(call.caller().traceId())
         .operation(embeddings ? Operation.EMBEDDINGS : call.endpoint().equals("completions") ? Operation.TEXT_COMPLETION : Operation.CHAT)
-        .inputTokens(input == null || !input.canConvertToLong() ? null : input.asLong())
-        .latencySeconds(embeddings ? null : latencySeconds);
-    JsonNode reasoning = usage.path("completion_tokens_details").get("reasoning_tokens");
-    if (reasoning != null && reasoning.canConvertToLong()) record.reasoningTokens(reasoning.asLong());
-    JsonNode cached = usage.path("prompt_tokens_details").get("cached_tokens");
-    if (cached != null && cached.canConvertToLong()) record.cachedInputTokens(cached.asLong());
-    record.zone(config.zone()).region(config.region());
+        .inputTokens(usage.inputTokens()).reasoningTokens(usage.reasoningTokens()).cachedInputTokens(usage.cachedInputTokens())
+        .latencySeconds(embeddings ? null : latencySeconds)
+        .zone(config.zone()).region(config.region());
     return record.build();
   }
 }

@@ -230,7 +230,7 @@ public final class JouletraceServer implements AutoCloseable {
     r.get("/api/export/focus", this::focus);
     r.post("/v1/traces", this::otlp);
     if (gateway != null) {
-      for (String endpoint : List.of("chat/completions", "completions", "embeddings")) {
+      for (String endpoint : List.of("chat/completions", "completions", "embeddings", "messages")) {
         r.post("/v1/" + endpoint, ctx -> gateway.handle(ctx, principal(ctx), endpoint));
       }
     }
@@ -288,12 +288,18 @@ public final class JouletraceServer implements AutoCloseable {
 
   private static final String PRINCIPAL = "jouletrace.principal";
 
+  /** The key is {@code Authorization: Bearer KEY}, or {@code x-api-key: KEY} as Anthropic's clients send it. */
   private void authenticate(Context ctx) {
     String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, "an API key is required: Authorization: Bearer KEY");
+    String apiKey = ctx.header("x-api-key");
+    String key;
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      key = header.substring(7).strip();
+    } else if (header == null && apiKey != null && !apiKey.isBlank()) {
+      key = apiKey.strip();
+    } else {
+      throw new ApiError(HttpStatus.UNAUTHORIZED, "an API key is required: Authorization: Bearer KEY (or x-api-key: KEY)");
     }
-    String key = header.substring(7).strip();
     ApiKeys.Principal principal = principals.get(key);
     if (principal == null) {
       principal = withLedger(() -> keys.resolve(key))

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.errors.AnthropicServiceException;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
@@ -18,6 +24,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.jouletrace.catalog.Catalog;
@@ -50,8 +57,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gateway between the official OpenAI Java client and a stand-in upstream on loopback (a JDK HttpServer speaking
- * the OpenAI shapes, SSE included), recording into a real embedded ledger.
+ * The gateway between the official OpenAI and Anthropic Java clients and a stand-in upstream on loopback (a JDK
+ * HttpServer speaking the OpenAI shapes and Anthropic's Messages shape, SSE included), recording into a real embedded
+ * ledger.
  */
 class GatewayTest {
 
@@ -68,6 +76,8 @@ class GatewayTest {
   private final AtomicInteger ids = new AtomicInteger();
   /** The Authorization header each upstream request carried. */
   private final Map<String, String> upstreamAuthorization = new ConcurrentHashMap<>();
+  /** The headers each upstream {@code /v1/messages} request carried. */
+  private final Map<String, Headers> messagesHeaders = new ConcurrentHashMap<>();
   /** The "hold" scenario's stream waits here after its first chunk until the test has seen that chunk. */
   private final CountDownLatch firstChunkSeen = new CountDownLatch(1);
 
@@ -78,14 +88,15 @@ class GatewayTest {
     upstream.createContext("/v1/chat/completions", this::chat);
     upstream.createContext("/v1/embeddings", this::embeddings);
     upstream.createContext("/v1/completions", this::completions);
+    upstream.createContext("/v1/messages", this::messages);
     upstream.start();
     server = startGateway(URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1"), Duration.ofSeconds(2));
     acmeKey = server.createKey("acme", "gateway test");
   }
 
   private JouletraceServer startGateway(URI upstreamUrl, Duration timeout) {
-    Gateway.Config gateway = new Gateway.Config(List.of(new Gateway.Upstream("", upstreamUrl, "openai", "Bearer sk-configured")),
-        null, "eu-west-1", timeout);
+    Gateway.Config gateway = new Gateway.Config(List.of(new Gateway.Upstream("", upstreamUrl, "openai", "Bearer sk-configured"),
+        new Gateway.Upstream("claude-", upstreamUrl, "anthropic", "Bearer sk-ant-configured")), null, "eu-west-1", timeout);
     return JouletraceServer.start(Ledger.open(DuckDbStore.open(dir.resolve("ledger-" + ids.incrementAndGet())), null),
         new JouletraceServer.Config(0, "127.0.0.1", JouletraceServer.Config.DEFAULT_MAX_BODY, ServerTest.ADMIN, Catalog.DEFAULT_METHODOLOGY,
             gateway));
@@ -155,6 +166,46 @@ class GatewayTest {
         + "\"finish_reason\":\"stop\",\"logprobs\":null}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}");
   }
 
+  /** Anthropic's Messages API: its answer, and its stream of named events (message_start … message_stop). */
+  private void messages(HttpExchange exchange) throws IOException {
+    JsonNode request = JSON.readTree(exchange.getRequestBody());
+    String scenario = request.path("messages").path(0).path("content").asText();
+    String id = "msg_" + ids.incrementAndGet();
+    messagesHeaders.put(id, exchange.getRequestHeaders());
+    String model = request.path("model").asText();
+    exchange.getResponseHeaders().add("request-id", "req_" + id);
+    if (!request.path("stream").asBoolean()) {
+      respond(exchange, 200, "application/json", "{\"id\":\"" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
+          + "\",\"content\":[{\"type\":\"text\",\"text\":\"Hi!\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+          + "\"usage\":{\"input_tokens\":200,\"cache_creation_input_tokens\":100,\"cache_read_input_tokens\":1000,\"output_tokens\":300}}");
+      return;
+    }
+    assertThat(request.has("stream_options")).as("a Messages stream reports usage unasked").isFalse();
+    exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      namedEvent(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"" + id + "\",\"type\":\"message\","
+          + "\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+          + "\"usage\":{\"input_tokens\":40,\"cache_read_input_tokens\":8,\"output_tokens\":1}}}");
+      namedEvent(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+      namedEvent(out, "ping", "{\"type\":\"ping\"}");
+      for (int i = 0; i < 5; i++) {
+        namedEvent(out, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+            + "\"text\":\"tok" + i + " \"}}");
+        if (scenario.equals("cut") && i == 2) return;
+      }
+      namedEvent(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+      namedEvent(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+          + "\"usage\":{\"output_tokens\":5}}");
+      namedEvent(out, "message_stop", "{\"type\":\"message_stop\"}");
+    }
+  }
+
+  private static void namedEvent(OutputStream out, String name, String json) throws IOException {
+    out.write(("event: " + name + "\n").getBytes(StandardCharsets.UTF_8));
+    event(out, json);
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       if (!latch.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("the test never saw the first chunk");
@@ -194,12 +245,33 @@ class GatewayTest {
     return builder.build();
   }
 
+  private AnthropicClient anthropic(String key, String... headers) {
+    AnthropicOkHttpClient.Builder builder = AnthropicOkHttpClient.builder().apiKey(key).baseUrl("http://127.0.0.1:" + server.port())
+        .maxRetries(0).timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) builder.putHeader(headers[i], headers[i + 1]);
+    return builder.build();
+  }
+
+  private static MessageCreateParams message(String content) {
+    return MessageCreateParams.builder().model("claude-haiku-4-5-20251001").maxTokens(1024).addUserMessage(content).build();
+  }
+
   private static ChatCompletionCreateParams chat(String content) {
     return ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage(content).build();
   }
 
   private JsonNode eco(Map<String, JsonValue> additional) throws IOException {
     return JSON.readTree(JSON.writeValueAsString(additional.get("eco").convert(Object.class)));
+  }
+
+  private JsonNode anthropicEco(Map<String, com.anthropic.core.JsonValue> additional) throws IOException {
+    return JSON.readTree(JSON.writeValueAsString(additional.get("eco").convert(Object.class)));
+  }
+
+  /** The energy in Wh the default methodology gives a record: what its eco block must say. */
+  private static double expectedWh(InvocationRecord record) {
+    var estimate = Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY);
+    return ((io.jouletrace.core.figure.Figure.Known) estimate.energy()).value() / 3600;
   }
 
   /** The records the ledger holds once the recorder has stored everything (closing the server drains it). */
@@ -255,6 +327,72 @@ class GatewayTest {
     assertThat(eco(last._additionalProperties()).get("energy").get("wh").asDouble()).isPositive();
     assertThat(upstreamAuthorization.values()).containsExactly("Bearer sk-client-own");
     assertThat(recordsAfterStop()).singleElement().satisfies(r -> assertThat(r.outputTokens()).isEqualTo(5));
+  }
+
+  @Test
+  void an_anthropic_message_passes_through_with_eco_and_is_recorded_with_its_cache_tokens() throws IOException {
+    var raw = anthropic(acmeKey, "x-jouletrace-team", "search").messages().withRawResponse().create(message("hello"));
+    Message answer = raw.parse();
+    assertThat(answer.content().getFirst().text()).hasValueSatisfying(t -> assertThat(t.text()).isEqualTo("Hi!"));
+    assertThat(raw.requestId()).hasValue("req_" + answer.id());
+    JsonNode eco = anthropicEco(answer._additionalProperties());
+    assertThat(raw.headers().values("x-jouletrace-tier")).containsExactly(eco.get("energy").get("tier").asText());
+    assertThat(raw.headers().values("x-jouletrace-energy-wh")).singleElement()
+        .satisfies(wh -> assertThat(Double.parseDouble(wh)).isCloseTo(eco.get("energy").get("wh").asDouble(), within(1e-15)));
+
+    Headers upstreamSaw = messagesHeaders.get(answer.id());
+    assertThat(upstreamSaw.getFirst("x-api-key")).as("Anthropic takes its key in x-api-key").isEqualTo("sk-ant-configured");
+    assertThat(upstreamSaw.getFirst("anthropic-version")).as("the client's API version passes through").isNotBlank();
+    assertThat(upstreamSaw.values()).as("the jouletrace key stays with the gateway").noneSatisfy(v -> assertThat(v).contains(acmeKey));
+
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> {
+      assertThat(r.provider()).isEqualTo("anthropic");
+      assertThat(r.model()).isEqualTo("claude-haiku-4-5-20251001");
+      assertThat(r.team()).isEqualTo("search");
+      assertThat(r.operation().code()).isEqualTo("chat");
+      assertThat(r.inputTokens()).as("input_tokens + cache writes + cache reads").isEqualTo(1300);
+      assertThat(r.cachedInputTokens()).isEqualTo(1000);
+      assertThat(r.outputTokens()).isEqualTo(300);
+      assertThat(eco.get("energy").get("wh").asDouble()).isCloseTo(expectedWh(r), within(1e-15));
+    });
+  }
+
+  @Test
+  void an_anthropic_stream_passes_through_and_its_message_delta_carries_eco() throws IOException {
+    List<RawMessageStreamEvent> events = new ArrayList<>();
+    try (var stream = anthropic(acmeKey, Gateway.UPSTREAM_AUTHORIZATION, "Bearer sk-ant-client-own").messages()
+        .createStreaming(message("stream please"))) {
+      stream.stream().forEach(events::add);
+    }
+    assertThat(events).filteredOn(RawMessageStreamEvent::isContentBlockDelta).hasSize(5);
+    assertThat(events.getLast().isMessageStop()).isTrue();
+    var delta = events.stream().filter(RawMessageStreamEvent::isMessageDelta).findFirst().orElseThrow().asMessageDelta();
+    assertThat(delta.usage().outputTokens()).isEqualTo(5);
+    JsonNode eco = anthropicEco(delta._additionalProperties());
+    String id = events.getFirst().asMessageStart().message().id();
+    assertThat(messagesHeaders.get(id).getFirst("x-api-key")).isEqualTo("sk-ant-client-own");
+
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> {
+      assertThat(r.inputTokens()).as("from message_start: 40 + 8 cache reads").isEqualTo(48);
+      assertThat(r.cachedInputTokens()).isEqualTo(8);
+      assertThat(r.outputTokens()).as("message_delta's cumulative total").isEqualTo(5);
+      assertThat(eco.get("energy").get("wh").asDouble()).isCloseTo(expectedWh(r), within(1e-15));
+    });
+  }
+
+  @Test
+  void an_anthropic_stream_cut_midway_is_recorded_with_the_deltas_it_delivered() {
+    List<RawMessageStreamEvent> events = new ArrayList<>();
+    try (var stream = anthropic(acmeKey).messages().createStreaming(message("cut"))) {
+      stream.stream().forEach(events::add);
+    } catch (RuntimeException endedEarly) {
+      // The client may report the missing message_stop; the events before it were delivered either way.
+    }
+    assertThat(events).filteredOn(RawMessageStreamEvent::isContentBlockDelta).hasSize(3);
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> {
+      assertThat(r.outputTokens()).isEqualTo(3);
+      assertThat(r.inputTokens()).isEqualTo(48);
+    });
   }
 
   @Test
@@ -376,7 +514,17 @@ class GatewayTest {
           assertThat(e.getMessage()).contains("search-daily").contains("energy budget")
               .as("an admin-wide budget sums every tenant's calls: its figures are not shown to a tenant key").doesNotContain(" kWh)");
         });
+    assertThatThrownBy(() -> anthropic(acmeKey, "x-jouletrace-team", "search").messages().create(message("hello")))
+        .isInstanceOfSatisfying(AnthropicServiceException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(429);
+          assertThat(e.apiMessage()).hasValueSatisfying(m -> assertThat(m).contains("search-daily"));
+          JsonNode body = JSON.valueToTree(e.body().convert(Object.class));
+          assertThat(body.path("type").asText()).as("Anthropic's error shape").isEqualTo("error");
+          assertThat(body.path("error").path("type").asText()).isEqualTo("budget_exceeded");
+          assertThat(body.path("error").path("budget").asText()).isEqualTo("search-daily");
+        });
     assertThat(upstreamAuthorization).as("a refused call never reaches the upstream").isEmpty();
+    assertThat(messagesHeaders).isEmpty();
 
     var passed = client(acmeKey, "x-jouletrace-team", "support").chat().completions().withRawResponse().create(chat("hello"));
     assertThat(passed.statusCode()).isEqualTo(200);
