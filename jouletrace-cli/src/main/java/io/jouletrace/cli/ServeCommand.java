@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 /** {@code jouletrace serve}: the REST API, OTLP ingestion, metrics and the dashboard (docs/server.md). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve the REST API (/api), OTLP/HTTP traces (/v1/traces), Prometheus metrics (/metrics) and the dashboard (/).",
-        "Every /api and /v1 route needs an API key (Authorization: Bearer KEY): the admin key from " + ApiKeys.ADMIN_KEY_ENV
+        "Every /api and /v1 route needs an API key (Authorization: Bearer KEY, or x-api-key: KEY): the admin key from " + ApiKeys.ADMIN_KEY_ENV
             + " or `jouletrace keys create`; on a ledger with no key at all, serve makes an admin key and prints it once."})
 final class ServeCommand implements Callable<Integer> {
 

@@ -21,6 +21,11 @@ public final class ApiKeys {
   static final String TENANT = "tenant";
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** The key in an {@code Authorization} value {@code Bearer KEY}; null when the value is no bearer credential. */
+  static String bearerKey(String authorization) {
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
+  }
+
   /** Who a request speaks for. */
   public record Principal(String role, String tenant) {
     static final Principal ADMIN_PRINCIPAL = new Principal(ADMIN, null);

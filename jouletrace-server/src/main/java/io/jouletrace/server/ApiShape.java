@@ -156,8 +156,8 @@ sealed interface ApiShape {
 
     @Override
     public void authorize(HttpFields.Mutable headers, String authorization) {
-      String key = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : authorization;
-      headers.put("x-api-key", key);
+      String key = ApiKeys.bearerKey(authorization);
+      headers.put("x-api-key", key != null ? key : authorization);
     }
 
     @Override

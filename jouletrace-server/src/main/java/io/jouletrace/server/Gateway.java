@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -97,6 +98,10 @@ public final class Gateway {
   interface Unrecorded {
     void unrecorded(String endpoint, String reason, String detail);
   }
+
+  /** The routes under {@code /v1/} the gateway serves, and the API shape each speaks. */
+  static final Map<String, ApiShape> ENDPOINTS = Map.of("chat/completions", ApiShape.OPENAI, "completions", ApiShape.OPENAI,
+      "embeddings", ApiShape.OPENAI, "messages", ApiShape.ANTHROPIC);
 
   private static final ObjectMapper JSON = JouletraceServer.JSON;
   /** Request headers not passed upstream: hop-by-hop ones, and the client's jouletrace key in either of its headers. */
@@ -168,7 +173,7 @@ public final class Gateway {
     String model = modelNode.asText();
     Upstream upstream = config.route(model);
     if (upstream == null) throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "no upstream is configured for model " + model);
-    ApiShape shape = endpoint.equals("messages") ? ApiShape.ANTHROPIC : ApiShape.OPENAI;
+    ApiShape shape = ENDPOINTS.get(endpoint);
     Caller caller = Caller.of(ctx, principal);
     Instant started = Instant.now();
     BudgetGate.Verdict verdict = budgets.check(caller.tenant(), caller.team(), caller.costCenter(), started);
@@ -271,13 +276,13 @@ public final class Gateway {
     } catch (IOException e) {
       answer = null;
     }
-    ApiShape.Usage usage = answer instanceof ObjectNode root ? call.shape().usage(root) : null;
+    ObjectNode root = answer instanceof ObjectNode object ? object : null;
+    ApiShape.Usage usage = root == null ? null : call.shape().usage(root);
     if (usage == null) {
       ctx.result(body);
       unrecorded.unrecorded(call.endpoint(), "no_usage", "a 2xx answer without usage");
       return;
     }
-    ObjectNode root = (ObjectNode) answer;
     InvocationRecord record = record(call, usage, latency);
     Estimate estimate = estimator.get().estimate(record, methodology);
     root.set("eco", EcoBlock.of(record, estimate));

@@ -230,7 +230,7 @@ public final class JouletraceServer implements AutoCloseable {
     r.get("/api/export/focus", this::focus);
     r.post("/v1/traces", this::otlp);
     if (gateway != null) {
-      for (String endpoint : List.of("chat/completions", "completions", "embeddings", "messages")) {
+      for (String endpoint : Gateway.ENDPOINTS.keySet()) {
         r.post("/v1/" + endpoint, ctx -> gateway.handle(ctx, principal(ctx), endpoint));
       }
     }
@@ -292,14 +292,8 @@ public final class JouletraceServer implements AutoCloseable {
   private void authenticate(Context ctx) {
     String header = ctx.header("Authorization");
     String apiKey = ctx.header("x-api-key");
-    String key;
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      key = header.substring(7).strip();
-    } else if (header == null && apiKey != null && !apiKey.isBlank()) {
-      key = apiKey.strip();
-    } else {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, "an API key is required: Authorization: Bearer KEY (or x-api-key: KEY)");
-    }
+    String key = header != null ? ApiKeys.bearerKey(header) : apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+    if (key == null) throw new ApiError(HttpStatus.UNAUTHORIZED, "an API key is required: Authorization: Bearer KEY (or x-api-key: KEY)");
     ApiKeys.Principal principal = principals.get(key);
     if (principal == null) {
       principal = withLedger(() -> keys.resolve(key))

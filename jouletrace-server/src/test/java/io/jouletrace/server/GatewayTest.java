@@ -561,7 +561,11 @@ class GatewayTest {
   void a_call_without_a_jouletrace_key_is_refused_before_the_upstream_sees_it() {
     assertThatThrownBy(() -> client("sk-not-a-jouletrace-key").chat().completions().create(chat("hello")))
         .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+    assertThatThrownBy(() -> anthropic("sk-ant-not-a-jouletrace-key").messages().create(message("hello")))
+        .as("a key sent as x-api-key is checked the same way")
+        .isInstanceOfSatisfying(AnthropicServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
     assertThat(upstreamAuthorization).isEmpty();
+    assertThat(messagesHeaders).isEmpty();
   }
 
   @Test
