@@ -22,8 +22,9 @@ sealed interface ApiShape {
    *
    * @param answerId the upstream's id of the answer, or null
    * @param model the model the upstream says it used, or null
+   * @param outputTokens null when the usage has no output count (an embedding's never has one)
    */
-  record Usage(String answerId, String model, long outputTokens, Long inputTokens, Long cachedInputTokens, Long reasoningTokens) {}
+  record Usage(String answerId, String model, Long outputTokens, Long inputTokens, Long cachedInputTokens, Long reasoningTokens) {}
 
   /** Readies a streamed request so that its stream reports usage at the end. */
   void askForUsage(ObjectNode request);
@@ -72,7 +73,7 @@ sealed interface ApiShape {
     public Usage usage(ObjectNode answer) {
       JsonNode usage = answer.get("usage");
       if (usage == null || !usage.isObject()) return null;
-      return new Usage(text(answer.get("id")), text(answer.get("model")), usage.path("completion_tokens").asLong(0),
+      return new Usage(text(answer.get("id")), text(answer.get("model")), count(usage.get("completion_tokens")),
           count(usage.get("prompt_tokens")), count(usage.path("prompt_tokens_details").get("cached_tokens")),
           count(usage.path("completion_tokens_details").get("reasoning_tokens")));
     }
@@ -145,7 +146,7 @@ sealed interface ApiShape {
       Long cacheWrite = field(usage, earlier, "cache_creation_input_tokens");
       Long cacheRead = field(usage, earlier, "cache_read_input_tokens");
       Long totalInput = input == null ? null : input + (cacheWrite == null ? 0 : cacheWrite) + (cacheRead == null ? 0 : cacheRead);
-      return new Usage(id, model, usage.path("output_tokens").asLong(0), totalInput, cacheRead,
+      return new Usage(id, model, count(usage.get("output_tokens")), totalInput, cacheRead,
           count(usage.path("output_tokens_details").get("thinking_tokens")));
     }
 

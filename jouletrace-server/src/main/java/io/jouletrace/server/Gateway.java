@@ -278,9 +278,9 @@ public final class Gateway {
     }
     ObjectNode root = answer instanceof ObjectNode object ? object : null;
     ApiShape.Usage usage = root == null ? null : call.shape().usage(root);
-    if (usage == null) {
+    if (usage == null || !figurable(call, usage)) {
       ctx.result(body);
-      unrecorded.unrecorded(call.endpoint(), "no_usage", "a 2xx answer without usage");
+      unrecorded.unrecorded(call.endpoint(), "no_usage", usage == null ? "a 2xx answer without usage" : "a 2xx answer whose usage has no output tokens");
       return;
     }
     InvocationRecord record = record(call, usage, latency);
@@ -301,13 +301,14 @@ public final class Gateway {
    * Copies the event stream line by line, flushing each, so the client gets every chunk as it arrives. The event that
    * reports usage (OpenAI's final chunk with {@code choices: []}, Anthropic's {@code message_delta}) gains
    * {@code eco}; nothing else is touched. If the stream breaks before usage arrives, the call is recorded with the
-   * content events it delivered as its output tokens (a lower bound).
+   * content events it delivered as its output tokens (a lower bound); so is a stream that ends without usable usage.
    */
   private void relayStream(Context ctx, InputStream upstreamBody, Call call) throws IOException {
     ctx.header("Cache-Control", "no-cache");
     OutputStream out = ctx.res().getOutputStream();
     ApiShape.StreamReader reader = call.shape().streamReader();
     boolean recorded = false;
+    boolean cut = false;
     StallGuard guarded = new StallGuard(upstreamBody, config.timeout(), stallTimer);
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(guarded, StandardCharsets.UTF_8))) {
       String line;
@@ -315,7 +316,7 @@ public final class Gateway {
         if (line.startsWith("data: {")) {
           ObjectNode chunk = parse(line.substring(6));
           ApiShape.Usage usage = chunk == null ? null : reader.read(chunk);
-          if (usage != null && !recorded) {
+          if (usage != null && !recorded && figurable(call, usage)) {
             InvocationRecord record = record(call, usage, (System.nanoTime() - call.sentAtNanos()) / 1e9);
             chunk.set("eco", EcoBlock.of(record, estimator.get().estimate(record, methodology)));
             line = "data: " + JSON.writeValueAsString(chunk);
@@ -328,15 +329,24 @@ public final class Gateway {
       }
     } catch (IOException e) {
       // The upstream cut or stalled the stream: the client sees it end; what was delivered is recorded below.
+      cut = true;
     } finally {
       ApiShape.Usage delivered = recorded ? null : reader.delivered();
       if (delivered != null) {
-        recorder.record(record(call, delivered, (System.nanoTime() - call.sentAtNanos()) / 1e9),
-            "gateway:" + call.endpoint() + (guarded.stalled() ? ":stream-stalled" : ":stream-cut"));
+        String how = guarded.stalled() ? ":stream-stalled" : cut ? ":stream-cut" : ":stream-without-usage";
+        recorder.record(record(call, delivered, (System.nanoTime() - call.sentAtNanos()) / 1e9), "gateway:" + call.endpoint() + how);
       } else if (!recorded) {
         unrecorded.unrecorded(call.endpoint(), guarded.stalled() ? "upstream_stalled" : "stream_without_output", "no content before the stream ended");
       }
     }
+  }
+
+  /**
+   * Whether a call's usage can be figured: an embedding from its input alone, any other call only with its output
+   * count, since a missing count read as 0 would claim that no tokens were produced.
+   */
+  private static boolean figurable(Call call, ApiShape.Usage usage) {
+    return usage.outputTokens() != null || call.endpoint().equals("embeddings");
   }
 
   private static ObjectNode parse(String json) {

@@ -30,6 +30,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.store.DuckDbStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -130,10 +131,11 @@ class GatewayTest {
       return;
     }
     String model = request.path("model").asText();
+    boolean uncounted = scenario.equals("no output count"); // usage with the input only, as some compatible servers send
     if (!request.path("stream").asBoolean()) {
       respond(exchange, 200, "application/json", "{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1753500000,\"model\":\""
           + model + "-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi!\"},\"finish_reason\":\"stop\","
-          + "\"logprobs\":null}],\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,\"total_tokens\":1500}}");
+          + "\"logprobs\":null}],\"usage\":{\"prompt_tokens\":1200," + (uncounted ? "" : "\"completion_tokens\":300,") + "\"total_tokens\":1500}}");
       return;
     }
     assertThat(request.path("stream_options").path("include_usage").asBoolean()).as("the gateway asks for usage").isTrue();
@@ -148,7 +150,7 @@ class GatewayTest {
         if (scenario.equals("hold") && i == 0) await(firstChunkSeen);
       }
       event(out, "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1753500000,\"model\":\"" + model
-          + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":5,\"total_tokens\":45}}");
+          + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":40," + (uncounted ? "" : "\"completion_tokens\":5,") + "\"total_tokens\":45}}");
       out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -276,13 +278,17 @@ class GatewayTest {
 
   /** The records the ledger holds once the recorder has stored everything (closing the server drains it). */
   private List<InvocationRecord> recordsAfterStop() {
+    return entriesAfterStop().stream().map(LedgerEntry::record).toList();
+  }
+
+  private List<LedgerEntry> entriesAfterStop() {
     server.close();
-    List<InvocationRecord> records = new ArrayList<>();
+    List<LedgerEntry> entries = new ArrayList<>();
     try (var store = DuckDbStore.open(dir.resolve("ledger-" + 1))) {
-      store.scan(entry -> records.add(entry.record()));
+      store.scan(entries::add);
     }
     server = startGateway(URI.create("http://127.0.0.1:1/v1"), Duration.ofSeconds(1)); // a fresh one for @AfterEach
-    return records;
+    return entries;
   }
 
   @Test
@@ -555,6 +561,29 @@ class GatewayTest {
     assertThat(metrics).contains("jouletrace_gateway_unrecorded_calls_total{endpoint=\"chat/completions\",reason=\"upstream_stalled\"} 1.0")
         .contains("jouletrace_gateway_unrecorded_calls_total{endpoint=\"chat/completions\",reason=\"upstream_error\"} 1.0");
     assertThat(recordsAfterStop()).as("neither call produced tokens").isEmpty();
+  }
+
+  @Test
+  void a_usage_without_an_output_count_is_not_read_as_zero_output() throws Exception {
+    ChatCompletion completion = client(acmeKey).chat().completions().create(chat("no output count"));
+    assertThat(completion.choices().getFirst().message().content()).contains("Hi!");
+    assertThat(completion._additionalProperties()).as("no figure for a count the upstream did not give").doesNotContainKey("eco");
+
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> stream = client(acmeKey).chat().completions().createStreaming(chat("no output count"))) {
+      stream.stream().forEach(chunks::add);
+    }
+    assertThat(chunks).hasSize(6).noneSatisfy(chunk -> assertThat(chunk._additionalProperties()).containsKey("eco"));
+
+    var metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).header("Authorization", "Bearer " + ServerTest.ADMIN).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("jouletrace_gateway_unrecorded_calls_total{endpoint=\"chat/completions\",reason=\"no_usage\"} 1.0");
+    assertThat(entriesAfterStop()).as("the stream is recorded with the 5 content chunks it delivered, as a lower bound").singleElement()
+        .satisfies(entry -> {
+          assertThat(entry.sourceRef()).isEqualTo("gateway:chat/completions:stream-without-usage");
+          assertThat(entry.record().outputTokens()).isEqualTo(5);
+        });
   }
 
   @Test
