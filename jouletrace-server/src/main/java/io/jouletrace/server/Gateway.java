@@ -16,6 +16,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpMethod;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -133,7 +134,9 @@ public final class Gateway {
 
   /**
    * Jetty's HTTP/1.1 client: it passes bodies through as the upstream sent them (no content decoding, no redirects, no
-   * User-Agent of its own) and keeps as many connections per upstream as the calls in flight need.
+   * User-Agent of its own) and keeps as many connections per upstream as the calls in flight need. It keeps no
+   * cookies: its default store would send a cookie the upstream set on one tenant's call (a CDN's, say) with every
+   * later call, whoever made it.
    */
   private static HttpClient upstreamClient() {
     HttpClient client = new HttpClient();
@@ -142,6 +145,7 @@ public final class Gateway {
     client.setUserAgentField(null);
     client.setMaxConnectionsPerDestination(4096);
     client.getContentDecoderFactories().clear();
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
     try {
       client.start();
     } catch (Exception e) {

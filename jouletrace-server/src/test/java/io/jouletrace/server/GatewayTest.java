@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -77,6 +78,8 @@ class GatewayTest {
   private final AtomicInteger ids = new AtomicInteger();
   /** The Authorization header each upstream request carried. */
   private final Map<String, String> upstreamAuthorization = new ConcurrentHashMap<>();
+  /** The Cookie header (or "none") of each upstream chat request, by answer id; every chat answer sets a cookie. */
+  private final Map<String, String> upstreamCookies = new ConcurrentHashMap<>();
   /** The headers each upstream {@code /v1/messages} request carried. */
   private final Map<String, Headers> messagesHeaders = new ConcurrentHashMap<>();
   /** The "hold" scenario's stream waits here after its first chunk until the test has seen that chunk. */
@@ -116,6 +119,8 @@ class GatewayTest {
     String scenario = request.path("messages").path(0).path("content").asText();
     String id = scenario.equals("same id") ? "chatcmpl-7" : "chatcmpl-" + ids.incrementAndGet(); // Ollama's ids repeat
     upstreamAuthorization.put(id, String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+    upstreamCookies.put(id, Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Cookie"), "none"));
+    exchange.getResponseHeaders().add("Set-Cookie", "__cf_bm=" + id + "; Path=/; HttpOnly"); // as api.openai.com's CDN does
     if (scenario.equals("fail")) {
       respond(exchange, 503, "application/json", "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}");
       return;
@@ -584,6 +589,15 @@ class GatewayTest {
           assertThat(entry.sourceRef()).isEqualTo("gateway:chat/completions:stream-without-usage");
           assertThat(entry.record().outputTokens()).isEqualTo(5);
         });
+  }
+
+  @Test
+  void a_cookie_the_upstream_sets_for_one_call_is_never_sent_with_another() throws Exception {
+    String globexKey = server.createKey("globex", "cookies");
+    client(acmeKey).chat().completions().create(chat("hello"));
+    client(globexKey).chat().completions().create(chat("hello"));
+    client(acmeKey).chat().completions().create(chat("hello"));
+    assertThat(upstreamCookies).hasSize(3).allSatisfy((id, cookie) -> assertThat(cookie).as(id).isEqualTo("none"));
   }
 
   @Test
