@@ -66,7 +66,7 @@ sealed interface ApiShape {
 
     @Override
     public void askForUsage(ObjectNode request) {
-      request.putObject("stream_options").put("include_usage", true);
+      request.withObjectProperty("stream_options").put("include_usage", true); // the client's other options stay
     }
 
     @Override

@@ -192,7 +192,9 @@ public final class Gateway {
     if (stream && !endpoint.equals("embeddings")) shape.askForUsage(request);
 
     String authorization = ctx.header(UPSTREAM_AUTHORIZATION) != null ? ctx.header(UPSTREAM_AUTHORIZATION) : upstream.authorization();
+    // Jetty's own idle timeout (30 s) would cut a slow answer before --upstream-timeout; the StallGuard owns stalls.
     Request upstreamRequest = client.newRequest(upstream.baseUrl().resolve(endpoint)).method(HttpMethod.POST)
+        .idleTimeout(config.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)
         .body(new BytesRequestContent("application/json", JSON.writeValueAsBytes(request)))
         .headers(headers -> {
           ctx.headerMap().forEach((name, value) -> {
