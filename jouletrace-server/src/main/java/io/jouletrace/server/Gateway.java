@@ -258,7 +258,16 @@ public final class Gateway {
 
   /** One call on its way through: what is known before the answer. */
   private record Call(Upstream upstream, ApiShape shape, Caller caller, String endpoint, String requestedModel, Instant started,
-      long sentAtNanos) {}
+      long sentAtNanos) {
+    boolean embeddings() {
+      return endpoint.equals("embeddings");
+    }
+
+    /** The latency so far: from sending the request upstream until now. */
+    double secondsSinceSent() {
+      return (System.nanoTime() - sentAtNanos) / 1e9;
+    }
+  }
 
   private void relayWhole(Context ctx, int status, InputStream upstreamBody, Call call) throws IOException {
     byte[] body;
@@ -270,7 +279,7 @@ public final class Gateway {
       unrecorded.unrecorded(call.endpoint(), "upstream_stalled", "the body stalled after the headers");
       throw timedOut(call.upstream());
     }
-    double latency = (System.nanoTime() - call.sentAtNanos()) / 1e9;
+    double latency = call.secondsSinceSent();
     if (status / 100 != 2) {
       ctx.result(body); // the upstream's own error, unchanged; nothing was produced, so nothing is recorded
       unrecorded.unrecorded(call.endpoint(), "upstream_error", "upstream answered " + status);
@@ -323,7 +332,7 @@ public final class Gateway {
           ObjectNode chunk = parse(line.substring(6));
           ApiShape.Usage usage = chunk == null ? null : reader.read(chunk);
           if (usage != null && !recorded && figurable(call, usage)) {
-            InvocationRecord record = record(call, usage, (System.nanoTime() - call.sentAtNanos()) / 1e9);
+            InvocationRecord record = record(call, usage, call.secondsSinceSent());
             chunk.set("eco", EcoBlock.of(record, estimator.get().estimate(record, methodology)));
             line = "data: " + JSON.writeValueAsString(chunk);
             recorder.record(record, "gateway:" + call.endpoint() + ":stream");
@@ -340,7 +349,7 @@ public final class Gateway {
       ApiShape.Usage delivered = recorded ? null : reader.delivered();
       if (delivered != null) {
         String how = guarded.stalled() ? ":stream-stalled" : cut ? ":stream-cut" : ":stream-without-usage";
-        recorder.record(record(call, delivered, (System.nanoTime() - call.sentAtNanos()) / 1e9), "gateway:" + call.endpoint() + how);
+        recorder.record(record(call, delivered, call.secondsSinceSent()), "gateway:" + call.endpoint() + how);
       } else if (!recorded) {
         unrecorded.unrecorded(call.endpoint(), guarded.stalled() ? "upstream_stalled" : "stream_without_output", "no content before the stream ended");
       }
@@ -352,7 +361,7 @@ public final class Gateway {
    * count, since a missing count read as 0 would claim that no tokens were produced.
    */
   private static boolean figurable(Call call, ApiShape.Usage usage) {
-    return usage.outputTokens() != null || call.endpoint().equals("embeddings");
+    return usage.outputTokens() != null || call.embeddings();
   }
 
   private static ObjectNode parse(String json) {
@@ -375,7 +384,7 @@ public final class Gateway {
   /** The ledger record of an answered call: its usage, the model the upstream says it used, the measured latency. */
   private InvocationRecord record(Call call, ApiShape.Usage usage, double latencySeconds) {
     String model = usage.model() != null ? usage.model() : call.requestedModel();
-    boolean embeddings = call.endpoint().equals("embeddings");
+    boolean embeddings = call.embeddings();
     InvocationRecord.Builder record = InvocationRecord.builder(call.upstream().provider(), model, embeddings ? 0 : usage.outputTokens())
         .id(recordId(call.upstream().provider(), usage.answerId()))
         .timestamp(call.started()).tenant(call.caller().tenant()).team(call.caller().team()).costCenter(call.caller().costCenter())
