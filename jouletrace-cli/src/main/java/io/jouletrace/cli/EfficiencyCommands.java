@@ -153,8 +153,8 @@ final class EfficiencyCommands {
         if (carbon == null) {
           out.println("  yearly carbon: unknown (" + r.annualCarbonMissing().message() + ")");
         } else {
-          out.printf("  a year at its volume (%s requests) and grid intensity (%s gCO2e/kWh, energy-weighted): %s gCO2e less [%s – %s]%n",
-              Display.of(r.requestsPerYear(), BAND_OF_COUNTS), Display.of(use.usage().intensityGramsPerKwh(), carbon.band()), carbon.shown(),
+          out.printf("  a year at its volume (%s requests, from its %s days of calls) and grid intensity (%s gCO2e/kWh, energy-weighted): %s gCO2e less [%s – %s]%n",
+              Display.of(r.requestsPerYear(), BAND_OF_COUNTS), Display.of(use.period().days(), BAND_OF_COUNTS), Display.of(use.usage().intensityGramsPerKwh(), carbon.band()), carbon.shown(),
               Display.of(carbon.low(), carbon.band()), Display.of(carbon.high(), carbon.band()));
         }
       }

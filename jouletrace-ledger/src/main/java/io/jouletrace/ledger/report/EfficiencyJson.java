@@ -64,9 +64,7 @@ public final class EfficiencyJson {
    */
   public static ObjectNode recommendations(EfficiencyReports.Recommendations recommendations) {
     ObjectNode root = ReportJson.scoped(recommendations.scope());
-    EfficiencyReports.Period period = recommendations.period();
-    if (period == null) root.putNull("period");
-    else root.putObject("period").put("from", period.from().toString()).put("to", period.to().toString()).put("days", period.days());
+    putPeriod(root, recommendations.period());
     ArrayNode recommended = root.putArray("recommendations");
     for (EfficiencyReports.Recommendation r : recommendations.recommended()) {
       ObjectNode line = use(recommended.addObject(), r.use());
@@ -77,6 +75,7 @@ public final class EfficiencyJson {
       putAmount(line, "kwh_per_1k_requests_difference", r.difference());
       line.put("band", r.difference().band().code());
       ObjectNode annual = line.putObject("annual").put("requests_per_year", r.requestsPerYear());
+      putPeriod(annual, r.use().period());
       ReportJson.putNumber(annual, "intensity_g_per_kwh", r.use().usage().intensityGramsPerKwh());
       Amount carbon = r.annualCarbonDifference();
       putAmount(annual, "co2_grams_difference", carbon);
@@ -177,5 +176,11 @@ public final class EfficiencyJson {
 
   private static void reason(ArrayNode reasons, String field, NullReason reason) {
     reasons.addObject().put("field", field).put("code", reason.code()).put("message", reason.message());
+  }
+
+  /** {@code period}: from, to and days, or null when there were no calls. */
+  private static void putPeriod(ObjectNode node, EfficiencyReports.Period period) {
+    if (period == null) node.putNull("period");
+    else node.putObject("period").put("from", period.from().toString()).put("to", period.to().toString()).put("days", period.days());
   }
 }

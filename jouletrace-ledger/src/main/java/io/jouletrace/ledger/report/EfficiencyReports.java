@@ -98,7 +98,7 @@ public final class EfficiencyReports {
 
   /** A team's calls of one model for one task, figured with one methodology version: what recommendations and comparisons start from. */
   public record TeamUse(String team, String provider, String model, String task, Operation operation, String methodologyVersion,
-      Usage usage) {
+      Usage usage, Period period) {
 
     /** The mean tokens of a rated call, rounded to whole tokens: the request every model is estimated at. */
     public TokenMix mix() {
@@ -128,24 +128,38 @@ public final class EfficiencyReports {
     }
   }
 
-  /** The time a report's volume is counted over: the scope's since/until, an open end taken as whole UTC days of the ledger's calls. */
+  /**
+   * The time a volume is counted over: the whole UTC days from the first to the last of its own calls, clipped to the
+   * scope's since/until. Another scope's calls never stretch it (a far-dated call of one tenant used to make another
+   * tenant's year a sliver of its period).
+   */
   public record Period(Instant from, Instant to) {
     public double days() {
       return Duration.between(from, to).toMillis() / 86_400_000.0;
     }
+
+    /** The days of calls from {@code first} to {@code last}, within {@code scope}'s window; null without calls. */
+    static Period ofCalls(Instant first, Instant last, Scope scope) {
+      if (first == null || last == null) return null;
+      Instant from = first.truncatedTo(ChronoUnit.DAYS);
+      Instant to = last.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+      if (scope.since() != null && scope.since().isAfter(from)) from = scope.since();
+      if (scope.until() != null && scope.until().isBefore(to)) to = scope.until();
+      return to.isAfter(from) ? new Period(from, to) : null;
+    }
   }
 
   /** A more efficient equivalent for a team's use of a model. */
-  public record Recommendation(TeamUse use, ModelEquivalence equivalence, TokenMix mix, AtMix current, AtMix proposed, Period period) {
+  public record Recommendation(TeamUse use, ModelEquivalence equivalence, TokenMix mix, AtMix current, AtMix proposed) {
 
     /** kWh per 1,000 requests the proposed model would not use: current minus proposed, positive. */
     public Amount difference() {
       return current.perThousandRequests().minus(proposed.perThousandRequests());
     }
 
-    /** The team's rated calls of this model over the period, scaled to 365 days. */
+    /** The team's rated calls of this model over the days it made them ({@link TeamUse#period}), scaled to 365 days. */
     public double requestsPerYear() {
-      return use.usage().ratedCalls() / period.days() * DAYS_PER_YEAR;
+      return use.usage().ratedCalls() / use.period().days() * DAYS_PER_YEAR;
     }
 
     /** Grams CO2e a year the difference comes to at the team's volume and energy-weighted intensity; null when no call has carbon. */
@@ -208,7 +222,7 @@ public final class EfficiencyReports {
 
   /** One SQL group: calls of one team, provider, model and operation under one effective and one modelled methodology version. */
   private record Row(String team, String provider, String model, Operation operation, String version, String modelledVersion,
-      String resolved, Usage usage) {
+      String resolved, Instant first, Instant last, Usage usage) {
     /** The leaderboard task the operation maps to, else the operation itself: calls of one task are ranked together. */
     String task() {
       return AiEnergyScoreMethodology.task(operation).orElse(operation.code());
@@ -267,7 +281,7 @@ public final class EfficiencyReports {
         if (unknown != null) {
           notRecommended.add(new NotRecommended(use, equivalence, unknown));
         } else if (proposed.perThousandRequests().value() < current.perThousandRequests().value()) {
-          recommended.add(new Recommendation(use, equivalence, mix, current, proposed, period));
+          recommended.add(new Recommendation(use, equivalence, mix, current, proposed));
         } else {
           notRecommended.add(new NotRecommended(use, equivalence, new NullReason(NOT_MORE_EFFICIENT, proposed.name() + " uses "
               + proposed.perThousandRequests().shown() + " kWh per 1,000 requests at this mix, " + current.name() + " "
@@ -327,7 +341,10 @@ public final class EfficiencyReports {
     for (List<Row> rows : groups(rows(scope), r -> Stream.of(r.team(), r.provider(), r.model(), r.task(), r.modelledVersion()).toList())) {
       Row first = rows.getFirst();
       // Any operation of the task estimates alike (methodologies tell operations apart only by task).
-      uses.add(new TeamUse(first.team(), first.provider(), first.model(), first.task(), first.operation(), first.modelledVersion(), total(rows)));
+      Instant from = rows.stream().map(Row::first).min(Comparator.naturalOrder()).orElseThrow();
+      Instant to = rows.stream().map(Row::last).max(Comparator.naturalOrder()).orElseThrow();
+      uses.add(new TeamUse(first.team(), first.provider(), first.model(), first.task(), first.operation(), first.modelledVersion(), total(rows),
+          Period.ofCalls(from, to, scope)));
     }
     uses.sort(Comparator.comparing(TeamUse::teamName).thenComparing(TeamUse::provider).thenComparing(TeamUse::model)
         .thenComparing(TeamUse::task).thenComparing(TeamUse::methodologyVersion));
@@ -339,31 +356,27 @@ public final class EfficiencyReports {
     String where = scope.where(parameters);
     List<Row> rows = new ArrayList<>();
     store.select("sum up calls per team and model", "SELECT team, provider, model, operation, methodology_version, modelled_methodology_version, "
-        + "model_resolved, " + Usage.SELECT + " FROM report_figures" + where + " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 2, 3, 4, 5, 6, 7, 1",
+        + "model_resolved, min(ts), max(ts), " + Usage.SELECT + " FROM report_figures" + where
+        + " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 2, 3, 4, 5, 6, 7, 1",
         parameters, rs -> rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), Operation.of(rs.getString(4)),
-            rs.getString(5), rs.getString(6), rs.getString(7), Usage.read(rs, 8))));
+            rs.getString(5), rs.getString(6), rs.getString(7), Reports.instant(rs.getObject(8, LocalDateTime.class)),
+            Reports.instant(rs.getObject(9, LocalDateTime.class)), Usage.read(rs, 10))));
     return rows;
   }
 
-  /**
-   * The scope's since and until; an open end is the start of the first call's UTC day, or the end of the last call's, in
-   * the whole ledger (filters left out, so narrowing to one team does not change that team's rate).
-   */
+  /** The days of the scope's own calls (every filter applies), clipped to its window; null when it has none. */
   private Period period(Scope scope) {
     List<Object> parameters = new ArrayList<>();
-    String where = new Scope(scope.since(), scope.until(), Map.of()).where(parameters);
+    String where = scope.where(parameters);
     Instant[] bounds = new Instant[2];
     store.select("find the first and last call", "SELECT min(ts), max(ts) FROM report_figures" + where, parameters, rs -> {
       LocalDateTime first = rs.getObject(1, LocalDateTime.class);
-      LocalDateTime last = rs.getObject(2, LocalDateTime.class);
       if (first != null) {
-        bounds[0] = Reports.instant(first).truncatedTo(ChronoUnit.DAYS);
-        bounds[1] = Reports.instant(last).truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        bounds[0] = Reports.instant(first);
+        bounds[1] = Reports.instant(rs.getObject(2, LocalDateTime.class));
       }
     });
-    Instant from = scope.since() != null ? scope.since() : bounds[0];
-    Instant to = scope.until() != null ? scope.until() : bounds[1];
-    return from == null || to == null ? null : new Period(from, to);
+    return Period.ofCalls(bounds[0], bounds[1], scope);
   }
 
   private static List<List<Row>> groups(List<Row> rows, Function<Row, List<String>> key) {

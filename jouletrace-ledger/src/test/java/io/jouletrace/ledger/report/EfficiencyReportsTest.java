@@ -25,7 +25,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -230,7 +232,13 @@ class EfficiencyReportsTest {
       List<Call> withCarbon = group.stream().filter(c -> c.estimate().carbon().isKnown()).toList();
       double intensity = withCarbon.stream().mapToDouble(c -> c.energy().value() * c.estimate().intensity().gramsPerKwh()).sum()
           / withCarbon.stream().mapToDouble(c -> c.energy().value()).sum();
-      double requestsPerYear = group.size() / DAYS * 365;
+      // The volume is counted over the whole UTC days of the group's own calls (all calls of the use, rated or not).
+      List<Instant> times = calls.stream().filter(c -> Objects.equals(c.record().team(), r.use().team())
+          && c.record().model().equals(r.use().model())).map(c -> c.record().timestamp()).sorted().toList();
+      double days = Duration.between(times.getFirst().truncatedTo(ChronoUnit.DAYS),
+          times.getLast().truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS)).toDays();
+      assertThat(r.use().period().days()).isEqualTo(days);
+      double requestsPerYear = group.size() / days * 365;
       assertThat(r.requestsPerYear()).isCloseTo(requestsPerYear, within(1e-9));
       assertThat(r.use().usage().intensityGramsPerKwh()).isCloseTo(intensity, within(1e-9 * intensity));
       assertThat(r.annualCarbonDifference().value()).isCloseTo(difference / 1000 * requestsPerYear * intensity,
@@ -252,6 +260,38 @@ class EfficiencyReportsTest {
     assertThat(json.get("period").get("days").asDouble()).isEqualTo(DAYS);
     assertThat(recommendations.recommended()).extracting(r -> r.annualCarbonDifference().value())
         .as("largest yearly effect first").isSortedAccordingTo(Comparator.reverseOrder());
+  }
+
+  /**
+   * A period comes from the scope's own calls: another tenant's call dated 9999 must not stretch tenant acme's year (it
+   * made acme's yearly volume about nothing), and a team that started using a model two days ago is counted over two days.
+   */
+  @Test
+  void a_recommendations_volume_is_counted_over_its_own_calls_days_never_another_tenants() {
+    Instant day = Instant.parse("2026-11-20T10:00:00Z");
+    List<InvocationRecord> records = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      records.add(InvocationRecord.builder("openai", "gpt-4o", 400).id("acme-" + i).tenant("acme").team("search").inputTokens(1000L)
+          .timestamp(day.plusSeconds(i * 8_000L)).build()); // 2026-11-20 10:00 to 2026-11-22 04:13: three UTC days
+    }
+    records.add(InvocationRecord.builder("openai", "gpt-4o", 400).id("far").tenant("globex").team("search")
+        .timestamp(Instant.parse("9999-12-31T00:00:00Z")).build());
+    EfficiencyReports.Recommendations acme;
+    EfficiencyReports.Recommendations windowed;
+    try (Ledger ledger = Ledger.open(DuckDbStore.open(dir), null)) {
+      LedgerContractTest.ingest(ledger, records, 100);
+      acme = reports(ledger).recommendations(new Scope(null, null, Map.of(Dimension.TENANT, "acme")), Catalog.modelEquivalences());
+      windowed = reports(ledger).recommendations(new Scope(Instant.parse("2026-11-21T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"),
+          Map.of(Dimension.TENANT, "acme")), Catalog.modelEquivalences());
+    }
+    assertThat(acme.period().days()).isEqualTo(3);
+    EfficiencyReports.Recommendation acmeOwn = acme.recommended().getFirst();
+    assertThat(acmeOwn.use().period().days()).isEqualTo(3);
+    assertThat(acmeOwn.requestsPerYear()).isCloseTo(20 / 3.0 * 365, within(1e-9));
+    assertThat(windowed.recommended().getFirst().use().period())
+        .as("clipped to the query window: from its since to the end of the last call's day")
+        .isEqualTo(new EfficiencyReports.Period(Instant.parse("2026-11-21T00:00:00Z"), Instant.parse("2026-11-23T00:00:00Z")));
+    assertThat(windowed.period()).isEqualTo(windowed.recommended().getFirst().use().period());
   }
 
   private static Figure.Known atMix(String provider, String model, long outputTokens, long inputTokens) {
