@@ -81,6 +81,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long an upstream may take to answer before the client gets 504 (default ${DEFAULT-VALUE}).")
   long upstreamTimeout;
 
+  @Option(names = "--metrics-top", paramLabel = "N",
+      description = "Teams and models of each tenant that /metrics names; the rest are summed under \"other\" (default ${DEFAULT-VALUE}).")
+  int metricsTop = JouletraceServer.Config.DEFAULT_METRICS_TOP;
+
   @Option(names = "--kafka", paramLabel = "HOST:PORT",
       description = "Also publish every stored call (gateway and ingest) to a Kafka cluster's invocations topic, for `stream run` (docs/scale-out.md).")
   String kafka;
@@ -115,7 +119,7 @@ final class ServeCommand implements Callable<Integer> {
     Gateway.Config gateway = gateway();
     InvocationPublisher publisher = kafka == null ? null : new InvocationPublisher(kafka, kafkaTopic);
     JouletraceServer server = JouletraceServer.start(ledgerOptions.open(),
-        new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway),
+        new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway, metricsTop),
         publisher == null ? CallPublisher.NONE : publisher::publish);
     if (publisher != null) out.printf("publishing stored calls to %s at %s%n", kafkaTopic, kafka);
     if (demo) out.printf("demo: %d sample records offered (already stored ones skipped)%n", server.loadDemo());

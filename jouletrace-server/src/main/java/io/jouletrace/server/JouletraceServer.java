@@ -71,8 +71,16 @@ public final class JouletraceServer implements AutoCloseable {
    *
    * @param gateway the OpenAI-compatible gateway's upstreams (docs/gateway.md); null: no gateway routes
    */
-  public record Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway) {
+  public record Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway,
+      int metricsTop) {
     public static final long DEFAULT_MAX_BODY = 10L << 20;
+    /** How many teams and models of each tenant /metrics shows by name by default; the rest are summed as "other". */
+    public static final int DEFAULT_METRICS_TOP = LedgerMetrics.DEFAULT_TOP;
+
+    /** With the default /metrics bound. */
+    public Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway) {
+      this(port, host, maxBodyBytes, adminKey, methodology, gateway, DEFAULT_METRICS_TOP);
+    }
 
     /** Without a gateway. */
     public Config(int port, String host, long maxBodyBytes, String adminKey, String methodology) {
@@ -112,7 +120,7 @@ public final class JouletraceServer implements AutoCloseable {
     this.efficiency = new EfficiencyReports(ledger);
     this.keys = new ApiKeys(ledger.store(), config.adminKey());
     this.writer = ledger.writer(config.methodology(), BATCH);
-    this.metrics = new LedgerMetrics(reports, this::withLedger);
+    this.metrics = new LedgerMetrics(reports, this::withLedger, config.metricsTop());
     this.budgets = new Budgets(ledger.store());
     this.calls = new CallRecorder(this::storeCalls, Duration.ofSeconds(1), Duration.ofSeconds(30));
     this.gateway = config.gateway() == null ? null

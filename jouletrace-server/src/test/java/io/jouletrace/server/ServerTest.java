@@ -344,6 +344,29 @@ class ServerTest {
     assertThat(value(metrics, "jouletrace_ingest_records_total{outcome=\"accepted\",source=\"api\"}")).isEqualTo(3.0);
   }
 
+  /** A tenant sending a new team and model name per call gets its top ten of each by name and the rest as "other", totals kept. */
+  @Test
+  void metrics_name_each_tenants_top_teams_and_models_and_sum_the_rest_as_other() throws Exception {
+    StringBuilder batch = new StringBuilder("[");
+    for (int i = 0; i < 40; i++) {
+      if (i > 0) batch.append(',');
+      // team-0 and model-0 carry most calls, so they stay named; every call after the 10th brings a new team and model
+      int name = i < 10 ? 0 : i - 9;
+      batch.append("{\"id\":\"m").append(i).append("\",\"timestamp\":\"2026-11-01T10:00:00Z\",\"provider\":\"acme\",\"model\":\"model-")
+          .append(name).append("\",\"output_tokens\":5,\"tenant\":\"acme\",\"team\":\"team-").append(name).append("\"}");
+    }
+    assertThat(post("/api/invocations", ADMIN, batch.append(']').toString()).json().get("accepted").asInt()).isEqualTo(40);
+    String metrics = get("/metrics", ADMIN).body();
+    List<String> unrated = metrics.lines().filter(l -> l.startsWith("jouletrace_unrated_calls{")).toList();
+    assertThat(unrated.stream().map(l -> l.replaceAll(".*team=\"([^\"]*)\".*", "$1")).distinct())
+        .as("ten named teams and other").hasSize(11).contains("team-0", "other");
+    assertThat(unrated.stream().map(l -> l.replaceAll(".*model=\"([^\"]*)\".*", "$1")).distinct()).hasSize(11).contains("model-0", "other");
+    assertThat(value(metrics, "jouletrace_unrated_calls{model=\"model-0\",team=\"team-0\",tenant=\"acme\"}")).isEqualTo(10.0);
+    assertThat(value(metrics, "jouletrace_unrated_calls{model=\"other\",team=\"other\",tenant=\"acme\"}")).isEqualTo(21.0);
+    assertThat(unrated.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
+        .as("folding keeps every call").isEqualTo(40.0);
+  }
+
   private static double value(String exposition, String series) {
     return exposition.lines().filter(l -> l.startsWith(series + " ")).findFirst()
         .map(l -> Double.parseDouble(l.substring(series.length() + 1))).orElseThrow(() -> new AssertionError(series + " not in\n" + exposition));

@@ -55,7 +55,7 @@ public record Aggregate(long calls, Amounts energyJoules, Amounts carbonGrams, l
   }
 
   /** The totals of both sets of calls (breakdowns read finer groups and merge them). */
-  Aggregate plus(Aggregate o) {
+  public Aggregate plus(Aggregate o) {
     return new Aggregate(calls + o.calls, energyJoules.plus(o.energyJoules), carbonGrams.plus(o.carbonGrams), inputTokens + o.inputTokens,
         outputTokens + o.outputTokens);
   }
