@@ -51,9 +51,11 @@ class EcoLogitsVectorsTest {
 
   static final Map<String, Deliberate> DELIBERATE_MATCHES = Map.of(
       // A dated snapshot of a registered model: the snapshot suffix is dropped.
+      "0.9.3/136-unknown-openai-gpt-4o-2099-01-01-t100", new Deliberate("openai", "gpt-4o", "registry:dated-snapshot"),
       "0.9.1/136-unknown-openai-gpt-4o-2099-01-01-t100", new Deliberate("openai", "gpt-4o", "registry:dated-snapshot"),
       "0.8.2/092-unknown-openai-gpt-4o-2099-01-01-t100", new Deliberate("openai", "gpt-4o", "registry:dated-snapshot"),
       // litellm is a tracer, not a provider: the name is found under the provider that lists it.
+      "0.9.3/140-unknown-litellm-gpt-4o-t100", new Deliberate("openai", "gpt-4o", "registry:other-provider"),
       "0.9.1/140-unknown-litellm-gpt-4o-t100", new Deliberate("openai", "gpt-4o", "registry:other-provider"),
       "0.8.2/096-unknown-litellm-gpt-4o-t100", new Deliberate("openai", "gpt-4o", "registry:other-provider"),
       "0.4.0/096-unknown-litellm-gpt-4o-t100", new Deliberate("openai", "gpt-4o", "registry:other-provider"),
@@ -64,7 +66,7 @@ class EcoLogitsVectorsTest {
 
   static Stream<Arguments> vectors() throws IOException {
     List<Arguments> cases = new ArrayList<>();
-    for (String version : List.of("0.9.1", "0.8.2", "0.4.0")) {
+    for (String version : List.of("0.9.3", "0.9.1", "0.8.2", "0.4.0")) {
       for (String line : Files.readAllLines(SharedData.path("reference/ecologits/vectors-" + version + ".jsonl"))) {
         JsonNode vector = JSON.readTree(line);
         cases.add(Arguments.argumentSet(version + "/" + vector.get("case_id").asText(), version, vector));
@@ -85,6 +87,7 @@ class EcoLogitsVectorsTest {
 
   private static EcoLogitsCoefficients release(String version) {
     return switch (version) {
+      case "0.9.3" -> EcoLogitsCoefficients.V0_9_3;
       case "0.9.1" -> EcoLogitsCoefficients.V0_9_1;
       case "0.8.2" -> EcoLogitsCoefficients.V0_8_2;
       case "0.4.0" -> EcoLogitsCoefficients.V0_4_0;
