@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -83,6 +85,31 @@ class EcoLogitsVectorsTest {
     } else {
       checkLlmImpacts(version, vector);
     }
+  }
+
+  /** The agreement count docs/methodology.md §4 publishes for 0.9.3: how each case is checked. */
+  @Test
+  void every_0_9_3_case_is_checked_as_documented() throws IOException {
+    Map<String, Integer> tally = new TreeMap<>();
+    for (Arguments arguments : vectors().filter(a -> a.get()[0].equals("0.9.3")).toList()) {
+      JsonNode vector = (JsonNode) arguments.get()[1];
+      String how;
+      if (vector.get("errors").isEmpty()) {
+        how = "figured by EcoLogits, compared within 1e-9";
+      } else if (DELIBERATE_MATCHES.containsKey("0.9.3/" + vector.get("case_id").asText())) {
+        how = "deliberate lenient match";
+      } else {
+        JsonNode in = vector.get("inputs");
+        Estimate estimate = ESTIMATOR.estimate(record(in.get("provider").asText(), in.get("model_name").asText(), in,
+            textOrNull(in.get("electricity_mix_zone"))), "ecologits-0.9.3");
+        how = estimate.model() == null ? "null"
+            : estimate.model().source().equals(ModelResolver.NAME_ESTIMATE) ? "size from the name"
+            : "energy kept, carbon null";
+      }
+      tally.merge(how, 1, Integer::sum);
+    }
+    assertThat(tally).containsExactlyInAnyOrderEntriesOf(Map.of("figured by EcoLogits, compared within 1e-9", 108,
+        "deliberate lenient match", 2, "size from the name", 10, "null", 2, "energy kept, carbon null", 1));
   }
 
   private static EcoLogitsCoefficients release(String version) {
