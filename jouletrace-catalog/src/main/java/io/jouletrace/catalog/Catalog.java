@@ -60,7 +60,9 @@ public final class Catalog {
   public static Estimator estimator(Options options) {
     ModelRegistry providerTable = options.modelTable() == null ? null : providerTable(options.modelTable());
     List<Methodology> all = new ArrayList<>();
-    for (EcoLogitsCoefficients release : List.of(EcoLogitsCoefficients.V0_4_0, EcoLogitsCoefficients.V0_8_2, EcoLogitsCoefficients.V0_9_1)) {
+    // Oldest first: the family name alone ("ecologits") means the release registered last.
+    for (EcoLogitsCoefficients release : List.of(EcoLogitsCoefficients.V0_4_0, EcoLogitsCoefficients.V0_8_2,
+        EcoLogitsCoefficients.V0_9_1, EcoLogitsCoefficients.V0_9_3)) {
       all.add(new EcoLogitsMethodology(release, new ModelResolver(EcoLogitsData.registry(release), providerTable),
           EcoLogitsData.mixes(release)));
     }

@@ -61,6 +61,38 @@ class EcoLogitsConstantsTest {
     });
   }
 
+  /**
+   * 0.9.3 kept 0.9.1's formulas, constants, provider table and electricity mixes (upstream's diff touches
+   * only models.json): every coefficient but the release's name equals 0.9.1's, and the provider zone,
+   * PUE and WUE 0.9.3 itself reported in its vectors are the ones jouletrace uses.
+   */
+  @Test
+  void release_0_9_3_is_0_9_1_with_a_new_registry() throws Exception {
+    EcoLogitsCoefficients r = EcoLogitsCoefficients.V0_9_3;
+    for (var component : EcoLogitsCoefficients.class.getRecordComponents()) {
+      if (component.getName().equals("version") || component.getName().equals("commit")) continue;
+      assertThat(component.getAccessor().invoke(r)).as(component.getName())
+          .isEqualTo(component.getAccessor().invoke(EcoLogitsCoefficients.V0_9_1));
+    }
+    assertThat(Files.mismatch(SharedData.path("ecologits-data/0.9.3/electricity_mixes.csv"),
+        SharedData.path("ecologits-data/0.9.1/electricity_mixes.csv"))).isEqualTo(-1);
+    int providerDefaults = 0;
+    for (String line : Files.readAllLines(SharedData.path("reference/ecologits/vectors-0.9.3.jsonl"))) {
+      JsonNode vector = new ObjectMapper().readTree(line);
+      JsonNode resolved = vector.get("resolved");
+      assertThat(vector.get("ecologits").get("commit").asText()).isEqualTo(r.commit());
+      if (resolved == null || resolved.isNull() || !resolved.path("model_found").asBoolean()) continue;
+      Datacenter dc = r.datacenter(vector.get("inputs").get("provider").asText());
+      assertThat(dc.pue()).as(vector.get("case_id").asText()).isEqualTo(range(resolved.get("datacenter_pue")));
+      assertThat(dc.wueOnSiteLitresPerKwh()).as(vector.get("case_id").asText()).isEqualTo(range(resolved.get("datacenter_wue_l_per_kwh")));
+      if (resolved.get("zone_source").asText().equals("provider_default")) {
+        assertThat(dc.zone()).as(vector.get("case_id").asText()).isEqualTo(resolved.get("zone_used").asText());
+        providerDefaults++;
+      }
+    }
+    assertThat(providerDefaults).isPositive();
+  }
+
   @Test
   void release_0_8_2_matches_its_llm_py() throws IOException {
     Map<String, Double> c = llmPy("0.8.2");

@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,9 +53,11 @@ class EcoLogitsVectorsTest {
 
   static final Map<String, Deliberate> DELIBERATE_MATCHES = Map.of(
       // A dated snapshot of a registered model: the snapshot suffix is dropped.
+      "0.9.3/136-unknown-openai-gpt-4o-2099-01-01-t100", new Deliberate("openai", "gpt-4o", "registry:dated-snapshot"),
       "0.9.1/136-unknown-openai-gpt-4o-2099-01-01-t100", new Deliberate("openai", "gpt-4o", "registry:dated-snapshot"),
       "0.8.2/092-unknown-openai-gpt-4o-2099-01-01-t100", new Deliberate("openai", "gpt-4o", "registry:dated-snapshot"),
       // litellm is a tracer, not a provider: the name is found under the provider that lists it.
+      "0.9.3/140-unknown-litellm-gpt-4o-t100", new Deliberate("openai", "gpt-4o", "registry:other-provider"),
       "0.9.1/140-unknown-litellm-gpt-4o-t100", new Deliberate("openai", "gpt-4o", "registry:other-provider"),
       "0.8.2/096-unknown-litellm-gpt-4o-t100", new Deliberate("openai", "gpt-4o", "registry:other-provider"),
       "0.4.0/096-unknown-litellm-gpt-4o-t100", new Deliberate("openai", "gpt-4o", "registry:other-provider"),
@@ -64,7 +68,7 @@ class EcoLogitsVectorsTest {
 
   static Stream<Arguments> vectors() throws IOException {
     List<Arguments> cases = new ArrayList<>();
-    for (String version : List.of("0.9.1", "0.8.2", "0.4.0")) {
+    for (String version : List.of("0.9.3", "0.9.1", "0.8.2", "0.4.0")) {
       for (String line : Files.readAllLines(SharedData.path("reference/ecologits/vectors-" + version + ".jsonl"))) {
         JsonNode vector = JSON.readTree(line);
         cases.add(Arguments.argumentSet(version + "/" + vector.get("case_id").asText(), version, vector));
@@ -83,8 +87,34 @@ class EcoLogitsVectorsTest {
     }
   }
 
+  /** The agreement count docs/methodology.md §4 publishes for 0.9.3: how each case is checked. */
+  @Test
+  void every_0_9_3_case_is_checked_as_documented() throws IOException {
+    Map<String, Integer> tally = new TreeMap<>();
+    for (Arguments arguments : vectors().filter(a -> a.get()[0].equals("0.9.3")).toList()) {
+      JsonNode vector = (JsonNode) arguments.get()[1];
+      String how;
+      if (vector.get("errors").isEmpty()) {
+        how = "figured by EcoLogits, compared within 1e-9";
+      } else if (DELIBERATE_MATCHES.containsKey("0.9.3/" + vector.get("case_id").asText())) {
+        how = "deliberate lenient match";
+      } else {
+        JsonNode in = vector.get("inputs");
+        Estimate estimate = ESTIMATOR.estimate(record(in.get("provider").asText(), in.get("model_name").asText(), in,
+            textOrNull(in.get("electricity_mix_zone"))), "ecologits-0.9.3");
+        how = estimate.model() == null ? "null"
+            : estimate.model().source().equals(ModelResolver.NAME_ESTIMATE) ? "size from the name"
+            : "energy kept, carbon null";
+      }
+      tally.merge(how, 1, Integer::sum);
+    }
+    assertThat(tally).containsExactlyInAnyOrderEntriesOf(Map.of("figured by EcoLogits, compared within 1e-9", 108,
+        "deliberate lenient match", 2, "size from the name", 10, "null", 2, "energy kept, carbon null", 1));
+  }
+
   private static EcoLogitsCoefficients release(String version) {
     return switch (version) {
+      case "0.9.3" -> EcoLogitsCoefficients.V0_9_3;
       case "0.9.1" -> EcoLogitsCoefficients.V0_9_1;
       case "0.8.2" -> EcoLogitsCoefficients.V0_8_2;
       case "0.4.0" -> EcoLogitsCoefficients.V0_4_0;

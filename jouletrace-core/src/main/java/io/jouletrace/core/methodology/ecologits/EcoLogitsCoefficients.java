@@ -73,22 +73,31 @@ public record EcoLogitsCoefficients(
   // ---- 0.9.1: ML.ENERGY fit (H100, vLLM) with batch size, p5.48xlarge server, provider PUE/WUE/zone.
   // Source: genai-impact/ecologits tag 0.9.1, commit 2d0a1c7, ecologits/impacts/llm.py and
   // ecologits/tracers/utils.py PROVIDER_CONFIG_MAP (exported in shared/ecologits-data/0.9.1/ecologits-0.9.1-constants.json).
-  public static final EcoLogitsCoefficients V0_9_1 = new EcoLogitsCoefficients(
-      "0.9.1", "2d0a1c76358a1aad0c530d47794e37465ad029e8",
-      1.1665273170451914e-06, 0.4881273492297933, 4.052928146734005e-05, 1000, 0,
-      0.0006785088094353663, 0.0003119310311688259, 64, 0.019473717579473387, 0,
-      64, 16, 80, true,
-      8, 1.2, 5700, 0.37, 70000, 164, 0.0051, 1828, 3 * 365 * 24 * 60 * 60,
-      true,
-      Map.of(
-          "anthropic", new Datacenter("USA", new Range(1.09, 1.14), new Range(0.13, 0.999)),
-          "cohere", Datacenter.of("USA", 1.09, 0.999),
-          "google_genai", Datacenter.of("USA", 1.09, 0.999),
-          "huggingface_hub", new Datacenter("USA", new Range(1.09, 1.14), new Range(0.13, 0.99)),
-          "mistralai", Datacenter.of("SWE", 1.16, 0.09),
-          "openai", Datacenter.of("USA", 1.2, 0.569)),
-      // Unknown hosts: the span of the providers' own PUE and WUE, in the world-average zone.
-      new Datacenter("WOR", new Range(1.09, 1.2), new Range(0.09, 0.999)));
+  public static final EcoLogitsCoefficients V0_9_1 = v0_9("0.9.1", "2d0a1c76358a1aad0c530d47794e37465ad029e8");
+
+  // ---- 0.9.3: 0.9.1's formulas, constants, provider table and electricity mixes; only the model registry
+  // changed. Source: mlco2/ecologits (the project's new home) tag 0.9.3, commit 7be0a42 (2026-02-25).
+  public static final EcoLogitsCoefficients V0_9_3 = v0_9("0.9.3", "7be0a42cfc490329a065495d0df1353ea90ecdb6");
+
+  /** The 0.9 series' constants, which 0.9.0 introduced and 0.9.1–0.9.3 left as they were. */
+  private static EcoLogitsCoefficients v0_9(String version, String commit) {
+    return new EcoLogitsCoefficients(
+        version, commit,
+        1.1665273170451914e-06, 0.4881273492297933, 4.052928146734005e-05, 1000, 0,
+        0.0006785088094353663, 0.0003119310311688259, 64, 0.019473717579473387, 0,
+        64, 16, 80, true,
+        8, 1.2, 5700, 0.37, 70000, 164, 0.0051, 1828, 3 * 365 * 24 * 60 * 60,
+        true,
+        Map.of(
+            "anthropic", new Datacenter("USA", new Range(1.09, 1.14), new Range(0.13, 0.999)),
+            "cohere", Datacenter.of("USA", 1.09, 0.999),
+            "google_genai", Datacenter.of("USA", 1.09, 0.999),
+            "huggingface_hub", new Datacenter("USA", new Range(1.09, 1.14), new Range(0.13, 0.99)),
+            "mistralai", Datacenter.of("SWE", 1.16, 0.09),
+            "openai", Datacenter.of("USA", 1.2, 0.569)),
+        // Unknown hosts: the span of the providers' own PUE and WUE, in the world-average zone.
+        new Datacenter("WOR", new Range(1.09, 1.2), new Range(0.09, 0.999)));
+  }
 
   /** Pre-0.9 releases place every provider in the world-average zone at PUE 1.2 and model no water. */
   private static final Datacenter WORLD_PUE_1_2 = Datacenter.of("WOR", 1.2, 0);
