@@ -430,5 +430,6 @@ class ServerTest {
         "/api/budgets/{name}", "/api/export/focus", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/messages"}) {
       assertThat(spec.get("paths").has(path)).as(path).isTrue();
     }
+    assertThat(spec.get("paths").has("/api/ledger/head")).isTrue();
   }
 }
