@@ -40,7 +40,8 @@ final class Verifier {
   private final List<String> examples = new ArrayList<>();
   private long figureSets;
 
-  private String headProblem;
+  /** The checkpoint's record as the scan met it; null while not met. */
+  private LedgerEntry expectedHeadEntry;
 
   /** @param expectedHead a checkpoint the ledger must still extend; null for none */
   Verifier(Ledger ledger, ChainHasher hasher, Checkpoint expectedHead) {
@@ -48,33 +49,32 @@ final class Verifier {
     this.store = ledger.store();
     this.hasher = hasher;
     this.expectedHead = expectedHead;
-    if (expectedHead != null) {
-      String refusal = expectedHead.refusal(hasher);
-      headProblem = refusal != null ? "checkpoint refused: " + refusal
-          : expectedHead.seq() == 0 && !expectedHead.hash().equals(ChainHasher.GENESIS) ? "seq 0 is the empty chain, whose hash is " + ChainHasher.GENESIS
-          : expectedHead.seq() == 0 ? null : "seq " + expectedHead.seq() + " is missing: the ledger ends before it (truncated)";
-    }
   }
 
   VerifyReport run() {
     store.scan(this::check);
     store.scanFigureSets(this::checkFigureSet);
-    VerifyReport.HeadCheck head = expectedHead == null ? null : new VerifyReport.HeadCheck(expectedHead.seq(), expectedHead.hash(), headProblem);
+    VerifyReport.HeadCheck head = expectedHead == null ? null
+        : new VerifyReport.HeadCheck(expectedHead.seq(), expectedHead.hash(), expectedHeadProblem());
     return new VerifyReport(checked, firstAltered, alteration, recomputed, drift, List.copyOf(examples), figureSets, previousHash,
         firstAlteredId, DerivedTables.check(store), head);
   }
 
-  /** The checkpoint's record, met in the scan: its hash must be the checkpoint's. */
-  private void checkExpectedHead(LedgerEntry entry) {
-    if (expectedHead == null || entry.seq() != expectedHead.seq() || headProblem == null || headProblem.startsWith("checkpoint refused")) return;
-    headProblem = entry.hash().equals(expectedHead.hash()) ? null
-        : "seq " + entry.seq() + " (id " + entry.record().id() + ") has hash " + entry.hash() + ", the checkpoint has " + expectedHead.hash()
-            + " (rewritten)";
+  /** Why the ledger does not extend the checkpoint (or the checkpoint is refused); null when it does. */
+  private String expectedHeadProblem() {
+    String refusal = expectedHead.refusal(hasher);
+    if (refusal != null) return "checkpoint refused: " + refusal;
+    if (expectedHead.seq() == 0) {
+      return expectedHead.hash().equals(ChainHasher.GENESIS) ? null : "seq 0 is the empty chain, whose hash is " + ChainHasher.GENESIS;
+    }
+    if (expectedHeadEntry == null) return "seq " + expectedHead.seq() + " is missing: the ledger ends before it (truncated)";
+    return expectedHeadEntry.hash().equals(expectedHead.hash()) ? null : "seq " + expectedHeadEntry.seq() + " (id "
+        + expectedHeadEntry.record().id() + ") has hash " + expectedHeadEntry.hash() + ", the checkpoint has " + expectedHead.hash() + " (rewritten)";
   }
 
   private void check(LedgerEntry entry) {
     checked++;
-    checkExpectedHead(entry);
+    if (expectedHead != null && entry.seq() == expectedHead.seq()) expectedHeadEntry = entry;
     List<String> differences = entry.figures().differences(
         FigureSet.of(ledger.refigure(entry, entry.figures().methodologyVersion())));
     recomputed++;

@@ -84,15 +84,12 @@ public final class DerivedTables {
   /** Checks both tables against the records of {@code store}. */
   public static VerifyReport.Derived check(Store store) {
     Findings findings = new Findings();
-    long[] state = new long[3];
-    store.select("read the rollup's state", ROLLUP_STATE, List.of(), rs -> {
-      state[0] = rs.getLong(1);
-      state[1] = rs.getBoolean(2) ? 1 : 0;
-      state[2] = rs.getLong(3);
-    });
-    if (state[0] > state[2]) {
-      findings.row(List.of(new VerifyReport.Difference("report_rollup_state", "", "through_seq",
-          "at most " + state[2] + " (the ledger's last seq)", Long.toString(state[0]))));
+    List<RollupState> states = new ArrayList<>();
+    store.select("read the rollup's state", ROLLUP_STATE, List.of(), rs -> states.add(new RollupState(rs.getLong(1), rs.getBoolean(2), rs.getLong(3))));
+    RollupState state = states.getFirst();
+    if (state.throughSeq() > state.lastSeq()) {
+      findings.row(List.of(new VerifyReport.Difference("report_rollup_state", "(its one row)", "through_seq",
+          "at most " + state.lastSeq() + " (the ledger's last seq)", Long.toString(state.throughSeq()))));
     }
     long[] groups = {0};
     store.select("check the daily rollup against the records", ROLLUP_CHECK, List.of(), rs -> {
@@ -107,8 +104,11 @@ public final class DerivedTables {
       if (records > stored) streamRows[1]++;
       findings.row(streamDifferences(rs, records > stored));
     });
-    return new VerifyReport.Derived(state[0], state[1] == 1, groups[0], streamRows[0], streamRows[1], findings.rows, findings.examples);
+    return new VerifyReport.Derived(state.throughSeq(), state.stale(), groups[0], streamRows[0], streamRows[1], findings.rows, findings.examples);
   }
+
+  /** The rollup's state row, and the ledger's last seq. */
+  private record RollupState(long throughSeq, boolean stale, long lastSeq) {}
 
   /** Differing rows, counted once each, and the first few differences named. */
   private static final class Findings {
