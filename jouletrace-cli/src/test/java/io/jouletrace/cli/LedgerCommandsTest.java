@@ -2,6 +2,7 @@ package io.jouletrace.cli;
 
 import static io.jouletrace.cli.EstimateCommandTest.jouletrace;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.jouletrace.cli.EstimateCommandTest.Run;
 import java.io.IOException;
@@ -98,7 +99,44 @@ class LedgerCommandsTest {
     }
     Run verify = jouletrace("verify", "--data", data());
     assertThat(verify.exitCode()).isEqualTo(1);
-    assertThat(verify.out()).contains("records checked: 40", "chain: BROKEN at seq 17");
+    assertThat(verify.out()).contains("records checked: 40", "chain: BROKEN at seq 17 (id call-17)");
+  }
+
+  @Test
+  void verify_names_an_edited_rollup_row_and_a_head_cut_after_a_checkpoint() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 1; i <= 30; i++) lines.append(call(i, "openai", "gpt-4o", 300)).append('\n');
+    Path calls = Files.writeString(dir.resolve("calls.jsonl"), lines);
+    assertThat(jouletrace("ingest", "--data", data(), calls.toString()).exitCode()).isZero();
+    double wh = jouletrace("report", "summary", "--json", "--data", data()).json().get("total_wh").asDouble();
+    Run head = jouletrace("head", "--data", data());
+    assertThat(head.out()).matches("checkpoint seq=30 hash=[0-9a-f]{64} at=\\S+Z\n");
+    Path checkpoint = Files.writeString(dir.resolve("head.txt"), head.out());
+    assertThat(jouletrace("head", "--json", "--data", data()).json().get("seq").asLong()).isEqualTo(30);
+    Run clean = jouletrace("verify", "--data", data(), "--expect-head-file", checkpoint.toString());
+    assertThat(clean.exitCode()).as(clean.out()).isZero();
+    assertThat(clean.out()).contains("derived: report_rollup_day through seq 30:", "; 0 differ", "expected head: seq 30 ", ": extended");
+
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("data/ledger.duckdb")); Statement st = c.createStatement()) {
+      st.execute("UPDATE report_rollup_day SET energy_j_low = energy_j_low / 10, energy_j_high = energy_j_high / 10 WHERE tenant = 'acme'");
+    }
+    assertThat(jouletrace("report", "summary", "--json", "--data", data()).json().get("total_wh").asDouble()).isCloseTo(wh / 10, within(1e-9));
+    Run edited = jouletrace("verify", "--data", data());
+    assertThat(edited.exitCode()).isEqualTo(1);
+    assertThat(edited.out()).contains("chain: intact", "drift: 0", "; 9 differ",
+        "  report_rollup_day day=2026-11-01 tenant=acme team=search model=gpt-4o provider=openai zone=FRA", ": energy_j_low expected ");
+
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("data/ledger.duckdb")); Statement st = c.createStatement()) {
+      st.execute("DELETE FROM report_rollup_day");
+      st.execute("UPDATE report_rollup_state SET through_seq = 0");
+      st.execute("DELETE FROM ledger_records WHERE seq > 27");
+    }
+    assertThat(jouletrace("verify", "--data", data()).exitCode()).as("the chain alone cannot show a cut head").isZero();
+    Run cut = jouletrace("verify", "--data", data(), "--expect-head-file", checkpoint.toString());
+    assertThat(cut.exitCode()).isEqualTo(1);
+    assertThat(cut.out()).contains("expected head: seq 30 ", ": NOT extended: seq 30 is missing: the ledger ends before it (truncated)");
+    Run bare = jouletrace("verify", "--data", data(), "--expect-head", "30:" + head.out().split("hash=")[1].substring(0, 64));
+    assertThat(bare.exitCode()).isEqualTo(1);
   }
 
   @Test

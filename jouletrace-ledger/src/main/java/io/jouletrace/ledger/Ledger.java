@@ -124,9 +124,20 @@ public final class Ledger implements AutoCloseable {
     return new Writer(methodologyVersion, batchSize);
   }
 
-  /** Recomputes the whole chain and every stored figure; see {@link Verifier}. */
+  /** Recomputes the whole chain and every stored figure, and checks the derived tables; see {@link Verifier}. */
   public VerifyReport verify() {
-    return new Verifier(this, hashers.get()).run();
+    return verify(null);
+  }
+
+  /** {@link #verify()}, and whether the ledger still extends {@code expectedHead} (null: no checkpoint to check). */
+  public VerifyReport verify(Checkpoint expectedHead) {
+    return new Verifier(this, hashers.get(), expectedHead).run();
+  }
+
+  /** The head now, signed with the ledger key when there is one: a checkpoint to keep outside the store. */
+  public Checkpoint checkpoint() {
+    Store.Head head = store.head();
+    return Checkpoint.of(head.seq(), head.hash(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), hashers.get());
   }
 
   /**

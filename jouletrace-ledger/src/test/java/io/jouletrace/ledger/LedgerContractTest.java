@@ -122,6 +122,7 @@ public abstract class LedgerContractTest {
       VerifyReport report = ledger.verify();
       assertThat(report.chainIntact()).isFalse();
       assertThat(report.firstAlteredSeq()).isEqualTo(137);
+      assertThat(report.firstAlteredId()).isEqualTo(records(300, 3).get(136).id());
       assertThat(report.alteration()).contains("does not follow");
       assertThat(report.recordsChecked()).isEqualTo(300);
     }
@@ -605,6 +606,80 @@ public abstract class LedgerContractTest {
       double sum = trace.calls().stream().mapToDouble(c -> c.figures().energyJoules().total() == null ? 0 : c.figures().energyJoules().total()).sum();
       assertThat(trace.total().energyJoules().total()).isCloseTo(sum, within(1e-12));
       assertThat(trace.first()).isEqualTo(T0);
+    }
+  }
+
+  @Test
+  public void an_edited_rollup_row_fails_verify_naming_the_table_and_the_row() throws Exception {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(300, 11), 100);
+      new io.jouletrace.ledger.report.Reports(ledger.store()).summary(io.jouletrace.ledger.report.Scope.all(),
+          io.jouletrace.ledger.report.Reports.DEFAULT_BREAKDOWNS);
+      VerifyReport untouched = ledger.verify();
+      assertThat(untouched.ok()).as(untouched.derived().examples().toString()).isTrue();
+      assertThat(untouched.derived().rollupThroughSeq()).isEqualTo(300);
+      assertThat(untouched.derived().rollupGroupsCompared()).isGreaterThan(10);
+    }
+    // One tenant's first day of rated energy drops to a tenth, as `report summary` would then show it.
+    sql("UPDATE report_rollup_day SET energy_j_high = energy_j_high / 10 WHERE tenant = 'tenant-1' AND energy_j_high > 0"
+        + " AND ts = (SELECT min(ts) FROM report_rollup_day WHERE tenant = 'tenant-1' AND energy_j_high > 0)");
+    try (Ledger ledger = open(null)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.chainIntact()).isTrue();
+      assertThat(report.ok()).isFalse();
+      assertThat(report.derived().differences()).isPositive();
+      VerifyReport.Difference first = report.derived().examples().getFirst();
+      assertThat(first.table()).isEqualTo("report_rollup_day");
+      assertThat(first.row()).startsWith("day=2026-11-").contains("tenant=tenant-1");
+      assertThat(first.field()).isEqualTo("energy_j_high");
+      assertThat(Double.parseDouble(first.expected()) / Double.parseDouble(first.stored())).isCloseTo(10, within(1e-6));
+    }
+  }
+
+  @Test
+  public void deleting_the_newest_records_fails_verify_against_an_earlier_checkpoint_only() throws Exception {
+    Checkpoint checkpoint;
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(100, 12), 30);
+      checkpoint = ledger.checkpoint();
+      assertThat(checkpoint.seq()).isEqualTo(100);
+      assertThat(checkpoint.hmac()).isNull();
+      assertThat(ledger.verify(checkpoint).ok()).isTrue();
+    }
+    sql("DELETE FROM ledger_records WHERE seq > 90");
+    try (Ledger ledger = open(null)) {
+      // What is left still chains: the documented limit of the chain alone.
+      VerifyReport plain = ledger.verify();
+      assertThat(plain.chainIntact()).isTrue();
+      assertThat(plain.ok()).isTrue();
+      VerifyReport report = ledger.verify(Checkpoint.parse(checkpoint.text(), "head.txt"));
+      assertThat(report.ok()).isFalse();
+      assertThat(report.expectedHead().problem()).isEqualTo("seq 100 is missing: the ledger ends before it (truncated)");
+      String rewritten = "0".repeat(63) + "1";
+      assertThat(ledger.verify(Checkpoint.parseSeqHash("50:" + rewritten)).expectedHead().problem())
+          .startsWith("seq 50 (id " + records(100, 12).get(49).id() + ") has hash ").endsWith("the checkpoint has " + rewritten + " (rewritten)");
+    }
+  }
+
+  @Test
+  public void with_a_ledger_key_a_checkpoint_whose_hmac_was_altered_is_refused() {
+    byte[] key = "0123456789abcdef-secret".getBytes();
+    try (Ledger ledger = open(key)) {
+      ingest(ledger, records(20, 13), 10);
+      Checkpoint checkpoint = ledger.checkpoint();
+      assertThat(checkpoint.hmac()).hasSize(64);
+      assertThat(Checkpoint.parse(checkpoint.json().toString(), "head.json")).isEqualTo(checkpoint);
+      assertThat(ledger.verify(Checkpoint.parse(checkpoint.text(), "head.txt")).ok()).isTrue();
+
+      String flipped = (checkpoint.hmac().charAt(0) == '0' ? "1" : "0") + checkpoint.hmac().substring(1);
+      VerifyReport altered = ledger.verify(new Checkpoint(checkpoint.seq(), checkpoint.hash(), checkpoint.at(), flipped));
+      assertThat(altered.ok()).isFalse();
+      assertThat(altered.expectedHead().problem()).startsWith("checkpoint refused: its HMAC does not match");
+      // An earlier seq with the same HMAC (to pass off a cut ledger) is refused the same way.
+      assertThat(ledger.verify(new Checkpoint(10, checkpoint.hash(), checkpoint.at(), checkpoint.hmac())).expectedHead().problem())
+          .startsWith("checkpoint refused: its HMAC does not match");
+      assertThat(ledger.verify(new Checkpoint(checkpoint.seq(), checkpoint.hash(), checkpoint.at(), null)).expectedHead().problem())
+          .isEqualTo("checkpoint refused: it has no HMAC, and this ledger is sealed with a key");
     }
   }
 }

@@ -212,6 +212,10 @@ public final class JouletraceServer implements AutoCloseable {
     r.post("/api/invocations", this::postInvocations);
     r.get("/api/invocations/{id}", this::getInvocation);
     r.get("/api/verify", this::verify);
+    r.get("/api/ledger/head", ctx -> {
+      requireAdmin(ctx);
+      ctx.json(withLedger(ledger::checkpoint).json());
+    });
     r.get("/api/reports/ranking", ctx -> {
       Scope scope = scope(ctx);
       ctx.json(EfficiencyJson.ranking(withLedger(() -> efficiency.ranking(scope))));
@@ -607,7 +611,23 @@ public final class JouletraceServer implements AutoCloseable {
         .put("figures_recomputed", report.figuresRecomputed()).put("figure_sets_checked", report.figureSetsChecked())
         .put("drift", report.drift()).put("head_hash", report.headHash());
     report.driftExamples().forEach(body.putArray("drift_examples")::add);
+    body.put("first_altered_id", report.firstAlteredId());
+    body.set("derived", derivedJson(report.derived()));
     ctx.json(body);
+  }
+
+  /** The derived tables' check (docs/ledger.md): what was compared and the first rows that differ. */
+  private static ObjectNode derivedJson(VerifyReport.Derived derived) {
+    ObjectNode node = JSON.createObjectNode().put("ok", derived.ok()).put("differences", derived.differences());
+    node.putObject("report_rollup_day").put("through_seq", derived.rollupThroughSeq()).put("stale", derived.rollupStale())
+        .put("groups_compared", derived.rollupGroupsCompared());
+    node.putObject("stream_aggregates").put("rows_checked", derived.streamRowsChecked()).put("partial_rows", derived.streamRowsPartial());
+    var examples = node.putArray("examples");
+    for (VerifyReport.Difference d : derived.examples()) {
+      examples.addObject().put("table", d.table()).put("row", d.row()).put("field", d.field()).put("expected", d.expected())
+          .put("stored", d.stored());
+    }
+    return node;
   }
 
   /**

@@ -184,6 +184,29 @@ class ServerTest {
     assertThat(get("/api/invocations/a9", ADMIN).json().get("record").get("tenant").asText()).isEqualTo("acme");
   }
 
+  @Test
+  void the_ledger_head_is_served_as_a_checkpoint_to_admin_keys_only_and_verify_reports_the_derived_tables() throws Exception {
+    assertThat(post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + "]").status()).isEqualTo(200);
+    Reply head = get("/api/ledger/head", ADMIN);
+    assertThat(head.status()).isEqualTo(200);
+    io.jouletrace.ledger.Checkpoint checkpoint = io.jouletrace.ledger.Checkpoint.parse(head.body(), "/api/ledger/head");
+    assertThat(checkpoint.seq()).isEqualTo(2);
+    assertThat(checkpoint.hmac()).isNull();
+    assertThat(head.json().has("hmac")).isTrue();
+    assertThat(get("/api/ledger/head", acmeKey).status()).isEqualTo(403);
+    assertThat(get("/api/ledger/head", null).status()).isEqualTo(401);
+
+    assertThat(get("/api/energy/summary", ADMIN).status()).isEqualTo(200); // fills the daily rollup
+    JsonNode verify = get("/api/verify", ADMIN).json();
+    assertThat(verify.get("head_hash").asText()).isEqualTo(checkpoint.hash());
+    assertThat(verify.get("first_altered_id").isNull()).isTrue();
+    JsonNode derived = verify.get("derived");
+    assertThat(derived.get("ok").asBoolean()).isTrue();
+    assertThat(derived.get("report_rollup_day").get("through_seq").asLong()).isEqualTo(2);
+    assertThat(derived.get("report_rollup_day").get("groups_compared").asLong()).isEqualTo(2);
+    assertThat(derived.get("examples")).isEmpty();
+  }
+
   /** A call of today (budgets gate the current period), 2000 output tokens of gpt-4o. */
   private static String callNow(String id, String tenant, String team) {
     return "{\"id\":\"" + id + "\",\"timestamp\":\"" + java.time.Instant.now() + "\",\"provider\":\"openai\",\"model\":\"gpt-4o\","
@@ -430,5 +453,6 @@ class ServerTest {
         "/api/budgets/{name}", "/api/export/focus", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/messages"}) {
       assertThat(spec.get("paths").has(path)).as(path).isTrue();
     }
+    assertThat(spec.get("paths").has("/api/ledger/head")).isTrue();
   }
 }
