@@ -285,7 +285,7 @@ public abstract class LedgerContractTest {
         result = new Measurement(ledger).ingest(writer, counter(), twoSpans(), onlyA);
       }
       assertThat(result.newRecords()).isEqualTo(1);
-      assertThat(ledger.store().entry("req-b")).isEmpty();
+      assertThat(ledger.store().entries("req-b")).isEmpty();
       Map<String, Store.StoredFigureSet> sets = measuredSets(ledger);
       assertThat(sets).containsOnlyKeys("req-a");
       // req-a's share is the one it gets beside req-b, as when both are measured.
