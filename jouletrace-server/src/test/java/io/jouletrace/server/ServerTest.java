@@ -387,6 +387,12 @@ class ServerTest {
     assertThat(partial.status()).isEqualTo(200);
     assertThat(partial.json().get("partialSuccess").get("rejectedSpans").asText()).isEqualTo("1");
     assertThat(get("/api/invocations/5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174", ADMIN).status()).isEqualTo(200);
+    // The stored span again with other usage: refused as a span that conflicts, and the stored record stays.
+    String changed = json.substring(0, json.indexOf(",{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\",\"spanId\":\"EEE19B7EC3C1B175\""))
+        .replace("{\"intValue\":42}", "{\"intValue\":43}") + "]}]}]}";
+    JsonNode conflict = post("/v1/traces", ADMIN, changed).json().get("partialSuccess");
+    assertThat(conflict.get("rejectedSpans").asText()).isEqualTo("1");
+    assertThat(conflict.get("errorMessage").asText()).endsWith("conflicts with stored record seq 2");
     assertThat(post("/v1/traces", ADMIN, "{}").body()).isEqualTo("{}");
     assertThat(send("POST", "/v1/traces", ADMIN, "application/x-protobuf", new byte[] {1, 2, 3}).status()).isEqualTo(400);
   }
