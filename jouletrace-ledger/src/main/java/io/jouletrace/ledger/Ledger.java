@@ -243,13 +243,15 @@ public final class Ledger implements AutoCloseable {
       List<LedgerEntry> entries = new ArrayList<>(pending.size());
       long seq = prepared.seq();
       String previous = prepared.hash();
-      long repeated = 0;
+      List<Conflict> found = new ArrayList<>();
       for (Pending p : pending) {
         InvocationRecord record = LedgerEntry.withStoredTimestamp(p.record());
         LedgerEntry stored = earlier.get(p.identity());
         if (stored != null) {
-          if (LedgerEntry.sameContent(stored.record(), record)) repeated++;
-          else conflict(new Conflict(p.sourceRef(), record.tenant(), record.id(), stored.seq()));
+          // The same content is a duplicate (counted as skipped); other content a conflict.
+          if (!LedgerEntry.sameContent(stored.record(), record)) {
+            found.add(new Conflict(p.sourceRef(), record.tenant(), record.id(), stored.seq()));
+          }
           continue;
         }
         FigureSet figures = FigureSet.of(estimator.estimate(record, methodologyVersion));
@@ -260,7 +262,8 @@ public final class Ledger implements AutoCloseable {
         earlier.put(p.identity(), entry);
         known.add(p.identity().fingerprint());
       }
-      long skipped = repeated;
+      int skipped = pending.size() - entries.size() - found.size();
+      addConflicts(found);
       pending.clear();
       awaitInFlight();
       Store.Head next = new Store.Head(seq, previous);
@@ -299,8 +302,8 @@ public final class Ledger implements AutoCloseable {
       return duplicates;
     }
 
-    private synchronized void conflict(Conflict conflict) {
-      conflicts.add(conflict);
+    private synchronized void addConflicts(List<Conflict> found) {
+      conflicts.addAll(found);
     }
 
     /** The conflicts found since the last call, in the order their records were added; each is reported once. */
