@@ -2,6 +2,7 @@ package io.jouletrace.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.jouletrace.catalog.Catalog;
@@ -109,6 +110,58 @@ public abstract class LedgerContractTest {
       Ledger.Writer writer = ingest(ledger, List.of(record, record, record), 100);
       assertThat(writer.accepted()).isEqualTo(1);
       assertThat(writer.duplicates()).isEqualTo(2);
+    }
+  }
+
+  /** Order {@code id} of {@code tenant} with {@code outputTokens}: records that differ only where the test says. */
+  private static InvocationRecord order(String tenant, String id, long outputTokens) {
+    return InvocationRecord.builder("openai", "gpt-4o", outputTokens).id(id).tenant(tenant).inputTokens(50L)
+        .timestamp(Instant.parse("2026-11-03T10:00:00.123456789Z")).build();
+  }
+
+  @Test
+  public void a_record_is_its_tenant_and_id_and_the_same_id_with_other_content_is_a_conflict_that_keeps_the_stored_record() {
+    try (Ledger ledger = open(null)) {
+      Ledger.Writer writer = ledger.writer(Catalog.DEFAULT_METHODOLOGY, 100);
+      writer.add(order("acme", "order-42", 100), "a:1");
+      writer.add(order("globex", "order-42", 200), "b:1");
+      writer.add(order(null, "order-42", 300), "c:1");
+      writer.add(order("acme", "order-7", 10), "a:2");
+      writer.add(order("acme", "order-7", 11), "a:3"); // the same batch: conflicts with the record just numbered
+      writer.flush();
+      writer.add(order("acme", "order-42", 100), "a:4"); // the same content again (its nanoseconds stored as micros)
+      writer.add(order("globex", "order-42", 999), "b:2");
+      writer.add(order(null, "order-42", 300), "c:2");
+      writer.close();
+
+      assertThat(writer.accepted()).isEqualTo(4);
+      assertThat(writer.duplicates()).isEqualTo(2);
+      assertThat(writer.takeConflicts()).containsExactly(new Ledger.Conflict("a:3", "acme", "order-7", 4),
+          new Ledger.Conflict("b:2", "globex", "order-42", 2));
+      assertThat(writer.takeConflicts()).isEmpty();
+      assertThat(ledger.store().entries("order-42")).extracting(e -> e.record().tenant(), e -> e.record().outputTokens())
+          .containsExactly(tuple("acme", 100L), tuple("globex", 200L),
+              tuple(null, 300L));
+      assertThat(ledger.store().entries("order-7")).extracting(e -> e.record().outputTokens()).containsExactly(10L);
+      assertThat(ledger.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
+  public void each_tenant_record_of_one_id_gets_its_own_backfilled_figure_set() {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, List.of(order("acme", "order-42", 100), order("globex", "order-42", 200)), 10);
+      assertThat(ledger.backfill("rates-1", 10)).isEqualTo(2);
+      assertThat(ledger.backfill("rates-1", 10)).isZero();
+      for (LedgerEntry entry : ledger.store().entries("order-42")) {
+        assertThat(ledger.store().figureSets(entry.seq())).singleElement().satisfies(set -> {
+          assertThat(set.seq()).isEqualTo(entry.seq());
+          assertThat(set.figures().methodologyVersion()).isEqualTo("rates-1");
+        });
+      }
+      VerifyReport report = ledger.verify();
+      assertThat(report.figureSetsChecked()).isEqualTo(2);
+      assertThat(report.ok()).isTrue();
     }
   }
 
@@ -238,8 +291,8 @@ public abstract class LedgerContractTest {
   @Test
   public void measured_figures_sit_beside_the_modelled_ones_and_verify_recomputes_them() {
     try (Ledger ledger = open(null)) {
-      // req-b was already ledgered (by the gateway, say): it keeps its record and gains a measured set.
-      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").timestamp(T0.plusSeconds(5))
+      // req-b was already ledgered for its tenant (by the gateway, say): it keeps its record and gains a measured set.
+      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").tenant("globex").timestamp(T0.plusSeconds(5))
           .inputTokens(800L).zone("FRA").build()), 10);
       Measurement.Result result = new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100);
 
@@ -286,7 +339,7 @@ public abstract class LedgerContractTest {
         result = new Measurement(ledger).ingest(writer, counter(), twoSpans(), onlyA);
       }
       assertThat(result.newRecords()).isEqualTo(1);
-      assertThat(ledger.store().entry("req-b")).isEmpty();
+      assertThat(ledger.store().entries("req-b")).isEmpty();
       Map<String, Store.StoredFigureSet> sets = measuredSets(ledger);
       assertThat(sets).containsOnlyKeys("req-a");
       // req-a's share is the one it gets beside req-b, as when both are measured.
@@ -533,7 +586,7 @@ public abstract class LedgerContractTest {
       assertSummaryEqualsRecords(reports, fromSixAm, byTeamAndZone); // not a whole day: read from the records
 
       // req-b is rolled up with its modelled figures; measuring it later replaces them in every report.
-      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").timestamp(T0.plusSeconds(5))
+      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").tenant("globex").timestamp(T0.plusSeconds(5))
           .inputTokens(800L).zone("FRA").build()), 10);
       var everything = io.jouletrace.ledger.report.Scope.all();
       assertThat(reports.summary(everything, byTeamAndZone).total().energyJoules().measuredCalls()).isZero();

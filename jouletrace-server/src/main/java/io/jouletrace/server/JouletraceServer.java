@@ -19,6 +19,7 @@ import io.jouletrace.catalog.EstimateRequest;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.VerifyReport;
 import io.jouletrace.ledger.ingest.OtlpTraces;
 import io.jouletrace.ledger.ingest.Parsed;
@@ -45,13 +46,16 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -400,14 +404,30 @@ public final class JouletraceServer implements AutoCloseable {
     ctx.json(ReportJson.trace(trace));
   }
 
+  /**
+   * A record by id. A record is its (tenant, id): a tenant key reads its own tenant's, and another tenant's answers as a
+   * missing one (404, same message), so ids tell nothing about other tenants. An admin key names the tenant with
+   * {@code ?tenant=} (empty for records without one); where the id is stored for several tenants and none is named,
+   * the answer is 409 listing them.
+   */
   private void getInvocation(Context ctx) {
     String id = ctx.pathParam("id");
-    ObjectNode body = withLedger(() -> ledger.store().entry(id).map(entry -> {
-      if (!principal(ctx).mayAccess(entry.record().tenant())) {
-        throw new ApiError(HttpStatus.FORBIDDEN, "record " + id + " belongs to another tenant");
+    ApiKeys.Principal principal = principal(ctx);
+    String asked = ctx.queryParam("tenant");
+    ObjectNode body = withLedger(() -> {
+      List<LedgerEntry> found = ledger.store().entries(id).stream()
+          .filter(entry -> principal.mayAccess(entry.record().tenant()))
+          .filter(entry -> asked == null || Objects.equals(entry.record().tenant(), asked.isEmpty() ? null : asked))
+          .toList();
+      if (found.isEmpty()) throw new ApiError(HttpStatus.NOT_FOUND, "no record with id " + id);
+      if (found.size() > 1) {
+        throw new ApiError(HttpStatus.CONFLICT, "id " + id + " is stored for " + found.size() + " tenants ("
+            + found.stream().map(entry -> entry.record().tenant() == null ? "none: ?tenant=" : entry.record().tenant())
+                .collect(Collectors.joining(", ")) + "): name one with ?tenant=");
       }
-      return RecordJson.of(entry, ledger.store().figureSets(id), version -> ledger.refigure(entry, version));
-    }).orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no record with id " + id)));
+      LedgerEntry entry = found.getFirst();
+      return RecordJson.of(entry, ledger.store().figureSets(entry.seq()), version -> ledger.refigure(entry, version));
+    });
     ctx.json(body);
   }
 
@@ -434,7 +454,11 @@ public final class JouletraceServer implements AutoCloseable {
       parsed.add(RecordFields.parse(entry, "body[" + i + "]"));
     }
     refuseSpentScopes(parsed);
-    ctx.json(store(parsed, "api"));
+    ObjectNode result = store(parsed, "api");
+    // One record (not a batch) that conflicts with the stored one is the request's failure.
+    JsonNode conflict = body.isArray() ? null : result.get("conflicts").get(0);
+    if (conflict != null) throw new ApiError(HttpStatus.CONFLICT, conflict.get("at").asText() + ": id: " + conflict.get("reason").asText());
+    ctx.json(result);
   }
 
   /** A gate budget that is spent now refuses the whole request, as the gateway refuses a call (429 naming the budget). */
@@ -456,11 +480,14 @@ public final class JouletraceServer implements AutoCloseable {
    */
   void storeCalls(List<CallRecorder.Call> batch) {
     Appended appended = append(batch);
-    metrics.ingested("gateway", appended.accepted(), appended.duplicates(), 0);
+    metrics.ingested("gateway", appended.accepted(), appended.duplicates(), appended.conflicts().size());
   }
 
-  /** How many of the records one {@link #append} was given were new, and how many were stored already. */
-  private record Appended(long accepted, long duplicates) {}
+  /**
+   * How many of the records one {@link #append} was given were new, how many were stored already, and which conflict
+   * with a stored record of their (tenant, id).
+   */
+  private record Appended(long accepted, long duplicates, List<Ledger.Conflict> conflicts) {}
 
   /** Appends records through the one ledger writer in one commit: durable when it returns. */
   private Appended append(List<CallRecorder.Call> records) {
@@ -469,15 +496,16 @@ public final class JouletraceServer implements AutoCloseable {
       long duplicatesBefore = writer.duplicates();
       for (CallRecorder.Call call : records) writer.add(call.record(), call.sourceRef());
       writer.flush();
-      return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore);
+      return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore, writer.takeConflicts());
     });
     if (!records.isEmpty()) publisher.publish(records.stream().map(CallRecorder.Call::record).toList());
     return appended;
   }
 
   /**
-   * Stores the accepted entries in one commit and says what happened: counts, the ids stored or already there, and
-   * each rejected entry {@code at} its place in the request with the field and the reason.
+   * Stores the accepted entries in one commit and says what happened: counts, the ids stored or already there, each
+   * rejected entry {@code at} its place in the request with the field and the reason, and each entry whose (tenant, id)
+   * is stored with other content {@code at} its place with the id and the stored record it conflicts with.
    */
   private ObjectNode store(List<Parsed> parsed, String source) {
     ObjectNode result = JSON.createObjectNode();
@@ -485,13 +513,19 @@ public final class JouletraceServer implements AutoCloseable {
     ArrayNode ids = JSON.createArrayNode();
     List<CallRecorder.Call> accepted = new ArrayList<>();
     for (Parsed p : parsed) {
-      if (p instanceof Parsed.Accepted a) {
-        accepted.add(new CallRecorder.Call(a.record(), a.origin()));
-        ids.add(a.record().id());
-      }
+      if (p instanceof Parsed.Accepted a) accepted.add(new CallRecorder.Call(a.record(), a.origin()));
     }
     Appended appended = append(accepted);
     if (appended.accepted() > 0) budgets.spendingChanged();
+    ArrayNode conflicts = JSON.createArrayNode();
+    Set<String> conflicting = new HashSet<>();
+    for (Ledger.Conflict c : appended.conflicts()) {
+      conflicts.addObject().put("at", c.sourceRef()).put("id", c.id()).put("reason", c.reason());
+      conflicting.add(c.sourceRef());
+    }
+    for (CallRecorder.Call call : accepted) {
+      if (!conflicting.contains(call.sourceRef())) ids.add(call.record().id());
+    }
     long skipped = 0;
     for (Parsed p : parsed) {
       if (p instanceof Parsed.Rejected r) {
@@ -500,9 +534,10 @@ public final class JouletraceServer implements AutoCloseable {
         skipped++;
       }
     }
-    metrics.ingested(source, appended.accepted(), appended.duplicates(), rejected.size());
+    metrics.ingested(source, appended.accepted(), appended.duplicates(), rejected.size() + conflicts.size());
     result.put("accepted", appended.accepted()).put("duplicates", appended.duplicates()).put("skipped", skipped);
     result.set("rejected", rejected);
+    result.set("conflicts", conflicts);
     result.set("ids", ids);
     return result;
   }
@@ -665,8 +700,12 @@ public final class JouletraceServer implements AutoCloseable {
       }
     }
     ObjectNode stored = store(parsed, "otlp");
-    int rejected = stored.get("rejected").size();
-    String message = rejected == 0 ? "" : rejected + " spans could not become records: " + stored.get("rejected").get(0).get("reason").asText();
+    // A span whose (tenant, id) is stored with other content is refused like one that cannot become a record.
+    List<JsonNode> refused = new ArrayList<>();
+    stored.get("rejected").forEach(refused::add);
+    stored.get("conflicts").forEach(refused::add);
+    int rejected = refused.size();
+    String message = rejected == 0 ? "" : rejected + " spans could not become records: " + refused.getFirst().get("reason").asText();
     if (protobuf) {
       ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
       if (rejected > 0) {

@@ -42,7 +42,7 @@ abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
   private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
-      "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates");
+      "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates", "V9__tenant_identity");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -57,7 +57,7 @@ abstract class JdbcStore implements Store {
       "water_l_low", "water_l_high", "water_tier", "water_band",
       "intensity_used_g_per_kwh", "intensity_source", "intensity_zone", "null_reasons");
 
-  private static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
+  static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
       + ", hash FROM ledger_records r";
 
   protected final Connection connection;
@@ -142,18 +142,18 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public synchronized Optional<LedgerEntry> entry(String id) {
+  public synchronized List<LedgerEntry> entries(String id) {
     List<LedgerEntry> found = new ArrayList<>();
-    select("read record " + id, SELECT_ENTRY + " WHERE r.id_fp = ? AND r.id = ?", List.of(Fingerprint.of(id), id),
+    select("read record " + id, SELECT_ENTRY + " WHERE r.id_fp = ? AND r.id = ? ORDER BY r.seq", List.of(Fingerprint.of(id), id),
         rs -> found.add(readEntry(rs)));
-    return found.stream().findFirst();
+    return found;
   }
 
   @Override
-  public synchronized List<StoredFigureSet> figureSets(String id) {
+  public synchronized List<StoredFigureSet> figureSets(long seq) {
     List<StoredFigureSet> found = new ArrayList<>();
-    select("read the figure sets of " + id, "SELECT id, seq, " + String.join(", ", FIGURE_COLUMNS) + ", attribution_run, hash"
-        + " FROM ledger_figure_sets WHERE id = ? ORDER BY methodology_version", List.of(id),
+    select("read the figure sets of seq " + seq, "SELECT id, seq, " + String.join(", ", FIGURE_COLUMNS) + ", attribution_run, hash"
+        + " FROM ledger_figure_sets WHERE seq = ? ORDER BY methodology_version", List.of(seq),
         rs -> found.add(new StoredFigureSet(rs.getString(1), rs.getLong(2), readFigures(rs, 3), rs.getString(3 + FIGURE_COLUMNS.size()),
             rs.getString(4 + FIGURE_COLUMNS.size()))));
     return found;
@@ -232,13 +232,13 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public synchronized Set<String> idsWithFigureSet(String methodologyVersion, Collection<String> ids) {
-    Set<String> wanted = new HashSet<>(ids);
-    Set<String> found = new HashSet<>();
-    query("find " + methodologyVersion + " figure sets", "SELECT id FROM ledger_figure_sets WHERE methodology_version = "
+  public synchronized Set<Long> seqsWithFigureSet(String methodologyVersion, Collection<Long> seqs) {
+    Set<Long> wanted = new HashSet<>(seqs);
+    Set<Long> found = new HashSet<>();
+    query("find " + methodologyVersion + " figure sets", "SELECT seq FROM ledger_figure_sets WHERE methodology_version = "
         + literal(methodologyVersion), rs -> {
-          String id = rs.getString(1);
-          if (wanted.contains(id)) found.add(id);
+          long seq = rs.getLong(1);
+          if (wanted.contains(seq)) found.add(seq);
         });
     return found;
   }
@@ -380,7 +380,7 @@ abstract class JdbcStore implements Store {
 
   @Override
   public synchronized void scanMissingFigureSets(String methodologyVersion, Consumer<LedgerEntry> consumer) {
-    String sql = SELECT_ENTRY + " WHERE NOT EXISTS (SELECT 1 FROM ledger_figure_sets f WHERE f.id = r.id AND f.methodology_version = '"
+    String sql = SELECT_ENTRY + " WHERE NOT EXISTS (SELECT 1 FROM ledger_figure_sets f WHERE f.seq = r.seq AND f.methodology_version = '"
         + methodologyVersion.replace("'", "''") + "') ORDER BY seq";
     query("find records without " + methodologyVersion + " figures", sql, rs -> consumer.accept(readEntry(rs)));
   }
@@ -520,7 +520,7 @@ abstract class JdbcStore implements Store {
     select(what, sql, List.of(), handler);
   }
 
-  private static LedgerEntry readEntry(ResultSet rs) throws SQLException {
+  static LedgerEntry readEntry(ResultSet rs) throws SQLException {
     InvocationRecord record = new InvocationRecord(rs.getString(2), instant(rs.getObject(4, LocalDateTime.class)),
         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
         Operation.of(rs.getString(11)), optionalLong(rs, 12), rs.getLong(13), optionalLong(rs, 14), optionalLong(rs, 15),
