@@ -125,6 +125,8 @@ public final class JouletraceServer implements AutoCloseable {
       c.staticFiles.add("/dashboard", Location.CLASSPATH);
       c.staticFiles.enableWebjars();
       c.startup.showJavalinBanner = false;
+      c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
       routes(c.routes);
     });
   }
@@ -250,7 +252,11 @@ public final class JouletraceServer implements AutoCloseable {
       error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (logged on the server)");
     });
     r.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
-      if (ctx.result() == null) error(ctx, HttpStatus.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path());
+      // A route's own 404 is JSON already; Javalin's for an unknown route is its plain text.
+      String answered = ctx.res().getContentType();
+      if (answered == null || !answered.startsWith("application/json")) {
+        error(ctx, HttpStatus.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path());
+      }
     });
     r.error(HttpStatus.CONTENT_TOO_LARGE.getCode(), ctx -> error(ctx, HttpStatus.CONTENT_TOO_LARGE,
         "request body larger than " + config.maxBodyBytes() + " bytes"));
@@ -278,10 +284,15 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   private static void error(Context ctx, HttpStatus status, String message, String budget) {
+    ctx.status(status).contentType("application/json").result(errorBody(status.getCode(), message, budget).toString());
+  }
+
+  /** The documented error shape, {@code {"error":{"status","message"}}} (and {@code budget} for a budget's refusal). */
+  static ObjectNode errorBody(int status, String message, String budget) {
     ObjectNode body = JSON.createObjectNode();
-    ObjectNode error = body.putObject("error").put("status", status.getCode()).put("message", message);
+    ObjectNode error = body.putObject("error").put("status", status).put("message", message);
     if (budget != null) error.put("budget", budget);
-    ctx.status(status).contentType("application/json").result(body.toString());
+    return body;
   }
 
   // ---- authentication --------------------------------------------------------------------------
@@ -421,21 +432,8 @@ public final class JouletraceServer implements AutoCloseable {
       }
       parsed.add(RecordFields.parse(entry, "body[" + i + "]"));
     }
-    refuseSpentScopes(parsed);
+    // Never refused by a budget: these calls happened already, and a ledger that dropped them would under-report.
     ctx.json(store(parsed, "api"));
-  }
-
-  /** A gate budget that is spent now refuses the whole request, as the gateway refuses a call (429 naming the budget). */
-  private void refuseSpentScopes(List<Parsed> parsed) {
-    Instant now = Instant.now();
-    for (Parsed p : parsed) {
-      if (!(p instanceof Parsed.Accepted a)) continue;
-      InvocationRecord record = a.record();
-      Gateway.BudgetGate.Verdict verdict = budgetVerdict(record.tenant(), record.team(), record.costCenter(), now);
-      if (verdict.refusedBy() != null) {
-        throw new ApiError(HttpStatus.TOO_MANY_REQUESTS, a.origin() + ": " + verdict.refusal(), verdict.refusedBy());
-      }
-    }
   }
 
   /**
@@ -539,7 +537,7 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   /**
-   * The budget check of the gateway and of {@code POST /api/invocations}: a spent gate budget refuses the call; crossed
+   * The gateway's budget check, before a live call: a spent gate budget refuses the call; crossed
    * advisory budgets are named with their crossing time. Only budgets of the call's tenant or admin-wide ones apply
    * ({@link Budget#appliesTo}); an admin-wide budget's figures sum every tenant's calls, so its refusal states none.
    */

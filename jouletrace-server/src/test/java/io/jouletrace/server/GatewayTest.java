@@ -534,8 +534,13 @@ class GatewayTest {
           assertThat(body.path("error").path("type").asText()).isEqualTo("budget_exceeded");
           assertThat(body.path("error").path("budget").asText()).isEqualTo("search-daily");
         });
+    assertThatThrownBy(() -> client(acmeKey, "x-jouletrace-team", "Search").chat().completions().create(chat("hello")))
+        .as("scopes match ignoring case").isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(429));
     assertThat(upstreamAuthorization).as("a refused call never reaches the upstream").isEmpty();
     assertThat(messagesHeaders).isEmpty();
+    assertThat(admin("POST", "/api/invocations", "{\"id\":\"spend-2\",\"timestamp\":\"" + now + "\",\"provider\":\"openai\","
+        + "\"model\":\"gpt-4o\",\"output_tokens\":2000,\"tenant\":\"acme\",\"team\":\"search\"}"))
+        .as("recording a call that happened is never refused by a budget").isEqualTo(200);
 
     var passed = client(acmeKey, "x-jouletrace-team", "support").chat().completions().withRawResponse().create(chat("hello"));
     assertThat(passed.statusCode()).isEqualTo(200);
