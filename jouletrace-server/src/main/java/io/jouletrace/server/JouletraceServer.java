@@ -241,7 +241,11 @@ public final class JouletraceServer implements AutoCloseable {
       ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     });
 
-    r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.budget));
+    r.exception(ApiError.class, (e, ctx) -> {
+      // A 5xx is the server's or its upstream's failure, not the client's: the operator needs to see it.
+      if (e.status.getCode() >= 500) LOG.error("{} {} answered {}: {}", ctx.method(), ctx.path(), e.status.getCode(), e.getMessage(), e);
+      error(ctx, e.status, e.getMessage(), e.budget);
+    });
     r.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "request body is not valid JSON: "
         + e.getOriginalMessage()));
     r.exception(EstimateRequest.FieldException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST,
