@@ -93,7 +93,8 @@ public final class JouletraceServer implements AutoCloseable {
   private final Reports reports;
   private final EfficiencyReports efficiency;
   private final ApiKeys keys;
-  private final Map<String, ApiKeys.Principal> principals = new ConcurrentHashMap<>();
+  /** Resolved keys, by key; each is looked up again after {@link #KEY_RECHECK}, so a revocation made elsewhere takes effect. */
+  private final Map<String, CachedPrincipal> principals = new ConcurrentHashMap<>();
   private final Estimator statelessEstimator = Catalog.estimator(Catalog.Options.defaults());
   private final LedgerMetrics metrics;
   private final Ledger.Writer writer;
@@ -138,7 +139,13 @@ public final class JouletraceServer implements AutoCloseable {
 
   /** Starts serving {@code ledger}; every batch of calls stored goes to {@code publisher} too. */
   public static JouletraceServer start(Ledger ledger, Config config, CallPublisher publisher) {
-    JouletraceServer server = new JouletraceServer(ledger, config, publisher);
+    JouletraceServer server;
+    try {
+      server = new JouletraceServer(ledger, config, publisher);
+    } catch (RuntimeException e) { // a refused configuration (a short admin key…): the ledger is the caller's to close no more
+      ledger.close();
+      throw e;
+    }
     server.app.start();
     return server;
   }
@@ -154,7 +161,12 @@ public final class JouletraceServer implements AutoCloseable {
 
   /** Makes an API key (a tenant key, or an admin key when {@code tenant} is null); returns it, shown once. */
   public String createKey(String tenant, String label) {
-    return withLedger(() -> keys.create(tenant, label));
+    return createKey(tenant, null, null, label);
+  }
+
+  /** Makes a tenant key bound to a team and cost center (each may be null); returns it, shown once. */
+  public String createKey(String tenant, String team, String costCenter, String label) {
+    return withLedger(() -> keys.create(tenant, team, costCenter, label));
   }
 
   /** Loads the demo sample ({@code serve --demo}); returns how many records it offered (already stored ones are skipped). */
@@ -230,6 +242,20 @@ public final class JouletraceServer implements AutoCloseable {
       ctx.status(HttpStatus.NO_CONTENT);
     });
     r.get("/api/export/focus", this::focus);
+    r.get("/api/keys", ctx -> {
+      requireAdmin(ctx);
+      ArrayNode list = JSON.createArrayNode();
+      withLedger(keys::list).forEach(k -> list.add(ApiKeys.json(k)));
+      ctx.json(JSON.createObjectNode().set("keys", list));
+    });
+    r.post("/api/keys", this::postKey);
+    r.delete("/api/keys/{id}", ctx -> {
+      requireAdmin(ctx);
+      String id = ctx.pathParam("id");
+      Optional<io.jouletrace.ledger.store.Store.ApiKey> revoked = withLedger(() -> keys.revoke(id));
+      principals.clear(); // at once here; a revocation by another process is seen within KEY_RECHECK
+      ctx.json(ApiKeys.json(revoked.orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no API key with id " + id))));
+    });
     r.post("/v1/traces", this::otlp);
     if (gateway != null) {
       for (String endpoint : Gateway.ENDPOINTS.keySet()) {
@@ -309,13 +335,56 @@ public final class JouletraceServer implements AutoCloseable {
     String apiKey = ctx.header("x-api-key");
     String key = header != null ? ApiKeys.bearerKey(header) : apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
     if (key == null) throw new ApiError(HttpStatus.UNAUTHORIZED, "an API key is required: Authorization: Bearer KEY (or x-api-key: KEY)");
-    ApiKeys.Principal principal = principals.get(key);
-    if (principal == null) {
-      principal = withLedger(() -> keys.resolve(key))
-          .orElseThrow(() -> new ApiError(HttpStatus.UNAUTHORIZED, "unknown API key"));
-      principals.put(key, principal); // keys are never revoked in place, so a resolved key stays valid
+    CachedPrincipal cached = principals.get(key);
+    if (cached == null || System.nanoTime() - cached.checkedAtNanos() > KEY_RECHECK.toNanos()) {
+      ApiKeys.Principal principal = withLedger(() -> keys.resolve(key)).orElse(null);
+      if (principal == null) {
+        principals.remove(key);
+        throw new ApiError(HttpStatus.UNAUTHORIZED, "unknown or revoked API key");
+      }
+      cached = new CachedPrincipal(principal, System.nanoTime());
+      principals.put(key, cached);
     }
-    ctx.attribute(PRINCIPAL, principal);
+    ctx.attribute(PRINCIPAL, cached.principal());
+  }
+
+  /** How long a resolved key is trusted before the store is asked again: a key revoked by the CLI stops within this. */
+  static final Duration KEY_RECHECK = Duration.ofSeconds(1);
+
+  private record CachedPrincipal(ApiKeys.Principal principal, long checkedAtNanos) {}
+
+  /**
+   * The team or cost center a call is charged to: the one the key is bound to, or else the one the request names. A
+   * request that names another than the key's (ignoring case, as budgets match) is refused: a bound key cannot dodge its
+   * budgets.
+   */
+  static String charged(String bound, String asked, String field, String where) {
+    if (bound == null) return asked;
+    if (asked != null && !asked.equalsIgnoreCase(bound)) {
+      throw new ApiError(HttpStatus.FORBIDDEN, where + "this key is bound to " + field + " " + bound + ", not " + asked);
+    }
+    return bound;
+  }
+
+  /** {@code POST /api/keys}: {@code {"role": "admin"}} or {@code {"role": "tenant", "tenant", "team", "cost_center"}}, with a {@code label}. */
+  private void postKey(Context ctx) throws IOException {
+    requireAdmin(ctx);
+    JsonNode body = JSON.readTree(body(ctx));
+    String role = text(body, "role");
+    if (!role.equals(ApiKeys.ADMIN) && !role.equals(ApiKeys.TENANT)) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'role': admin or tenant");
+    String tenant = optionalText(body, "tenant");
+    if (role.equals(ApiKeys.TENANT) && tenant == null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': required for a tenant key");
+    if (role.equals(ApiKeys.ADMIN) && tenant != null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': an admin key has none");
+    String key = createKey(tenant, optionalText(body, "team"), optionalText(body, "cost_center"), optionalText(body, "label"));
+    io.jouletrace.ledger.store.Store.ApiKey stored = withLedger(() -> keys.find(ApiKeys.sha256(key))).orElseThrow();
+    ctx.status(HttpStatus.CREATED).json(ApiKeys.json(stored).put("key", key));
+  }
+
+  private static String optionalText(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) return null;
+    if (!value.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field '" + field + "': must be a string");
+    return value.asText();
   }
 
   private static ApiKeys.Principal principal(Context ctx) {
@@ -433,11 +502,21 @@ public final class JouletraceServer implements AutoCloseable {
           throw new ApiError(HttpStatus.FORBIDDEN, "entry " + i + ": this key writes only tenant " + principal.tenant());
         }
         ((ObjectNode) entry).put(RecordFields.TENANT, principal.tenant());
+        stampBound((ObjectNode) entry, RecordFields.TEAM, principal.team(), "entry " + i + ": ");
+        stampBound((ObjectNode) entry, RecordFields.COST_CENTER, principal.costCenter(), "entry " + i + ": ");
       }
       parsed.add(RecordFields.parse(entry, "body[" + i + "]"));
     }
     // Never refused by a budget: these calls happened already, and a ledger that dropped them would under-report.
     ctx.json(store(parsed, "api"));
+  }
+
+  /** Writes the team or cost center a key is bound to into a record entry, refusing an entry that names another. */
+  private static void stampBound(ObjectNode entry, String field, String bound, String where) {
+    if (bound == null) return;
+    JsonNode asked = entry.get(field);
+    charged(bound, asked == null || asked.isNull() ? null : asked.asText(), field, where);
+    entry.put(field, bound);
   }
 
   /**
@@ -633,7 +712,10 @@ public final class JouletraceServer implements AutoCloseable {
         if (record.tenant() != null && !record.tenant().equals(principal.tenant())) {
           throw new ApiError(HttpStatus.FORBIDDEN, a.origin() + ": this key writes only tenant " + principal.tenant());
         }
-        parsed.add(new Parsed.Accepted(record.withTenant(principal.tenant()), a.origin()));
+        String where = a.origin() + ": ";
+        parsed.add(new Parsed.Accepted(record.withTenant(principal.tenant()).withTeamAndCostCenter(
+            charged(principal.team(), record.team(), RecordFields.TEAM, where),
+            charged(principal.costCenter(), record.costCenter(), RecordFields.COST_CENTER, where)), a.origin()));
       } else {
         parsed.add(p);
       }

@@ -569,6 +569,22 @@ class GatewayTest {
         .matches("acme-advice crossed at \\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z");
   }
 
+  @Test
+  void a_key_bound_to_a_team_charges_its_calls_to_it_and_refuses_a_header_naming_another() throws Exception {
+    String bound = server.createKey("acme", "search", "cc-7", "search service");
+    assertThat(client(bound).chat().completions().create(chat("hello")).choices()).hasSize(1);
+    assertThatThrownBy(() -> client(bound, "x-jouletrace-team", "research").chat().completions().create(chat("hello")))
+        .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(403);
+          assertThat(e.getMessage()).contains("bound to team search");
+        });
+    assertThat(upstreamAuthorization).as("only the first call went upstream").hasSize(1);
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> {
+      assertThat(r.team()).isEqualTo("search");
+      assertThat(r.costCenter()).isEqualTo("cc-7");
+    });
+  }
+
   private java.net.http.HttpResponse<String> rawChat(String key, String content) throws Exception {
     return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions")).header("Authorization", "Bearer " + key)

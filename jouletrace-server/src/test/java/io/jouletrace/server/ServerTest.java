@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The server over real HTTP on loopback, on a real embedded ledger. */
 class ServerTest {
 
-  static final String ADMIN = "test-admin-key";
+  static final String ADMIN = "test-admin-key-0123456789abcdef-0123";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
