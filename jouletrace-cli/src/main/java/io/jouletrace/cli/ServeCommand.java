@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve the REST API (/api), OTLP/HTTP traces (/v1/traces), Prometheus metrics (/metrics) and the dashboard (/).",
         "Every /api and /v1 route needs an API key (Authorization: Bearer KEY, or x-api-key: KEY): the admin key from " + ApiKeys.ADMIN_KEY_ENV
+            + " (at least " + ApiKeys.MIN_ADMIN_KEY_LENGTH + " characters)"
             + " or `jouletrace keys create`; on a ledger with no key at all, serve makes an admin key and prints it once."})
 final class ServeCommand implements Callable<Integer> {
 

@@ -394,7 +394,8 @@ class ServerTest {
     for (String path : new String[] {"/api/energy/estimate", "/api/energy/summary", "/api/energy/series", "/api/invocations",
         "/api/invocations/{id}", "/api/reports/trace/{traceId}", "/api/reports/measured-vs-modelled", "/api/verify", "/v1/traces", "/metrics",
         "/api/reports/ranking", "/api/reports/recommendations", "/api/reports/compare", "/api/budgets", "/api/budgets/status",
-        "/api/budgets/{name}", "/api/export/focus", "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/messages"}) {
+        "/api/budgets/{name}", "/api/export/focus", "/api/keys", "/api/keys/{id}", "/v1/chat/completions", "/v1/completions",
+        "/v1/embeddings", "/v1/messages"}) {
       assertThat(spec.get("paths").has(path)).as(path).isTrue();
     }
   }
