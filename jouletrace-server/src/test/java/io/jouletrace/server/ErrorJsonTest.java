@@ -3,40 +3,15 @@ package io.jouletrace.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jouletrace.catalog.Catalog;
-import io.jouletrace.ledger.Ledger;
-import io.jouletrace.ledger.store.DuckDbStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every error is the documented JSON, also those Jetty answers before Javalin routes anything. */
-class ErrorJsonTest {
-
-  @TempDir
-  Path dir;
-
-  private JouletraceServer server;
-  private TestHttp http;
-
-  @BeforeEach
-  void start() {
-    server = JouletraceServer.start(Ledger.open(DuckDbStore.open(dir), null),
-        new JouletraceServer.Config(0, "127.0.0.1", 64 * 1024, ServerTest.ADMIN, Catalog.DEFAULT_METHODOLOGY));
-    http = new TestHttp(server.port());
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+class ErrorJsonTest extends RunningServerTest {
 
   private static void assertErrorJson(TestHttp.Reply reply, int status) throws IOException {
     assertThat(reply.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));

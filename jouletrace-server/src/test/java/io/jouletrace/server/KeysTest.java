@@ -7,32 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.store.DuckDbStore;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** API keys over HTTP: listed, made and revoked by an admin; bound to a team and cost center; a short admin key refused. */
-class KeysTest {
-
-  @TempDir
-  Path dir;
-
-  private JouletraceServer server;
-  private TestHttp http;
-
-  @BeforeEach
-  void start() {
-    server = JouletraceServer.start(Ledger.open(DuckDbStore.open(dir), null),
-        new JouletraceServer.Config(0, "127.0.0.1", 64 * 1024, ServerTest.ADMIN, Catalog.DEFAULT_METHODOLOGY));
-    http = new TestHttp(server.port());
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+class KeysTest extends RunningServerTest {
 
   private static String call(String id, String extra) {
     return "{\"id\":\"" + id + "\",\"timestamp\":\"2026-11-01T10:00:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":300"

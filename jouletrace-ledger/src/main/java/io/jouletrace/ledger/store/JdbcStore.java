@@ -196,16 +196,8 @@ abstract class JdbcStore implements Store {
 
   @Override
   public synchronized boolean revokeApiKey(String sha256, Instant at) {
-    try (PreparedStatement revoke = connection.prepareStatement("UPDATE api_keys SET revoked_at = ? WHERE key_sha256 = ? AND revoked_at IS NULL")) {
-      revoke.setObject(1, LocalDateTime.ofInstant(at, ZoneOffset.UTC));
-      revoke.setString(2, sha256);
-      boolean revoked = revoke.executeUpdate() > 0;
-      connection.commit();
-      return revoked;
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw failure("revoke an API key", e);
-    }
+    return changeRows("revoke an API key", "UPDATE api_keys SET revoked_at = ? WHERE key_sha256 = ? AND revoked_at IS NULL",
+        List.of(at, sha256)) > 0;
   }
 
   @Override
@@ -332,6 +324,19 @@ abstract class JdbcStore implements Store {
 
   interface SqlAction {
     void run() throws SQLException;
+  }
+
+  /** Runs one UPDATE or DELETE in its own transaction; returns how many rows it changed. */
+  private int changeRows(String what, String sql, List<?> parameters) {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, parameters);
+      int changed = statement.executeUpdate();
+      connection.commit();
+      return changed;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure(what, e);
+    }
   }
 
   /** Runs {@code action} in one transaction: all of it is stored, or (rolled back) none. */
@@ -468,15 +473,7 @@ abstract class JdbcStore implements Store {
 
   @Override
   public synchronized boolean deleteBudget(String name) {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM budgets WHERE name = ?")) {
-      delete.setString(1, name);
-      boolean deleted = delete.executeUpdate() > 0;
-      connection.commit();
-      return deleted;
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw failure("delete budget " + name, e);
-    }
+    return changeRows("delete budget " + name, "DELETE FROM budgets WHERE name = ?", List.of(name)) > 0;
   }
 
   /** The tiers of a stream aggregate row, in its column order (energy then carbon, each measured, modelled, estimated). */
