@@ -63,6 +63,24 @@ class KeysTest extends RunningServerTest {
     assertThat(http.send("POST", "/api/invocations", bound, call("b4", ",\"team\":\"Search\"")).status()).as("names match ignoring case")
         .isEqualTo(200);
     assertThat(http.get("/api/invocations/b4", ServerTest.ADMIN).json().get("record").get("team").asText()).isEqualTo("search");
+
+    assertThat(http.send("POST", "/v1/traces", bound, span("EEE19B7EC3C1B174", "")).status()).isEqualTo(200);
+    JsonNode traced = http.get("/api/invocations/5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174", ServerTest.ADMIN).json().get("record");
+    assertThat(traced.get("team").asText()).isEqualTo("search");
+    assertThat(traced.get("cost_center").asText()).isEqualTo("cc-7");
+    TestHttp.Reply otherSpan = http.send("POST", "/v1/traces", bound, span("EEE19B7EC3C1B175",
+        ",{\"key\":\"jouletrace.team\",\"value\":{\"stringValue\":\"research\"}}"));
+    assertThat(otherSpan.status()).isEqualTo(403);
+    assertThat(otherSpan.json().get("error").get("message").asText()).contains("bound to team search");
+  }
+
+  /** One OTLP/JSON GenAI span, with more attributes where given. */
+  private static String span(String spanId, String moreAttributes) {
+    return "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\",\"spanId\":\"" + spanId
+        + "\",\"name\":\"chat\",\"startTimeUnixNano\":\"1753500000000000000\",\"endTimeUnixNano\":1753500002000000000,\"attributes\":["
+        + "{\"key\":\"gen_ai.system\",\"value\":{\"stringValue\":\"openai\"}},{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"gpt-4o\"}},"
+        + "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}},"
+        + "{\"key\":\"gen_ai.usage.output_tokens\",\"value\":{\"intValue\":42}}" + moreAttributes + "]}]}]}]}";
   }
 
   @Test
