@@ -36,6 +36,7 @@ import io.jouletrace.ledger.report.RecordJson;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
+import io.jouletrace.ledger.store.Store;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayInputStream;
@@ -252,7 +253,7 @@ public final class JouletraceServer implements AutoCloseable {
     r.delete("/api/keys/{id}", ctx -> {
       requireAdmin(ctx);
       String id = ctx.pathParam("id");
-      Optional<io.jouletrace.ledger.store.Store.ApiKey> revoked = withLedger(() -> keys.revoke(id));
+      Optional<Store.ApiKey> revoked = withLedger(() -> keys.revoke(id));
       principals.clear(); // at once here; a revocation by another process is seen within KEY_RECHECK
       ctx.json(ApiKeys.json(revoked.orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no API key with id " + id))));
     });
@@ -376,7 +377,7 @@ public final class JouletraceServer implements AutoCloseable {
     if (role.equals(ApiKeys.TENANT) && tenant == null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': required for a tenant key");
     if (role.equals(ApiKeys.ADMIN) && tenant != null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': an admin key has none");
     String key = createKey(tenant, optionalText(body, "team"), optionalText(body, "cost_center"), optionalText(body, "label"));
-    io.jouletrace.ledger.store.Store.ApiKey stored = withLedger(() -> keys.find(ApiKeys.sha256(key))).orElseThrow();
+    Store.ApiKey stored = withLedger(() -> keys.find(ApiKeys.sha256(key))).orElseThrow();
     ctx.status(HttpStatus.CREATED).json(ApiKeys.json(stored).put("key", key));
   }
 
