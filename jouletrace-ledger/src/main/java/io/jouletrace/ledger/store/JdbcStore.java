@@ -42,7 +42,7 @@ abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
   private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
-      "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates", "V9__tenant_identity");
+      "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates", "V9__tenant_identity", "V10__api_key_revocation");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -162,7 +162,7 @@ abstract class JdbcStore implements Store {
   @Override
   public synchronized void addApiKey(ApiKey key) {
     transaction("store an API key", () -> load("api_keys", 1, rows -> rows.text(key.sha256()).text(key.role()).text(key.tenant())
-        .text(key.label()).timestamp(key.createdAt()).endRow()));
+        .text(key.label()).timestamp(key.createdAt()).text(key.team()).text(key.costCenter()).nul().endRow()));
   }
 
   @Override
@@ -172,13 +172,32 @@ abstract class JdbcStore implements Store {
     return any[0];
   }
 
+  private static final String SELECT_API_KEYS = "SELECT key_sha256, role, tenant, label, created_at, team, cost_center, revoked_at FROM api_keys";
+
   @Override
   public synchronized Optional<ApiKey> apiKey(String sha256) {
+    return apiKeys("look up an API key", " WHERE key_sha256 = ?", List.of(sha256)).stream().findFirst();
+  }
+
+  @Override
+  public synchronized List<ApiKey> apiKeys() {
+    return apiKeys("list API keys", " ORDER BY created_at, key_sha256", List.of());
+  }
+
+  private List<ApiKey> apiKeys(String what, String where, List<Object> parameters) {
     List<ApiKey> found = new ArrayList<>();
-    select("look up an API key", "SELECT key_sha256, role, tenant, label, created_at FROM api_keys WHERE key_sha256 = ?", List.of(sha256),
-        rs -> found.add(new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            instant(rs.getObject(5, LocalDateTime.class)))));
-    return found.stream().findFirst();
+    select(what, SELECT_API_KEYS + where, parameters, rs -> {
+      LocalDateTime revoked = rs.getObject(8, LocalDateTime.class);
+      found.add(new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs.getObject(5, LocalDateTime.class)),
+          rs.getString(6), rs.getString(7), revoked == null ? null : instant(revoked)));
+    });
+    return found;
+  }
+
+  @Override
+  public synchronized boolean revokeApiKey(String sha256, Instant at) {
+    return changeRows("revoke an API key", "UPDATE api_keys SET revoked_at = ? WHERE key_sha256 = ? AND revoked_at IS NULL",
+        List.of(at, sha256)) > 0;
   }
 
   @Override
@@ -305,6 +324,19 @@ abstract class JdbcStore implements Store {
 
   interface SqlAction {
     void run() throws SQLException;
+  }
+
+  /** Runs one UPDATE or DELETE in its own transaction; returns how many rows it changed. */
+  private int changeRows(String what, String sql, List<?> parameters) {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, parameters);
+      int changed = statement.executeUpdate();
+      connection.commit();
+      return changed;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure(what, e);
+    }
   }
 
   /** Runs {@code action} in one transaction: all of it is stored, or (rolled back) none. */
@@ -441,15 +473,7 @@ abstract class JdbcStore implements Store {
 
   @Override
   public synchronized boolean deleteBudget(String name) {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM budgets WHERE name = ?")) {
-      delete.setString(1, name);
-      boolean deleted = delete.executeUpdate() > 0;
-      connection.commit();
-      return deleted;
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw failure("delete budget " + name, e);
-    }
+    return changeRows("delete budget " + name, "DELETE FROM budgets WHERE name = ?", List.of(name)) > 0;
   }
 
   /** The tiers of a stream aggregate row, in its column order (energy then carbon, each measured, modelled, estimated). */

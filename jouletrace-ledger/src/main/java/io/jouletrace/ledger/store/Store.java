@@ -61,8 +61,14 @@ public interface Store extends AutoCloseable {
 
   boolean hasApiKeys();
 
-  /** The key whose SHA-256 (hex) this is. */
+  /** The key whose SHA-256 (hex) this is, revoked or not. */
   Optional<ApiKey> apiKey(String sha256);
+
+  /** Every key, revoked ones too, oldest first. */
+  List<ApiKey> apiKeys();
+
+  /** Marks the key whose SHA-256 this is revoked at {@code at}; false when there is no such key or it was revoked already. */
+  boolean revokeApiKey(String sha256, Instant at);
 
   /** Which of the records at {@code seqs} already have a figure set under {@code methodologyVersion}. */
   Set<Long> seqsWithFigureSet(String methodologyVersion, Collection<Long> seqs);
@@ -164,8 +170,12 @@ public interface Store extends AutoCloseable {
    *
    * @param role {@code admin} or {@code tenant}
    * @param tenant the tenant a tenant key is limited to; null for an admin key
+   * @param team the team a tenant key's calls are stamped with, or null
+   * @param costCenter the cost center a tenant key's calls are stamped with, or null
+   * @param revokedAt when the key was revoked; null while it is valid
    */
-  record ApiKey(String sha256, String role, String tenant, String label, Instant createdAt) {}
+  record ApiKey(String sha256, String role, String tenant, String label, Instant createdAt, String team, String costCenter,
+      Instant revokedAt) {}
 
   /**
    * A cluster's totals for one team, model and hour of event time, from the stream topology's aggregates topic.
