@@ -22,6 +22,7 @@ import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.VerifyReport;
 import io.jouletrace.ledger.ingest.OtlpTraces;
 import io.jouletrace.ledger.ingest.Parsed;
+import io.jouletrace.ledger.ingest.RecordBounds;
 import io.jouletrace.ledger.ingest.RecordFields;
 import io.jouletrace.ledger.budget.Budget;
 import io.jouletrace.ledger.budget.BudgetJson;
@@ -36,6 +37,7 @@ import io.jouletrace.ledger.report.RecordJson;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
+import io.jouletrace.ledger.store.StoreException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayInputStream;
@@ -71,13 +73,32 @@ public final class JouletraceServer implements AutoCloseable {
    *
    * @param gateway the OpenAI-compatible gateway's upstreams (docs/gateway.md); null: no gateway routes
    */
-  public record Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway) {
+  public record Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway,
+      Recording recording) {
     public static final long DEFAULT_MAX_BODY = 10L << 20;
+
+    /** Recording as {@link Recording#DEFAULTS}. */
+    public Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway) {
+      this(port, host, maxBodyBytes, adminKey, methodology, gateway, Recording.DEFAULTS);
+    }
 
     /** Without a gateway. */
     public Config(int port, String host, long maxBodyBytes, String adminKey, String methodology) {
       this(port, host, maxBodyBytes, adminKey, methodology, null);
     }
+  }
+
+  /**
+   * How the server takes records in (docs/server.md).
+   *
+   * @param bounds what a new record may hold; one outside them is rejected alone, naming its place and field
+   * @param queue how many gateway calls may wait to be stored ({@code serve --record-queue})
+   * @param passWhenFull with the queue full, pass gateway calls unrecorded and count them, instead of refusing them with
+   *     503 ({@code serve --record-overflow pass})
+   */
+  public record Recording(RecordBounds bounds, int queue, boolean passWhenFull) {
+    public static final int DEFAULT_QUEUE = 100_000;
+    public static final Recording DEFAULTS = new Recording(RecordBounds.DEFAULTS, DEFAULT_QUEUE, false);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(JouletraceServer.class);
@@ -103,6 +124,8 @@ public final class JouletraceServer implements AutoCloseable {
   private final CallPublisher publisher;
   private final Gateway gateway;
   private final Javalin app;
+  /** Why the ledger cannot write now: set by a failed append, cleared by the next one that succeeds; null while all is well. */
+  private volatile String writeFailure;
 
   private JouletraceServer(Ledger ledger, Config config, CallPublisher publisher) {
     this.ledger = ledger;
@@ -114,9 +137,11 @@ public final class JouletraceServer implements AutoCloseable {
     this.writer = ledger.writer(config.methodology(), BATCH);
     this.metrics = new LedgerMetrics(reports, this::withLedger);
     this.budgets = new Budgets(ledger.store());
-    this.calls = new CallRecorder(this::storeCalls, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    this.calls = new CallRecorder(this::storeCalls, config.recording().queue(), Duration.ofSeconds(1), Duration.ofSeconds(30));
+    metrics.recordQueue(calls::depth);
     this.gateway = config.gateway() == null ? null
-        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, this::budgetVerdict, this::unrecorded);
+        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls, config.recording().bounds(),
+            config.recording().passWhenFull(), this::budgetVerdict, this::unrecorded);
     this.app = Javalin.create(c -> {
       c.concurrency.useVirtualThreads = true;
       c.http.maxRequestSize = config.maxBodyBytes();
@@ -189,7 +214,11 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   private void routes(io.javalin.config.RoutesConfig r) {
-    r.get("/health", ctx -> ctx.result("ok"));
+    r.get("/health", ctx -> {
+      String failure = writeFailure;
+      if (failure == null) ctx.result("ok");
+      else error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "the ledger cannot write: " + failure);
+    });
     r.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
     r.before("/api/*", this::authenticate);
     r.before("/v1/*", this::authenticate);
@@ -419,7 +448,7 @@ public final class JouletraceServer implements AutoCloseable {
         }
         ((ObjectNode) entry).put(RecordFields.TENANT, principal.tenant());
       }
-      parsed.add(RecordFields.parse(entry, "body[" + i + "]"));
+      parsed.add(config.recording().bounds().judge(RecordFields.parse(entry, "body[" + i + "]")));
     }
     refuseSpentScopes(parsed);
     ctx.json(store(parsed, "api"));
@@ -450,15 +479,27 @@ public final class JouletraceServer implements AutoCloseable {
   /** How many of the records one {@link #append} was given were new, and how many were stored already. */
   private record Appended(long accepted, long duplicates) {}
 
-  /** Appends records through the one ledger writer in one commit: durable when it returns. */
+  /**
+   * Appends records through the one ledger writer in one commit: durable when it returns. A failed append fails these
+   * records only (the writer takes the next ones afresh); until an append succeeds again, {@code /health} says why.
+   */
   private Appended append(List<CallRecorder.Call> records) {
-    Appended appended = withLedger(() -> {
-      long acceptedBefore = writer.accepted();
-      long duplicatesBefore = writer.duplicates();
-      for (CallRecorder.Call call : records) writer.add(call.record(), call.sourceRef());
-      writer.flush();
-      return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore);
-    });
+    Appended appended;
+    try {
+      appended = withLedger(() -> {
+        long acceptedBefore = writer.accepted();
+        long duplicatesBefore = writer.duplicates();
+        for (CallRecorder.Call call : records) writer.add(call.record(), call.sourceRef());
+        writer.flush();
+        return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore);
+      });
+    } catch (RuntimeException e) {
+      LOG.error("could not append {} records", records.size(), e);
+      metrics.writeFailed();
+      writeFailure = "the last append failed at " + Instant.now() + " and none has succeeded since (the server log has the cause)";
+      throw e;
+    }
+    writeFailure = null;
     if (!records.isEmpty()) publisher.publish(records.stream().map(CallRecorder.Call::record).toList());
     return appended;
   }
@@ -478,7 +519,13 @@ public final class JouletraceServer implements AutoCloseable {
         ids.add(a.record().id());
       }
     }
-    Appended appended = append(accepted);
+    Appended appended;
+    try {
+      appended = append(accepted);
+    } catch (StoreException e) {
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the ledger could not store these records now; nothing of this request "
+          + "is acknowledged. Sending it again is safe: records already stored count as duplicates");
+    }
     if (appended.accepted() > 0) budgets.spendingChanged();
     long skipped = 0;
     for (Parsed p : parsed) {
@@ -625,7 +672,8 @@ public final class JouletraceServer implements AutoCloseable {
     }
     ApiKeys.Principal principal = principal(ctx);
     List<Parsed> parsed = new ArrayList<>();
-    for (Parsed p : OtlpTraces.map(request, "otlp")) {
+    for (Parsed span : OtlpTraces.map(request, "otlp")) {
+      Parsed p = config.recording().bounds().judge(span);
       if (p instanceof Parsed.Accepted a && !principal.isAdmin()) {
         InvocationRecord record = a.record();
         if (record.tenant() != null && !record.tenant().equals(principal.tenant())) {
