@@ -2,23 +2,18 @@ package io.jouletrace.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.ingest.RecordBounds;
 import io.jouletrace.ledger.store.DuckDbStore;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,29 +30,17 @@ class GatewayRecordQueueTest {
   @TempDir
   Path dir;
 
-  private HttpServer upstream;
-  private final AtomicInteger upstreamCalls = new AtomicInteger();
+  private StubChatUpstream upstream;
   private JouletraceServer server;
   private String acmeKey;
 
   @BeforeEach
   void startUpstream() throws IOException {
-    upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    upstream.createContext("/v1/chat/completions", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      byte[] body = ("{\"id\":\"chatcmpl-" + upstreamCalls.incrementAndGet() + "\",\"object\":\"chat.completion\",\"model\":\"gpt-4o\","
-          + "\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    upstream.start();
+    upstream = new StubChatUpstream();
   }
 
   private void startServer(boolean passWhenFull) {
-    Gateway.Config gateway = new Gateway.Config(List.of(new Gateway.Upstream("", URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()
-        + "/v1"), "openai", null)), null, null, Duration.ofSeconds(10));
+    Gateway.Config gateway = upstream.gateway();
     server = JouletraceServer.start(Ledger.open(DuckDbStore.open(dir), null),
         new JouletraceServer.Config(0, "127.0.0.1", 1 << 20, ServerTest.ADMIN, Catalog.DEFAULT_METHODOLOGY, gateway,
             new JouletraceServer.Recording(RecordBounds.DEFAULTS, 1, passWhenFull)));
@@ -67,7 +50,7 @@ class GatewayRecordQueueTest {
   @AfterEach
   void stop() {
     if (server != null) server.close();
-    upstream.stop(0);
+    upstream.close();
   }
 
   private HttpResponse<String> chat(String... headers) throws Exception {
@@ -117,7 +100,7 @@ class GatewayRecordQueueTest {
     HttpResponse<String> refused = chat();
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.body()).contains("recording queue is full");
-    assertThat(upstreamCalls.get()).as("the refused call never went upstream").isEqualTo(2);
+    assertThat(upstream.calls()).as("the refused call never went upstream").isEqualTo(2);
     release.countDown();
     holder.join();
     awaitQueueEmpty();
@@ -149,6 +132,6 @@ class GatewayRecordQueueTest {
     HttpResponse<String> refused = chat("x-jouletrace-team", "t".repeat(300));
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).contains("header x-jouletrace-team: longer than 256 characters");
-    assertThat(upstreamCalls.get()).isZero();
+    assertThat(upstream.calls()).isZero();
   }
 }
