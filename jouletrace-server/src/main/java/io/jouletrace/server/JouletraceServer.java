@@ -484,22 +484,21 @@ public final class JouletraceServer implements AutoCloseable {
    * records only (the writer takes the next ones afresh); until an append succeeds again, {@code /health} says why.
    */
   private Appended append(List<CallRecorder.Call> records) {
-    Appended appended;
-    try {
-      appended = withLedger(() -> {
-        long acceptedBefore = writer.accepted();
-        long duplicatesBefore = writer.duplicates();
+    Appended appended = withLedger(() -> {
+      long acceptedBefore = writer.accepted();
+      long duplicatesBefore = writer.duplicates();
+      try {
         for (CallRecorder.Call call : records) writer.add(call.record(), call.sourceRef());
         writer.flush();
-        return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore);
-      });
-    } catch (RuntimeException e) {
-      LOG.error("could not append {} records", records.size(), e);
-      metrics.writeFailed();
-      writeFailure = "the last append failed at " + Instant.now() + " and none has succeeded since (the server log has the cause)";
-      throw e;
-    }
-    writeFailure = null;
+      } catch (RuntimeException e) {
+        LOG.error("could not append {} records", records.size(), e);
+        metrics.writeFailed();
+        writeFailure = "the last append failed at " + Instant.now() + " and none has succeeded since (the server log has the cause)";
+        throw e;
+      }
+      writeFailure = null; // set and cleared in the ledger's turn, so the latest append decides
+      return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore);
+    });
     if (!records.isEmpty()) publisher.publish(records.stream().map(CallRecorder.Call::record).toList());
     return appended;
   }
