@@ -1,14 +1,14 @@
 package io.jouletrace.server;
 
+import static io.jouletrace.server.ServerTest.HTTP;
+import static io.jouletrace.server.ServerTest.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.store.DuckDbStore;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -19,9 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Hostile records on the ingest routes: each is rejected alone, naming its place and field, and ingestion goes on for everyone. */
 class HostileRecordsTest {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir
   Path dir;
