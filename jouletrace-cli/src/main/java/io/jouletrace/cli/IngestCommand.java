@@ -36,6 +36,9 @@ final class IngestCommand implements Callable<Integer> {
   @Mixin
   LedgerOptions ledgerOptions;
 
+  @Mixin
+  RecordBoundsOptions boundsOptions;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Input files, or - for stdin.")
   List<String> inputs;
 
@@ -61,7 +64,7 @@ final class IngestCommand implements Callable<Integer> {
     try (Ledger ledger = ledgerOptions.open();
         Ledger.Writer writer = ledger.writer(methodology, batchSize);
         ProgressDisplay progress = ProgressDisplay.create(verbose ? spec.commandLine().getErr() : null)) {
-      summary = Ingest.run(writer, inputs, System.in, rejects, progress);
+      summary = Ingest.run(writer, inputs, System.in, rejects, progress, boundsOptions.bounds());
     } finally {
       rejects.close();
     }

@@ -38,6 +38,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   LedgerOptions ledgerOptions;
 
+  @Mixin
+  RecordBoundsOptions boundsOptions;
+
   @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
@@ -109,6 +112,18 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  @Option(names = "--record-queue", paramLabel = "N", description = "How many gateway calls may wait to be stored while the ledger "
+      + "is slow or away (default ${DEFAULT-VALUE}); see --record-overflow.")
+  int recordQueue = JouletraceServer.Recording.DEFAULT_QUEUE;
+
+  /** What the gateway does with a call when its recording queue is full. */
+  enum Overflow { refuse, pass }
+
+  @Option(names = "--record-overflow", paramLabel = "refuse|pass", defaultValue = "refuse",
+      description = "With the recording queue full: refuse gateway calls with 503 (default), or pass them unrecorded, counted in "
+          + "/metrics as jouletrace_gateway_unrecorded_calls_total{reason=\"record_queue_full\"}.")
+  Overflow recordOverflow;
+
   /** The server and (with --kafka) its publisher; closing stops the server first, so its last stored calls are handed over. */
   record Serving(JouletraceServer server, InvocationPublisher publisher) implements AutoCloseable {
     @Override
@@ -137,7 +152,8 @@ final class ServeCommand implements Callable<Integer> {
     Gateway.Config gateway = gateway();
     InvocationPublisher publisher = kafka == null ? null : new InvocationPublisher(kafka, kafkaTopic);
     JouletraceServer server = JouletraceServer.start(ledgerOptions.open(),
-        new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway, metricsTop),
+        new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway,
+            new JouletraceServer.Recording(boundsOptions.bounds(), recordQueue, recordOverflow == Overflow.pass), metricsTop),
         publisher == null ? CallPublisher.NONE : publisher::publish);
     if (publisher != null) out.printf("publishing stored calls to %s at %s%n", kafkaTopic, kafka);
     if (demo) out.printf("demo: %d sample records offered (already stored ones skipped)%n", server.loadDemo());

@@ -2,6 +2,7 @@ package io.jouletrace.ledger;
 
 import io.jouletrace.ledger.ingest.InputFiles;
 import io.jouletrace.ledger.ingest.Parsed;
+import io.jouletrace.ledger.ingest.RecordBounds;
 import io.jouletrace.ledger.ingest.RecordReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,14 +41,21 @@ public final class Ingest {
 
   private Ingest() {}
 
+  /** {@link #run(Ledger.Writer, List, InputStream, Writer, Progress, RecordBounds)} within the default bounds. */
   public static Summary run(Ledger.Writer writer, List<String> inputs, InputStream stdin, Writer rejects, Progress progress) {
+    return run(writer, inputs, stdin, rejects, progress, RecordBounds.DEFAULTS);
+  }
+
+  /** Ingests {@code inputs}; an entry outside {@code bounds} is rejected like one that does not parse. */
+  public static Summary run(Ledger.Writer writer, List<String> inputs, InputStream stdin, Writer rejects, Progress progress,
+      RecordBounds bounds) {
     long entries = 0;
     long rejected = 0;
     long skipped = 0;
     List<String> unreadable = new ArrayList<>();
     for (String input : inputs) {
       try (RecordReader reader = InputFiles.open(input, stdin)) {
-        for (Parsed parsed; (parsed = reader.next()) != null; ) {
+        for (Parsed parsed; (parsed = bounds.judge(reader.next())) != null; ) {
           entries++;
           switch (parsed) {
             case Parsed.Accepted accepted -> {

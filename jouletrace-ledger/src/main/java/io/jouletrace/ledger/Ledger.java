@@ -2,6 +2,7 @@ package io.jouletrace.ledger;
 
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.carbon.IntensitySignal;
+import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
@@ -83,7 +84,23 @@ public final class Ledger implements AutoCloseable {
    * It carries each figure's method, which the store does not keep (it follows from the version).
    */
   public Estimate refigure(LedgerEntry entry, String methodologyVersion) {
-    return estimatorFor(entry.seq()).estimate(entry.record(), methodologyVersion);
+    return figure(estimatorFor(entry.seq()), entry.record(), methodologyVersion);
+  }
+
+  /**
+   * {@code record}'s estimate, or, where the methodology fails on it (a figure out of any range), every figure null
+   * with the reason {@value NullReason#ESTIMATE_FAILED}: the call happened, so its record is kept; the failure is the
+   * same when verify refigures it, so the chain still verifies, and a later methodology version may figure it.
+   */
+  public static Estimate figure(Estimator estimator, InvocationRecord record, String methodologyVersion) {
+    try {
+      return estimator.estimate(record, methodologyVersion);
+    } catch (Estimator.UnknownMethodologyException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return Estimate.unknown(estimator.forVersion(methodologyVersion).version(),
+          new NullReason(NullReason.ESTIMATE_FAILED, "the methodology failed on this record: " + e.getMessage()));
+    }
   }
 
   /** The estimator that figures (and refigures) the record at {@code seq}: series stored before it. */
@@ -194,8 +211,13 @@ public final class Ledger implements AutoCloseable {
    * <p>The append runs on a committer thread while the caller reads, figures and hashes the next
    * batch: one batch at most is in flight. Counters and {@link #head()} move only when a commit
    * returns, so what they report is durable. A batch with possible duplicates first waits for the
-   * one in flight, so the exact lookup sees everything before it. After a failed append the
-   * writer refuses further work (the chain would otherwise continue from an uncommitted head).
+   * one in flight, so the exact lookup sees everything before it.
+   *
+   * <p>A failed append (database away, disk full) fails the records not yet committed when it is noticed: the batch
+   * in flight and the one being handed over. The call that notices it ({@link #add} or {@link #flush}) throws; the
+   * writer then starts afresh, reading the chain's head from the store again at its next batch, since the failed
+   * commit may or may not have happened. Ids of a failed batch stay among the known fingerprints: those only ask
+   * for the exact lookup, which then finds the records stored or not.
    */
   public final class Writer implements AutoCloseable {
     private final String methodologyVersion;
@@ -206,12 +228,12 @@ public final class Ledger implements AutoCloseable {
     private final List<Pending> pending = new ArrayList<>();
     private final ExecutorService committer = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("ledger-committer").daemon().factory());
     private Future<?> inFlight;
+    /** The head the next batch chains onto (the in-flight batch's, once it is handed over); null: read it from the store. */
     private Store.Head prepared;
     private volatile Store.Head head;
     private long accepted;
     private long duplicates;
     private final List<Conflict> conflicts = new ArrayList<>();
-    private RuntimeException failure;
 
     private record Pending(InvocationRecord record, String sourceRef, Store.Candidate identity) {}
 
@@ -243,8 +265,27 @@ public final class Ledger implements AutoCloseable {
     }
 
     private void submit() {
-      if (failure != null) throw failure;
       if (pending.isEmpty()) return;
+      try {
+        prepareAndHandOver();
+      } catch (RuntimeException e) {
+        try {
+          awaitInFlight(); // settle the batch in flight before the head is read again
+        } catch (RuntimeException alsoFailed) {
+          e.addSuppressed(alsoFailed);
+        }
+        prepared = null; // the chain continues from whatever the store committed
+        throw e;
+      } finally {
+        pending.clear(); // a failed batch is given up: its caller is told by the exception
+      }
+    }
+
+    private void prepareAndHandOver() {
+      if (prepared == null) {
+        head = store.head();
+        prepared = head;
+      }
       List<Store.Candidate> candidates = new ArrayList<>();
       for (Pending p : pending) {
         if (known.contains(p.identity().fingerprint())) candidates.add(p.identity());
@@ -265,7 +306,7 @@ public final class Ledger implements AutoCloseable {
           }
           continue;
         }
-        FigureSet figures = FigureSet.of(estimator.estimate(record, methodologyVersion));
+        FigureSet figures = FigureSet.of(figure(estimator, record, methodologyVersion));
         LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null);
         previous = hasher.hash(previous, unsealed);
         LedgerEntry entry = new LedgerEntry(seq, record, figures, p.sourceRef(), previous);
@@ -275,7 +316,6 @@ public final class Ledger implements AutoCloseable {
       }
       int skipped = pending.size() - entries.size() - found.size();
       addConflicts(found);
-      pending.clear();
       awaitInFlight();
       Store.Head next = new Store.Head(seq, previous);
       prepared = next;
@@ -289,17 +329,18 @@ public final class Ledger implements AutoCloseable {
       });
     }
 
+    /** Waits for the batch in flight; its failure is thrown here, and the next batch reads the head afresh. */
     private void awaitInFlight() {
       if (inFlight == null) return;
       try {
         inFlight.get();
       } catch (ExecutionException e) {
-        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        throw failure;
+        prepared = null;
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        failure = new IllegalStateException("interrupted while a batch was being committed", e);
-        throw failure;
+        prepared = null;
+        throw new IllegalStateException("interrupted while a batch was being committed", e);
       } finally {
         inFlight = null;
       }
@@ -332,7 +373,7 @@ public final class Ledger implements AutoCloseable {
     @Override
     public void close() {
       try {
-        if (failure == null) flush();
+        flush();
       } finally {
         committer.shutdownNow();
       }

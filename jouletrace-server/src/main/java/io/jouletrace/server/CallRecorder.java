@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +17,12 @@ import org.slf4j.LoggerFactory;
  * pauses, until it is stored; retrying is safe because the ledger skips ids it holds. {@link #close} stores
  * everything still queued, trying a failing batch {@value #ATTEMPTS_WHEN_STOPPING} times. Calls queued when the
  * process dies are lost (they were never acknowledged as records); docs/gateway.md says so.
+ *
+ * <p>The calls waiting (queued or in the batch being stored) are bounded: the gateway asks {@link #hasRoom} before it
+ * sends a call upstream, and refuses it or passes it unrecorded when there is none (docs/server.md). A call admitted
+ * while there was room is always queued, so the bound is its capacity plus the calls in flight when it filled.
  */
-final class CallRecorder implements AutoCloseable {
+final class CallRecorder implements AutoCloseable, Gateway.Recorder {
 
   /** A record to append and where it came from (the ingest routes use it too). */
   record Call(InvocationRecord record, String sourceRef) {}
@@ -35,22 +40,41 @@ final class CallRecorder implements AutoCloseable {
   }
 
   private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final int capacity;
   private final Ledger ledger;
   private final Duration firstPause;
   private final Duration longestPause;
   private final Thread worker;
   private volatile boolean closing;
 
-  /** Pauses between tries of a refused batch start at {@code firstPause} and double up to {@code longestPause}. */
-  CallRecorder(Ledger ledger, Duration firstPause, Duration longestPause) {
+  /**
+   * Pauses between tries of a refused batch start at {@code firstPause} and double up to {@code longestPause}; at most
+   * {@code capacity} calls wait to be stored.
+   */
+  CallRecorder(Ledger ledger, int capacity, Duration firstPause, Duration longestPause) {
+    if (capacity < 1) throw new IllegalArgumentException("the recording queue needs room for at least one call, got " + capacity);
+    this.capacity = capacity;
     this.ledger = ledger;
     this.firstPause = firstPause;
     this.longestPause = longestPause;
     this.worker = Thread.ofPlatform().name("gateway-recorder").daemon().start(this::drain);
   }
 
-  void record(InvocationRecord record, String sourceRef) {
+  @Override
+  public void record(InvocationRecord record, String sourceRef) {
+    waiting.incrementAndGet();
     queue.add(new Call(record, sourceRef));
+  }
+
+  @Override
+  public boolean hasRoom() {
+    return waiting.get() < capacity;
+  }
+
+  /** Calls waiting to be stored: queued, or in the batch being stored (or retried). */
+  int depth() {
+    return waiting.get();
   }
 
   private void drain() {
@@ -74,7 +98,9 @@ final class CallRecorder implements AutoCloseable {
       }
       stopping = batch.remove(STOP);
       if (batch.isEmpty()) continue;
-      if (!storeRetrying(batch)) return;
+      boolean goOn = storeRetrying(batch);
+      waiting.addAndGet(-batch.size());
+      if (!goOn) return;
       batch.clear();
     }
   }

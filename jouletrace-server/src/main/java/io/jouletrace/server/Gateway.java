@@ -10,6 +10,9 @@ import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.ingest.RecordBounds;
+import io.jouletrace.ledger.ingest.RecordFields;
 import io.jouletrace.core.record.Operation;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -87,6 +90,9 @@ public final class Gateway {
   /** Where recorded calls go (the server's ledger writer, batched). */
   interface Recorder {
     void record(InvocationRecord record, String sourceRef);
+
+    /** Whether a call sent now will find room to be recorded. */
+    boolean hasRoom();
   }
 
   /**
@@ -94,7 +100,9 @@ public final class Gateway {
    * in {@code /metrics}, since the ledger records only what was produced.
    *
    * @param reason a code: {@code budget_refused}, {@code upstream_unreachable}, {@code upstream_timeout},
-   *     {@code upstream_stalled}, {@code upstream_error}, {@code no_usage}, {@code stream_without_output}
+   *     {@code upstream_stalled}, {@code upstream_error}, {@code no_usage}, {@code stream_without_output},
+   *     {@code record_queue_full} (passed with {@code --record-overflow pass}), {@code record_rejected} (outside the
+   *     record bounds, e.g. a model name the upstream answered with control characters)
    */
   interface Unrecorded {
     void unrecorded(String endpoint, String reason, String detail);
@@ -116,17 +124,27 @@ public final class Gateway {
   private final Supplier<Estimator> estimator;
   private final String methodology;
   private final Recorder recorder;
+  private final RecordBounds bounds;
+  private final boolean passWhenFull;
   private final BudgetGate budgets;
   private final Unrecorded unrecorded;
   private final HttpClient client;
   /** Watches upstream bodies for stalls ({@link StallGuard}). */
   private final ScheduledExecutorService stallTimer = StallGuard.timer();
 
-  Gateway(Config config, Supplier<Estimator> estimator, String methodology, Recorder recorder, BudgetGate budgets, Unrecorded unrecorded) {
+  /**
+   * @param bounds what a call's record may hold: a caller header or model outside them is refused (400) before the call
+   *     goes upstream
+   * @param passWhenFull with no room left to record a call: pass it unrecorded (counted) instead of refusing it (503)
+   */
+  Gateway(Config config, Supplier<Estimator> estimator, String methodology, Recorder recorder, RecordBounds bounds, boolean passWhenFull,
+      BudgetGate budgets, Unrecorded unrecorded) {
     this.config = config;
     this.estimator = estimator;
     this.methodology = methodology;
     this.recorder = recorder;
+    this.bounds = bounds;
+    this.passWhenFull = passWhenFull;
     this.budgets = budgets;
     this.unrecorded = unrecorded;
     this.client = upstreamClient();
@@ -184,6 +202,12 @@ public final class Gateway {
     ApiShape shape = ENDPOINTS.get(endpoint);
     Caller caller = Caller.of(ctx, principal);
     Instant started = Instant.now();
+    refuseOutOfBounds(upstream, model, caller, started);
+    boolean recording = recorder.hasRoom();
+    if (!recording && !passWhenFull) {
+      throw new JouletraceServer.ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway cannot record calls now: its recording queue is "
+          + "full while the ledger catches up; try again shortly");
+    }
     BudgetGate.Verdict verdict = budgets.check(caller.tenant(), caller.team(), caller.costCenter(), started);
     if (verdict.refusedBy() != null) {
       ctx.status(HttpStatus.TOO_MANY_REQUESTS).contentType("application/json")
@@ -236,7 +260,7 @@ public final class Gateway {
       String requestId = response.getHeaders().get(name);
       if (requestId != null) ctx.header(name, requestId);
     }
-    Call call = new Call(upstream, shape, caller, endpoint, model, started, sentAt);
+    Call call = new Call(upstream, shape, caller, endpoint, model, started, sentAt, recording);
     boolean eventStream = contentType != null && contentType.startsWith("text/event-stream");
     if (response.getStatus() / 100 == 2 && eventStream) {
       relayStream(ctx, listener.getInputStream(), call);
@@ -262,7 +286,7 @@ public final class Gateway {
 
   /** One call on its way through: what is known before the answer. */
   private record Call(Upstream upstream, ApiShape shape, Caller caller, String endpoint, String requestedModel, Instant started,
-      long sentAtNanos) {
+      long sentAtNanos, boolean recording) {
     boolean embeddings() {
       return endpoint.equals("embeddings");
     }
@@ -303,7 +327,7 @@ public final class Gateway {
       return;
     }
     InvocationRecord record = record(call, usage, latency);
-    Estimate estimate = estimator.get().estimate(record, methodology);
+    Estimate estimate = Ledger.figure(estimator.get(), record, methodology);
     root.set("eco", EcoBlock.of(record, estimate));
     if (estimate.energy() instanceof Figure.Known energy) {
       ctx.header("x-jouletrace-energy-wh", Double.toString(energy.value() / 3600));
@@ -313,7 +337,7 @@ public final class Gateway {
     }
     if (estimate.carbon() instanceof Figure.Known carbon) ctx.header("x-jouletrace-carbon-g", Double.toString(carbon.value()));
     ctx.contentType("application/json").result(JSON.writeValueAsBytes(root));
-    recorder.record(record, "gateway:" + call.endpoint());
+    record(call, record, "gateway:" + call.endpoint());
   }
 
   /**
@@ -337,9 +361,9 @@ public final class Gateway {
           ApiShape.Usage usage = chunk == null ? null : reader.read(chunk);
           if (usage != null && !recorded && figurable(call, usage)) {
             InvocationRecord record = record(call, usage, call.secondsSinceSent());
-            chunk.set("eco", EcoBlock.of(record, estimator.get().estimate(record, methodology)));
+            chunk.set("eco", EcoBlock.of(record, Ledger.figure(estimator.get(), record, methodology)));
             line = "data: " + JSON.writeValueAsString(chunk);
-            recorder.record(record, "gateway:" + call.endpoint() + ":stream");
+            record(call, record, "gateway:" + call.endpoint() + ":stream");
             recorded = true;
           }
         }
@@ -353,10 +377,35 @@ public final class Gateway {
       ApiShape.Usage delivered = recorded ? null : reader.delivered();
       if (delivered != null) {
         String how = guarded.stalled() ? ":stream-stalled" : cut ? ":stream-cut" : ":stream-without-usage";
-        recorder.record(record(call, delivered, call.secondsSinceSent()), "gateway:" + call.endpoint() + how);
+        record(call, record(call, delivered, call.secondsSinceSent()), "gateway:" + call.endpoint() + how);
       } else if (!recorded) {
         unrecorded.unrecorded(call.endpoint(), guarded.stalled() ? "upstream_stalled" : "stream_without_output", "no content before the stream ended");
       }
+    }
+  }
+
+  /**
+   * A caller header or the model outside the record bounds would make a record the ledger refuses: the call is refused
+   * before it costs anything, naming what to fix.
+   */
+  private void refuseOutOfBounds(Upstream upstream, String model, Caller caller, Instant at) {
+    InvocationRecord probe = InvocationRecord.builder(upstream.provider(), model, 0).timestamp(at).tenant(caller.tenant()).team(caller.team())
+        .costCenter(caller.costCenter()).traceId(caller.traceId()).build();
+    bounds.violation(probe, at).ifPresent(v -> {
+      String where = v.field().equals(RecordFields.MODEL) ? "field 'model'" : "header x-jouletrace-" + v.field().replace('_', '-');
+      throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, where + ": " + v.reason());
+    });
+  }
+
+  /** Queues an answered call's record; one that has no room (passed when full) or breaks the bounds is counted instead. */
+  private void record(Call call, InvocationRecord record, String sourceRef) {
+    var violation = bounds.violation(record, Instant.now());
+    if (violation.isPresent()) {
+      unrecorded.unrecorded(call.endpoint(), "record_rejected", violation.get().field() + ": " + violation.get().reason());
+    } else if (!call.recording()) {
+      unrecorded.unrecorded(call.endpoint(), "record_queue_full", "passed unrecorded (--record-overflow pass)");
+    } else {
+      recorder.record(record, sourceRef);
     }
   }
 

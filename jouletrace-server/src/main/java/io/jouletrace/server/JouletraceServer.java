@@ -23,6 +23,7 @@ import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.VerifyReport;
 import io.jouletrace.ledger.ingest.OtlpTraces;
 import io.jouletrace.ledger.ingest.Parsed;
+import io.jouletrace.ledger.ingest.RecordBounds;
 import io.jouletrace.ledger.ingest.RecordFields;
 import io.jouletrace.ledger.budget.Budget;
 import io.jouletrace.ledger.budget.BudgetJson;
@@ -38,6 +39,7 @@ import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
 import io.jouletrace.ledger.store.Store;
+import io.jouletrace.ledger.store.StoreException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayInputStream;
@@ -77,20 +79,39 @@ public final class JouletraceServer implements AutoCloseable {
    * @param gateway the OpenAI-compatible gateway's upstreams (docs/gateway.md); null: no gateway routes
    */
   public record Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway,
-      int metricsTop) {
+      Recording recording, int metricsTop) {
     public static final long DEFAULT_MAX_BODY = 10L << 20;
     /** How many teams and models of each tenant /metrics shows by name by default; the rest are summed as "other". */
     public static final int DEFAULT_METRICS_TOP = LedgerMetrics.DEFAULT_TOP;
 
     /** With the default /metrics bound. */
+    public Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway,
+        Recording recording) {
+      this(port, host, maxBodyBytes, adminKey, methodology, gateway, recording, DEFAULT_METRICS_TOP);
+    }
+
+    /** Recording as {@link Recording#DEFAULTS}, the default /metrics bound. */
     public Config(int port, String host, long maxBodyBytes, String adminKey, String methodology, Gateway.Config gateway) {
-      this(port, host, maxBodyBytes, adminKey, methodology, gateway, DEFAULT_METRICS_TOP);
+      this(port, host, maxBodyBytes, adminKey, methodology, gateway, Recording.DEFAULTS);
     }
 
     /** Without a gateway. */
     public Config(int port, String host, long maxBodyBytes, String adminKey, String methodology) {
       this(port, host, maxBodyBytes, adminKey, methodology, null);
     }
+  }
+
+  /**
+   * How the server takes records in (docs/server.md).
+   *
+   * @param bounds what a new record may hold; one outside them is rejected alone, naming its place and field
+   * @param queue how many gateway calls may wait to be stored ({@code serve --record-queue})
+   * @param passWhenFull with the queue full, pass gateway calls unrecorded and count them, instead of refusing them with
+   *     503 ({@code serve --record-overflow pass})
+   */
+  public record Recording(RecordBounds bounds, int queue, boolean passWhenFull) {
+    public static final int DEFAULT_QUEUE = 100_000;
+    public static final Recording DEFAULTS = new Recording(RecordBounds.DEFAULTS, DEFAULT_QUEUE, false);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(JouletraceServer.class);
@@ -117,6 +138,8 @@ public final class JouletraceServer implements AutoCloseable {
   private final CallPublisher publisher;
   private final Gateway gateway;
   private final Javalin app;
+  /** Why the ledger cannot write now: set by a failed append, cleared by the next one that succeeds; null while all is well. */
+  private volatile String writeFailure;
 
   private JouletraceServer(Ledger ledger, Config config, CallPublisher publisher) {
     this.ledger = ledger;
@@ -128,9 +151,11 @@ public final class JouletraceServer implements AutoCloseable {
     this.writer = ledger.writer(config.methodology(), BATCH);
     this.metrics = new LedgerMetrics(reports, this::withLedger, config.metricsTop());
     this.budgets = new Budgets(ledger.store());
-    this.calls = new CallRecorder(this::storeCalls, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    this.calls = new CallRecorder(this::storeCalls, config.recording().queue(), Duration.ofSeconds(1), Duration.ofSeconds(30));
+    metrics.recordQueue(calls::depth);
     this.gateway = config.gateway() == null ? null
-        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls::record, this::budgetVerdict, this::unrecorded);
+        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls, config.recording().bounds(),
+            config.recording().passWhenFull(), this::budgetVerdict, this::unrecorded);
     this.app = Javalin.create(c -> {
       c.concurrency.useVirtualThreads = true;
       c.http.maxRequestSize = config.maxBodyBytes();
@@ -216,7 +241,11 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   private void routes(io.javalin.config.RoutesConfig r) {
-    r.get("/health", ctx -> ctx.result("ok"));
+    r.get("/health", ctx -> {
+      String failure = writeFailure;
+      if (failure == null) ctx.result("ok");
+      else error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "the ledger cannot write: " + failure);
+    });
     r.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
     r.before("/api/*", this::authenticate);
     r.before("/v1/*", this::authenticate);
@@ -538,7 +567,7 @@ public final class JouletraceServer implements AutoCloseable {
         stampBound((ObjectNode) entry, RecordFields.TEAM, principal.team(), "entry " + i + ": ");
         stampBound((ObjectNode) entry, RecordFields.COST_CENTER, principal.costCenter(), "entry " + i + ": ");
       }
-      parsed.add(RecordFields.parse(entry, "body[" + i + "]"));
+      parsed.add(config.recording().bounds().judge(RecordFields.parse(entry, "body[" + i + "]")));
     }
     // Never refused by a budget: these calls happened already, and a ledger that dropped them would under-report.
     ObjectNode result = store(parsed, "api");
@@ -571,13 +600,25 @@ public final class JouletraceServer implements AutoCloseable {
    */
   private record Appended(long accepted, long duplicates, List<Ledger.Conflict> conflicts) {}
 
-  /** Appends records through the one ledger writer in one commit: durable when it returns. */
+  /**
+   * Appends records through the one ledger writer in one commit: durable when it returns. A failed append fails these
+   * records only (the writer takes the next ones afresh); until an append succeeds again, {@code /health} says why.
+   */
   private Appended append(List<CallRecorder.Call> records) {
     Appended appended = withLedger(() -> {
       long acceptedBefore = writer.accepted();
       long duplicatesBefore = writer.duplicates();
-      for (CallRecorder.Call call : records) writer.add(call.record(), call.sourceRef());
-      writer.flush();
+      try {
+        for (CallRecorder.Call call : records) writer.add(call.record(), call.sourceRef());
+        writer.flush();
+      } catch (RuntimeException e) {
+        writer.takeConflicts(); // the failed records' caller resends them; their conflicts are found again then
+        LOG.error("could not append {} records", records.size(), e);
+        metrics.writeFailed();
+        writeFailure = "the last append failed at " + Instant.now() + " and none has succeeded since (the server log has the cause)";
+        throw e;
+      }
+      writeFailure = null; // set and cleared in the ledger's turn, so the latest append decides
       return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore, writer.takeConflicts());
     });
     if (!records.isEmpty()) publisher.publish(records.stream().map(CallRecorder.Call::record).toList());
@@ -597,7 +638,13 @@ public final class JouletraceServer implements AutoCloseable {
     for (Parsed p : parsed) {
       if (p instanceof Parsed.Accepted a) accepted.add(new CallRecorder.Call(a.record(), a.origin()));
     }
-    Appended appended = append(accepted);
+    Appended appended;
+    try {
+      appended = append(accepted);
+    } catch (StoreException e) {
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the ledger could not store these records now; nothing of this request "
+          + "is acknowledged. Sending it again is safe: records already stored count as duplicates");
+    }
     if (appended.accepted() > 0) budgets.spendingChanged();
     ArrayNode conflicts = JSON.createArrayNode();
     Set<String> conflicting = new HashSet<>();
@@ -770,7 +817,8 @@ public final class JouletraceServer implements AutoCloseable {
     }
     ApiKeys.Principal principal = principal(ctx);
     List<Parsed> parsed = new ArrayList<>();
-    for (Parsed p : OtlpTraces.map(request, "otlp")) {
+    for (Parsed span : OtlpTraces.map(request, "otlp")) {
+      Parsed p = config.recording().bounds().judge(span);
       if (p instanceof Parsed.Accepted a && !principal.isAdmin()) {
         InvocationRecord record = a.record();
         if (record.tenant() != null && !record.tenant().equals(principal.tenant())) {

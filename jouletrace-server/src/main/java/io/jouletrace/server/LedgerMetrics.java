@@ -6,6 +6,7 @@ import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -74,6 +75,18 @@ final class LedgerMetrics {
   void unrecorded(String endpoint, String reason) {
     Counter.builder("jouletrace.gateway.unrecorded.calls").description("Gateway calls that produced no tokens and so no ledger record")
         .tags("endpoint", endpoint, "reason", reason).register(registry).increment();
+  }
+
+  /** Counts an append the ledger failed (database away, disk full). */
+  void writeFailed() {
+    Counter.builder("jouletrace.ledger.write.failures").description("Appends the ledger failed (each failed its batch only)")
+        .register(registry).increment();
+  }
+
+  /** Exposes how many gateway calls wait to be stored. */
+  void recordQueue(Supplier<Number> depth) {
+    Gauge.builder("jouletrace.gateway.record.queue.depth", depth).description("Gateway calls waiting to be stored in the ledger")
+        .register(registry);
   }
 
   private Counter counter(String source, String outcome) {

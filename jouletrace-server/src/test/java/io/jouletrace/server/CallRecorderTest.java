@@ -25,7 +25,7 @@ class CallRecorderTest {
     CallRecorder recorder = new CallRecorder(batch -> {
       if (tries.incrementAndGet() <= 4) throw new IllegalStateException("database unavailable");
       batch.forEach(c -> stored.add(c.record().id()));
-    }, PAUSE, PAUSE.multipliedBy(4));
+    }, 1_000, PAUSE, PAUSE.multipliedBy(4));
     for (int i = 0; i < 50; i++) recorder.record(call(i), "gateway");
     // Wait while still running, so the retries are the recorder's own and not its stopping path.
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -41,7 +41,7 @@ class CallRecorderTest {
     CallRecorder recorder = new CallRecorder(batch -> {
       tries.incrementAndGet();
       throw new IllegalStateException("database gone");
-    }, PAUSE, PAUSE);
+    }, 1_000, PAUSE, PAUSE);
     recorder.record(call(1), "gateway");
     recorder.close();
     assertThat(tries.get()).isGreaterThanOrEqualTo(3);

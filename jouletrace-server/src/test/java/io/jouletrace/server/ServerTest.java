@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerTest {
 
   static final String ADMIN = "test-admin-key-0123456789abcdef-0123";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir
   Path dir;

@@ -6,7 +6,9 @@ import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.ingest.Parsed;
+import io.jouletrace.ledger.ingest.RecordBounds;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -62,7 +64,7 @@ final class FigureProcessor implements Processor<String, String, String, String>
   public void process(Record<String, String> message) {
     RecordMetadata where = context.recordMetadata().orElseThrow();
     String origin = where.topic() + "/" + where.partition() + "@" + where.offset();
-    Parsed parsed = Messages.parse(message.value(), origin);
+    Parsed parsed = RecordBounds.DEFAULTS.judge(Messages.parse(message.value(), origin));
     if (!(parsed instanceof Parsed.Accepted accepted)) {
       Parsed.Rejected rejected = parsed instanceof Parsed.Rejected r ? r : new Parsed.Rejected(origin, "", "not an invocation record");
       ObjectNode error = Messages.JSON.createObjectNode().put("at", rejected.origin()).put("field", rejected.field())
@@ -71,7 +73,7 @@ final class FigureProcessor implements Processor<String, String, String, String>
       return;
     }
     InvocationRecord record = LedgerEntry.withStoredTimestamp(accepted.record());
-    FigureSet figures = FigureSet.of(estimator.estimate(record, methodology));
+    FigureSet figures = FigureSet.of(Ledger.figure(estimator, record, methodology));
 
     // Chain state per input partition: "seq hash" (state written before lateness moved to the aggregates has a third
     // field, the newest event time, which is no longer read).

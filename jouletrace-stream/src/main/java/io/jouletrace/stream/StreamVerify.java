@@ -3,6 +3,7 @@ package io.jouletrace.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.chain.ChainHasher;
 import java.time.Duration;
@@ -89,7 +90,7 @@ public final class StreamVerify {
           problems.put(partition, "seq " + entry.seq() + ": stored hash does not follow from its content and the previous hash");
           break;
         }
-        List<String> differences = entry.figures().differences(FigureSet.of(estimator.estimate(entry.record(),
+        List<String> differences = entry.figures().differences(FigureSet.of(Ledger.figure(estimator, entry.record(),
             entry.figures().methodologyVersion())));
         if (!differences.isEmpty()) {
           drift++;

@@ -13,6 +13,8 @@ public record NullReason(String code, String message) {
   public static final String OPERATION_NOT_MODELLED = "operation-not-modelled";
   public static final String QUANTITY_NOT_MODELLED = "quantity-not-modelled";
   public static final String ENERGY_UNKNOWN = "energy-unknown";
+  /** The methodology failed on this record (a figure out of range): the record is kept, its figures are null. */
+  public static final String ESTIMATE_FAILED = "estimate-failed";
 
   public NullReason {
     Objects.requireNonNull(code, "code");

@@ -60,7 +60,8 @@ abstract class JdbcStore implements Store {
   static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
       + ", hash FROM ledger_records r";
 
-  protected final Connection connection;
+  /** Replaced when a server store's connection breaks ({@link #reconnect}); every use is under the store's lock. */
+  protected Connection connection;
   private final String dialect;
 
   JdbcStore(Connection connection, String dialect) {
@@ -112,6 +113,7 @@ abstract class JdbcStore implements Store {
 
   @Override
   public synchronized Head head() {
+    reviveIfBroken(); // a writer reads the head first after a failure: the place to come back after the database did
     try (Statement st = connection.createStatement();
         ResultSet rs = st.executeQuery("SELECT seq, hash FROM ledger_records ORDER BY seq DESC LIMIT 1")) {
       Head head = rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : new Head(0, ChainHasher.GENESIS);
@@ -597,7 +599,34 @@ abstract class JdbcStore implements Store {
   }
 
   StoreException failure(String what, Exception cause) {
+    rollbackQuietly(); // nothing of a failed operation is kept, and the connection is checked outside a failed transaction
+    reviveIfBroken();
     return new StoreException("cannot " + what + " in " + describe(), cause);
+  }
+
+  /**
+   * A fresh connection to the same database, set up as the first one was, for a connection that broke (the database
+   * restarted); null where the store cannot make one (an embedded file).
+   */
+  Connection reconnect() throws SQLException {
+    return null;
+  }
+
+  /** Swaps a connection that no longer answers for a fresh one, when the store can make one; quietly stays broken otherwise. */
+  private void reviveIfBroken() {
+    try {
+      if (connection.isValid(5)) return;
+      Connection fresh = reconnect();
+      if (fresh == null) return;
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // It is broken: closing it is only tidying up.
+      }
+      connection = fresh;
+    } catch (SQLException | StoreException e) {
+      // The database is still away; the next operation fails as the last one did and tries again.
+    }
   }
 
   @Override
@@ -605,7 +634,7 @@ abstract class JdbcStore implements Store {
     try {
       connection.close();
     } catch (SQLException e) {
-      throw failure("close", e);
+      throw new StoreException("cannot close " + describe(), e);
     }
   }
 }

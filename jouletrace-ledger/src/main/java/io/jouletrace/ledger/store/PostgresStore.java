@@ -46,11 +46,13 @@ public final class PostgresStore extends JdbcStore {
   /** Rows per FETCH from a scan's cursor. */
   private static final int FETCH = 10_000;
 
+  private final Location where;
   private final String location;
   private int cursors;
 
-  private PostgresStore(Connection connection, String location) {
-    this.location = location;
+  private PostgresStore(Connection connection, Location where) {
+    this.where = where;
+    this.location = where.display();
     super(connection, "postgresql");
   }
 
@@ -64,12 +66,11 @@ public final class PostgresStore extends JdbcStore {
     Location where = Location.parse(url);
     Connection connection = where.connect();
     try {
+      setUp(connection);
       try (Statement st = connection.createStatement()) {
-        // pgjdbc asks for this at startup already; set it again so no role or database default can undo it.
-        st.execute("SET extra_float_digits = 3");
         st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
       }
-      PostgresStore store = new PostgresStore(connection, where.display());
+      PostgresStore store = new PostgresStore(connection, where);
       try (Statement st = connection.createStatement()) {
         st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
       }
@@ -83,6 +84,27 @@ public final class PostgresStore extends JdbcStore {
       }
       if (e instanceof StoreException se) throw se;
       throw new StoreException("cannot open the PostgreSQL ledger " + where.display(), e);
+    }
+  }
+
+  /** pgjdbc asks for exact doubles at startup already; set it again so no role or database default can undo it. */
+  private static void setUp(Connection connection) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.execute("SET extra_float_digits = 3");
+    }
+  }
+
+  /** The database restarted or the network broke: a new session, as {@link #open} set up the first (the schema is there). */
+  @Override
+  Connection reconnect() throws SQLException {
+    Connection fresh = where.connect();
+    try {
+      setUp(fresh);
+      fresh.setAutoCommit(false);
+      return fresh;
+    } catch (SQLException e) {
+      fresh.close();
+      throw e;
     }
   }
 

@@ -92,6 +92,7 @@ public final class SignalReaders {
   private static SeriesCsv<PuePoint> pueCsv(InputStream in, String name) throws IOException {
     return new SeriesCsv<>(in, name, "facility", "pue", (facility, time, pue, text) -> {
       if (pue.compareTo(BigDecimal.ONE) < 0) throw new Bad("pue", "must be >= 1, got " + text);
+      if (pue.compareTo(BigDecimal.valueOf(PuePoint.MAX)) > 0) throw new Bad("pue", "must be at most " + PuePoint.MAX + ", got " + text);
       return new PuePoint(facility, time, Values.times("pue", pue, BigDecimal.ONE));
     });
   }

@@ -77,6 +77,24 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     return cluster != null;
   }
 
+  /**
+   * Stops the private cluster's server as an outage would (fast shutdown: open sessions are cut), keeping its data;
+   * {@link #startAgain} brings it back on the same port.
+   */
+  public void stopServer() throws IOException, InterruptedException {
+    privateCluster().run("pg_ctl", List.of("-D", cluster.data.toString(), "-m", "fast", "-w", "stop"));
+  }
+
+  /** Starts the private cluster's server again after {@link #stopServer}. */
+  public void startAgain() throws IOException, InterruptedException {
+    privateCluster().startServer();
+  }
+
+  private Cluster privateCluster() {
+    if (cluster == null) throw new IllegalStateException("only a private cluster can be stopped; " + ENV + " names a shared server");
+    return cluster;
+  }
+
   /** Creates a fresh, empty database and returns its URL in the {@code postgresql://} form users give. */
   public synchronized String newDatabase() {
     String name = "jt_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
@@ -175,8 +193,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
             host all %s 127.0.0.1/32 scram-sha-256
             host all all 127.0.0.1/32 trust
             """.formatted(PASSWORD_ROLE));
-        cluster.run("pg_ctl", List.of("-D", cluster.data.toString(), "-l", root.resolve("postgres.log").toString(),
-            "-o", "-p " + cluster.port + " -k " + root + " -c listen_addresses=127.0.0.1 -c fsync=on", "-w", "-t", "60", "start"));
+        cluster.startServer();
         execute("postgresql://postgres@127.0.0.1:" + cluster.port + "/postgres",
             "CREATE ROLE " + PASSWORD_ROLE + " LOGIN PASSWORD '" + PASSWORD.replace("'", "''") + "'");
         return cluster;
@@ -184,6 +201,11 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         cluster.stop();
         throw e;
       }
+    }
+
+    void startServer() throws IOException, InterruptedException {
+      run("pg_ctl", List.of("-D", data.toString(), "-l", root.resolve("postgres.log").toString(),
+          "-o", "-p " + port + " -k " + root + " -c listen_addresses=127.0.0.1 -c fsync=on", "-w", "-t", "60", "start"));
     }
 
     /**

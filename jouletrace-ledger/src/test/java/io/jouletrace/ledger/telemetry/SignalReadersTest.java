@@ -136,19 +136,21 @@ class SignalReadersTest {
   }
 
   @Test
-  void reads_pue_series_and_rejects_pue_below_one() throws Exception {
+  void reads_pue_series_and_rejects_pue_below_one_or_beyond_any_data_centre() throws Exception {
     Path file = write(dir, "pue.csv", """
         facility,timestamp,pue
         dc-frankfurt-1,2026-03-01T13:00:00Z,1.18
         dc-frankfurt-1,2026-03-01T14:00:00Z,0.97
         dc-frankfurt-1,2026-03-01T14:00:00Z,
         dc-frankfurt-1,2026-03-01T14:00:00Z,1
+        dc-frankfurt-1,2026-03-01T14:00:00Z,1e300
         """);
 
     Readings<PuePoint> read = SignalReaders.readPue(file);
 
     String f = file.toString();
     assertThat(read.values()).containsExactly(new PuePoint("dc-frankfurt-1", H13, 1.18), new PuePoint("dc-frankfurt-1", H14, 1.0));
-    assertThat(read.rejectedLines()).containsExactly(f + ":3: pue: must be >= 1, got 0.97", f + ":4: pue: has no value (blank)");
+    assertThat(read.rejectedLines()).containsExactly(f + ":3: pue: must be >= 1, got 0.97", f + ":4: pue: has no value (blank)",
+        f + ":6: pue: must be at most 5.0, got 1e300");
   }
 }
