@@ -87,6 +87,11 @@ public final class Ledger implements AutoCloseable {
     return estimatorFor(entry.seq()).estimate(entry.record(), methodologyVersion);
   }
 
+  /** {@code stored} recomputed from the entry's inputs as it was made (its methodology version, its name-estimate rule). */
+  public Estimate refigure(LedgerEntry entry, FigureSet stored) {
+    return estimatorFor(entry.seq()).refigure(entry.record(), stored.methodologyVersion(), stored.modelSource());
+  }
+
   /** The estimator that figures (and refigures) the record at {@code seq}: series stored before it. */
   Estimator estimatorFor(long seq) {
     return signals.estimatorFor(seq);

@@ -89,8 +89,8 @@ public final class StreamVerify {
           problems.put(partition, "seq " + entry.seq() + ": stored hash does not follow from its content and the previous hash");
           break;
         }
-        List<String> differences = entry.figures().differences(FigureSet.of(estimator.estimate(entry.record(),
-            entry.figures().methodologyVersion())));
+        List<String> differences = entry.figures().differences(FigureSet.of(estimator.refigure(entry.record(),
+            entry.figures().methodologyVersion(), entry.figures().modelSource())));
         if (!differences.isEmpty()) {
           drift++;
           if (driftExamples.size() < 10) driftExamples.add("partition " + partition + " seq " + entry.seq() + ": " + differences);

@@ -21,6 +21,16 @@ public record ModelMatch(String requestedProvider, String requested, ModelSpec s
     Objects.requireNonNull(tier, "tier");
   }
 
+  /** Whether the size was read from the name, under any {@link NameEstimate.Rule}. */
+  public boolean isNameEstimate() {
+    return NameEstimate.Rule.recomputing(source).source().equals(source);
+  }
+
+  /** The same match with another band (a name estimate's band follows the width of the figure's range). */
+  public ModelMatch withBand(AccuracyBand other) {
+    return new ModelMatch(requestedProvider, requested, spec, source, other, tier);
+  }
+
   /** Whether the match needed more than the methodology's own lookup, so its figure deserves a note. */
   public boolean isLenient() {
     return !source.equals(ModelResolver.REGISTRY) && !source.equals(ModelResolver.REGISTRY_ALIAS);
