@@ -22,7 +22,7 @@ public enum AccuracyBand {
     this.highFactor = highFactor;
   }
 
-  /** Significant digits a figure of this band was shown with before ranges set the precision (dashboard legacy). */
+  /** Significant digits a figure of this band is shown with when its range is a single point ({@link Display}). */
   public int significantDigits() {
     return significantDigits;
   }
