@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jouletrace.core.carbon.IntensityResolver;
 import io.jouletrace.core.figure.Figure;
+import io.jouletrace.core.figure.Range;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.ecologits.EcoLogitsCoefficients;
 import io.jouletrace.core.methodology.ecologits.EcoLogitsMethodology;
@@ -91,13 +92,21 @@ class BandCalibrationTest {
 
   @Test
   void a_mixture_of_experts_named_by_its_total_lies_inside_its_range() {
-    var fromNameAlone = new EcoLogitsMethodology(EcoLogitsCoefficients.V0_4_0,
-        new ModelResolver(new ModelRegistry("none", ModelRegistry.Lookup.EXACT, List.of(), Map.of()), null),
-        EcoLogitsData.mixes(EcoLogitsCoefficients.V0_4_0));
-    InvocationRecord call = InvocationRecord.builder("huggingface_hub", "openai/gpt-oss-120b", OUTPUT_TOKENS).build();
-    // The finding: rule 1 took the 120 B in the name as active parameters, 5.1 B in truth.
-    ModelSpec spec = fromNameAlone.estimate(call, INTENSITIES).model().spec();
-    assertThat(spec.activeParamsB().contains(5.1)).isTrue();
-    assertThat(spec.totalParamsB().contains(117)).isTrue();
+    // The finding: under 0.4.0, rule 1 figured gpt-oss-120b as 120 B active, 5.1 B in truth (0.9.1's registry).
+    ModelSpec truth = new ModelSpec("huggingface_hub", "openai/gpt-oss-120b", Range.exactly(5.1), Range.exactly(117), List.of());
+    EcoLogitsCoefficients release = EcoLogitsCoefficients.V0_4_0;
+    ElectricityMixes mixes = EcoLogitsData.mixes(release);
+    var listed = new EcoLogitsMethodology(release,
+        new ModelResolver(new ModelRegistry("one", ModelRegistry.Lookup.EXACT, List.of(truth), Map.of()), null), mixes);
+    var fromNameAlone = new EcoLogitsMethodology(release,
+        new ModelResolver(new ModelRegistry("none", ModelRegistry.Lookup.EXACT, List.of(), Map.of()), null), mixes);
+    InvocationRecord call = InvocationRecord.builder(truth.provider(), truth.name(), OUTPUT_TOKENS).build();
+    double registryWh = ((Figure.Known) listed.estimate(call, INTENSITIES).energy()).value();
+    Figure.Known rule1 = (Figure.Known) fromNameAlone.estimate(call, INTENSITIES, NameEstimate.Rule.V1).energy();
+    Figure.Known rule2 = (Figure.Known) fromNameAlone.estimate(call, INTENSITIES).energy();
+    assertThat(rule1.range().contains(registryWh)).isFalse();
+    assertThat(rule1.range().low() / registryWh).isGreaterThan(2);
+    assertThat(rule2.range().contains(registryWh)).as(rule2.range() + " vs " + registryWh).isTrue();
+    assertThat(rule2.band().claim(rule2.value(), rule2.range()).contains(registryWh)).isTrue();
   }
 }
