@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * How a requested model was resolved: the catalogue entry it matched, how ({@code source}, e.g.
- * {@code registry}, {@code registry:dated-snapshot}, {@code provider-table}, {@code name-estimate}),
+ * {@code registry}, {@code registry:dated-snapshot}, {@code provider-table}, {@code name-estimate-2}),
  * and the band and tier the match allows.
  *
  * @param requestedProvider the provider as the caller named it
