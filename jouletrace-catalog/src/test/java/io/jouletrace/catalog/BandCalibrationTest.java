@@ -51,18 +51,22 @@ class BandCalibrationTest {
     }
   }
 
+  /** The release's method over a registry listing only {@code models}: any other model is figured from its name. */
+  private static EcoLogitsMethodology listing(EcoLogitsCoefficients release, List<ModelSpec> models, ElectricityMixes mixes) {
+    return new EcoLogitsMethodology(release,
+        new ModelResolver(new ModelRegistry("listing " + models.size(), ModelRegistry.Lookup.EXACT, models, Map.of()), null), mixes);
+  }
+
   static Calibration calibrate(EcoLogitsCoefficients release, NameEstimate.Rule rule) {
     ModelRegistry registry = EcoLogitsData.registry(release);
     ElectricityMixes mixes = EcoLogitsData.mixes(release);
-    var fromNameAlone = new EcoLogitsMethodology(release,
-        new ModelResolver(new ModelRegistry("none", ModelRegistry.Lookup.EXACT, List.of(), Map.of()), null), mixes);
+    EcoLogitsMethodology fromNameAlone = listing(release, List.of(), mixes);
     int figured = 0;
     int insideRange = 0;
     int insideBand = 0;
     for (ModelSpec model : registry.models()) {
       // The model's own entry alone, so that 0.4's substring lookup cannot answer with another entry.
-      var listed = new EcoLogitsMethodology(release,
-          new ModelResolver(new ModelRegistry("one", ModelRegistry.Lookup.EXACT, List.of(model), Map.of()), null), mixes);
+      EcoLogitsMethodology listed = listing(release, List.of(model), mixes);
       InvocationRecord call = InvocationRecord.builder(model.provider(), model.name(), OUTPUT_TOKENS).build();
       Estimate named = fromNameAlone.estimate(call, INTENSITIES, rule);
       if (!(named.energy() instanceof Figure.Known estimate)) continue;
@@ -96,10 +100,8 @@ class BandCalibrationTest {
     ModelSpec truth = new ModelSpec("huggingface_hub", "openai/gpt-oss-120b", Range.exactly(5.1), Range.exactly(117), List.of());
     EcoLogitsCoefficients release = EcoLogitsCoefficients.V0_4_0;
     ElectricityMixes mixes = EcoLogitsData.mixes(release);
-    var listed = new EcoLogitsMethodology(release,
-        new ModelResolver(new ModelRegistry("one", ModelRegistry.Lookup.EXACT, List.of(truth), Map.of()), null), mixes);
-    var fromNameAlone = new EcoLogitsMethodology(release,
-        new ModelResolver(new ModelRegistry("none", ModelRegistry.Lookup.EXACT, List.of(), Map.of()), null), mixes);
+    EcoLogitsMethodology listed = listing(release, List.of(truth), mixes);
+    EcoLogitsMethodology fromNameAlone = listing(release, List.of(), mixes);
     InvocationRecord call = InvocationRecord.builder(truth.provider(), truth.name(), OUTPUT_TOKENS).build();
     double registryWh = ((Figure.Known) listed.estimate(call, INTENSITIES).energy()).value();
     Figure.Known rule1 = (Figure.Known) fromNameAlone.estimate(call, INTENSITIES, NameEstimate.Rule.V1).energy();
