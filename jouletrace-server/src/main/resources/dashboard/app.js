@@ -1,5 +1,6 @@
 // The jouletrace dashboard: reads the REST API with the key the user gives and draws what it returns.
-// Every number is rounded to the precision its accuracy band allows, as the CLI does (docs/methodology.md).
+// Every figure with a range is rounded to the precision its range supports, bounds outward, as the CLI does
+// (docs/methodology.md §2, "Display"); a number without one to its accuracy band's digits.
 'use strict';
 
 const DIGITS = { accurate: 3, medium: 2, gross: 1 };
@@ -13,6 +14,28 @@ function display(value, band) {
   const text = Number(value).toPrecision(DIGITS[band] || 2);
   const abs = Math.abs(Number(text));
   return text.includes('e') && abs >= 1e-4 && abs < 1e7 ? String(Number(text)) : text;
+}
+
+/** The power of ten of x's leading digit (0 for 0). */
+function leadingExponent(x) {
+  return x === 0 || !isFinite(x) ? 0 : Math.floor(Math.log10(Math.abs(x)));
+}
+
+/** x to a multiple of 10^exponent by roundStep (Math.round, floor or ceil), with more digits where its sign would change. */
+function roundAt(x, exponent, roundStep) {
+  if (x === 0) return '0';
+  for (let e = exponent; ; e--) {
+    const rounded = roundStep(x / Math.pow(10, e)) * Math.pow(10, e);
+    if (Math.sign(rounded) === Math.sign(x)) return e < 0 ? rounded.toFixed(-e) : String(Math.round(rounded));
+  }
+}
+
+/** A figure with its range: value, low rounded down and high rounded up, one decimal place below the width's leading digit. */
+function ranged(value, low, high, band) {
+  if (value === null || value === undefined) return { value: 'unrated', low: 'unrated', high: 'unrated' };
+  let exponent = high > low ? leadingExponent(high - low) - 1 : leadingExponent(value) - ((DIGITS[band] || 2) - 1);
+  exponent = Math.max(exponent, leadingExponent(Math.max(Math.abs(low), Math.abs(high))) - 5);
+  return { value: roundAt(value, exponent, Math.round), low: roundAt(low, exponent, Math.floor), high: roundAt(high, exponent, Math.ceil) };
 }
 
 function percent(part, whole) {
@@ -42,10 +65,11 @@ function setText(id, text) {
 
 function showTotals(summary) {
   const band = summary.band.energy;
-  setText('total-wh', display(summary.total_wh, band));
-  setText('total-co2', display(summary.total_co2_grams, summary.band.carbon));
+  const wh = ranged(summary.total_wh, summary.wh_low, summary.wh_high, band);
+  setText('total-wh', wh.value);
+  setText('total-co2', ranged(summary.total_co2_grams, summary.co2_grams_low, summary.co2_grams_high, summary.band.carbon).value);
   setText('total-calls', String(summary.total_calls));
-  setText('total-range', summary.wh_low === null ? '–' : display(summary.wh_low, band) + ' – ' + display(summary.wh_high, band));
+  setText('total-range', summary.wh_low === null ? '–' : wh.low + ' – ' + wh.high);
   setText('total-band', band || '–');
   const bar = document.getElementById('tier-bar');
   bar.replaceChildren();
@@ -74,7 +98,8 @@ function showBreakdown(tableId, entries) {
   for (const [key, e] of Object.entries(entries)) {
     const row = table.insertRow();
     row.dataset.key = key;
-    const cells = [key, display(e.wh, e.band.energy), display(e.co2_grams, e.band.carbon), String(e.calls),
+    const cells = [key, ranged(e.wh, e.wh_low, e.wh_high, e.band.energy).value,
+      ranged(e.co2_grams, e.co2_grams_low, e.co2_grams_high, e.band.carbon).value, String(e.calls),
       ...TIERS.map(t => percent(e.tiers[t].wh, e.wh)), String(e.unrated.calls)];
     cells.forEach((text, i) => {
       const cell = row.insertCell();
@@ -113,9 +138,10 @@ function drawSeries(canvasId, series, field) {
 /** The value, low–high range, band and method of one figure of the record view; 'unrated' when it is null. */
 function figureRows(name, figure, valueField, unit) {
   if (!figure) return [[name, 'unrated'], [name + ' range', 'unrated'], [name + ' band', 'unrated'], [name + ' method', 'none applies']];
+  const shown = ranged(figure[valueField], figure[valueField + '_low'], figure[valueField + '_high'], figure.band);
   return [
-    [name, display(figure[valueField], figure.band) + ' ' + unit + ', ' + figure.tier],
-    [name + ' range', display(figure[valueField + '_low'], figure.band) + ' – ' + display(figure[valueField + '_high'], figure.band) + ' ' + unit],
+    [name, shown.value + ' ' + unit + ', ' + figure.tier],
+    [name + ' range', shown.low + ' – ' + shown.high + ' ' + unit],
     [name + ' band', figure.band],
     [name + ' method', figure.method || '–'],
   ];

@@ -571,7 +571,7 @@ public final class LedgerBench {
       t0 = System.nanoTime();
       store.scan(e -> {
         rows[0]++;
-        if (!e.figures().differences(FigureSet.of(estimator.estimate(e.record(), e.figures().methodologyVersion()))).isEmpty()) {
+        if (!e.figures().differences(FigureSet.of(estimator.refigure(e.record(), e.figures().methodologyVersion(), e.figures().modelSource()))).isEmpty()) {
           throw new IllegalStateException("drift at seq " + e.seq());
         }
       });

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Where jouletrace's resolution deliberately finds what EcoLogits' own lookup misses, the case is
  * listed in {@link #DELIBERATE_MATCHES} with the match it must make, and its figure must equal EcoLogits'
  * method applied to the matched entry. A model a release does not list at all but whose size is
- * written in its name is estimated from that size: tier {@code estimated}, band {@code gross}.
+ * written in its name is estimated from that size: tier {@code estimated}, band from the width of its range.
  */
 class EcoLogitsVectorsTest {
 
@@ -166,7 +166,7 @@ class EcoLogitsVectorsTest {
 
   /**
    * A model the release does not list: null with a reason, unless its size is written in its name, in
-   * which case the figure is EcoLogits' method on that size, marked estimated and gross.
+   * which case the figure is EcoLogits' method on that size, marked estimated, its band following its range's width.
    */
   private static void checkUnlistedModel(String version, InvocationRecord record, Estimate estimate) {
     if (estimate.model() == null) {
@@ -181,7 +181,7 @@ class EcoLogitsVectorsTest {
     assertThat(estimate.model().spec().activeParamsB()).isEqualTo(fromName.activeParamsB());
     Figure.Known energy = (Figure.Known) estimate.energy();
     assertThat(energy.tier()).isEqualTo(Tier.ESTIMATED);
-    assertThat(energy.band()).isEqualTo(AccuracyBand.GROSS);
+    assertThat(energy.band()).isEqualTo(AccuracyBand.ofEstimatedRange(energy.range()));
     assertEnergyOfMatchedEntry(release(version), record, estimate);
   }
 

@@ -229,11 +229,15 @@ final class BudgetCommand {
       AccuracyBand band = s.band();
       out.printf("%s: %s%n", b.name(), describe(b));
       out.printf("  period %s – %s, %.0f%% elapsed at %s%n", s.periodStart(), s.periodEnd(), 100 * s.elapsedFraction(), s.at());
-      out.printf("  spent %s%s%s of %s%s%s%n", amount(s.spent(), band), unit, range(s), plain(b.limit()), unit, tiers(s));
+      out.printf("  spent %s%s%s of %s%s%s%n", amount(s.spent(), s.spentLow(), s.spentHigh(), band), unit, range(s), plain(b.limit()), unit,
+          tiers(s));
+      // Remaining = limit − spent, so its range pairs each end with spent's opposite end.
       out.printf("  %s, remaining %s%s%n", s.crossing() == null ? "ok" : "CROSSED at " + s.crossing().at() + " by call " + s.crossing().callId(),
-          amount(s.remaining(), band), unit);
+          amount(s.remaining(), b.limit() - s.spentHigh(), b.limit() - s.spentLow(), band), unit);
       out.printf("  projected %s by %s (linear: spent / elapsed fraction of the period)%n",
-          s.projected() == null ? "n/a (nothing elapsed yet)" : amount(s.projected(), band) + unit, s.periodEnd());
+          s.projected() == null ? "n/a (nothing elapsed yet)"
+              : amount(s.projected(), s.spentLow() / s.elapsedFraction(), s.spentHigh() / s.elapsedFraction(), band) + unit,
+          s.periodEnd());
       if (s.unratedCalls() > 0) {
         out.printf("  spent excludes %d unrated call%s (%d tokens) with no %s figure%n", s.unratedCalls(), s.unratedCalls() == 1 ? "" : "s",
             s.unratedTokens(), b.quantity().code());
@@ -242,7 +246,8 @@ final class BudgetCommand {
 
     private static String range(BudgetStatus s) {
       if (s.ratedCalls() == 0 || s.spentLow() == s.spentHigh()) return "";
-      return " [" + Display.of(s.spentLow(), s.band()) + " – " + Display.of(s.spentHigh(), s.band()) + "]";
+      Display.Shown spent = Display.of(s.spent(), s.spentLow(), s.spentHigh(), s.band());
+      return " [" + spent.low() + " – " + spent.high() + "]";
     }
 
     private static String tiers(BudgetStatus s) {
@@ -254,9 +259,9 @@ final class BudgetCommand {
       return " (" + String.join(", ", shares) + ")";
     }
 
-    /** Rounded to the weakest band of the figures summed; exact when none was (nothing spent). */
-    private static String amount(double value, AccuracyBand band) {
-      return band == null ? plain(value) : Display.of(value, band);
+    /** Rounded to the precision its range supports; exact when no figure was summed (nothing spent). */
+    private static String amount(double value, double low, double high, AccuracyBand band) {
+      return band == null ? plain(value) : Display.of(value, low, high, band).value();
     }
   }
 

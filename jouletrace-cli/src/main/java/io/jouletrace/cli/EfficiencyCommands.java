@@ -154,9 +154,9 @@ final class EfficiencyCommands {
         if (carbon == null) {
           out.println("  yearly carbon: unknown (" + r.annualCarbonMissing().message() + ")");
         } else {
-          out.printf("  a year at its volume (%s requests, from its %s days of calls) and grid intensity (%s gCO2e/kWh, energy-weighted): %s gCO2e less [%s – %s]%n",
-              Display.of(r.requestsPerYear(), BAND_OF_COUNTS), Display.of(use.period().days(), BAND_OF_COUNTS), Display.of(use.usage().intensityGramsPerKwh(), carbon.band()), carbon.shown(),
-              Display.of(carbon.low(), carbon.band()), Display.of(carbon.high(), carbon.band()));
+          out.printf("  a year at its volume (%s requests, from its %s days of calls) and grid intensity (%s gCO2e/kWh, energy-weighted): %s gCO2e less%n",
+              Display.of(r.requestsPerYear(), BAND_OF_COUNTS), Display.of(use.period().days(), BAND_OF_COUNTS), Display.of(use.usage().intensityGramsPerKwh(), carbon.band()),
+              carbon.shownWithRange().withRange());
         }
       }
       if (!recommendations.notRecommended().isEmpty()) {
@@ -221,7 +221,7 @@ final class EfficiencyCommands {
   private static final AccuracyBand BAND_OF_COUNTS = AccuracyBand.ACCURATE;
 
   private static String ranged(Amount a) {
-    return a.shown() + " [" + Display.of(a.low(), a.band()) + " – " + Display.of(a.high(), a.band()) + "]";
+    return a.shownWithRange().withRange();
   }
 
   private static String mix(EfficiencyReports.TokenMix mix) {

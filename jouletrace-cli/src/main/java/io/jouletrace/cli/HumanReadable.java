@@ -39,9 +39,8 @@ final class HumanReadable {
       text.append(String.format("  %-16sunknown%n", label));
       return;
     }
-    String value = Display.of(known.value() * scale, known.band()) + " " + unit;
-    String range = known.range().isExact() ? ""
-        : "  [" + Display.of(known.range().low() * scale, known.band()) + " - " + Display.of(known.range().high() * scale, known.band()) + "]";
-    text.append(String.format("  %-16s%s%s  %s, %s%n", label, value, range, known.tier().code(), known.band().code()));
+    Display.Shown shown = Display.of(known, scale);
+    text.append(String.format("  %-16s%s %s  [%s - %s]  %s, %s%n", label, shown.value(), unit, shown.low(), shown.high(),
+        known.tier().code(), known.band().code()));
   }
 }

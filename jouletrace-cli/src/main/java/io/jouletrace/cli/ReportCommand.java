@@ -40,13 +40,18 @@ final class ReportCommand {
     boolean csv;
   }
 
-  /** Energy in Wh and carbon in g rounded to the precision of the weakest band among the figures summed. */
+  /** Energy in Wh and carbon in g, each rounded to the precision its own summed range supports. */
   static String energy(Aggregate.Amounts e) {
-    return e.total() == null ? "unrated" : Display.of(e.total() / 3600, e.band()) + " Wh";
+    return e.total() == null ? "unrated" : shown(e, 1 / 3600.0).value() + " Wh";
   }
 
   static String carbon(Aggregate.Amounts c) {
-    return c.total() == null ? "unrated" : Display.of(c.total(), c.band()) + " gCO2e";
+    return c.total() == null ? "unrated" : shown(c, 1).value() + " gCO2e";
+  }
+
+  /** A known total, scaled into the unit it is shown in. */
+  static Display.Shown shown(Aggregate.Amounts a, double scale) {
+    return Display.of(a.total() * scale, a.low() * scale, a.high() * scale, a.band());
   }
 
   /** Each tier's share of the energy, e.g. {@code measured 30%, modelled 70%}; empty when no energy is known. */
@@ -101,9 +106,8 @@ final class ReportCommand {
       Aggregate t = summary.total();
       out.printf("total: %s, %s, %d calls%s%n", energy(t.energyJoules()), carbon(t.carbonGrams()), t.calls(), unrated(t));
       if (t.energyJoules().total() != null) {
-        AccuracyBand band = t.energyJoules().band();
-        out.printf("  range %s – %s Wh; %s%n", Display.of(t.energyJoules().low() / 3600, band), Display.of(t.energyJoules().high() / 3600, band),
-            tiers(t.energyJoules()));
+        Display.Shown wh = shown(t.energyJoules(), 1 / 3600.0);
+        out.printf("  range %s – %s Wh; %s%n", wh.low(), wh.high(), tiers(t.energyJoules()));
       }
       summary.breakdowns().forEach((dimension, groups) -> {
         out.printf("by %s:%n", dimension.code());
@@ -219,9 +223,9 @@ final class ReportCommand {
         out.println("no record has both a measured and a modelled energy figure (see `jouletrace attribute --ingest`)");
       } else {
         for (Reports.Comparison c : comparisons) {
-          out.printf("%-40s %6d records  measured %s Wh  modelled %s Wh [%s – %s]  ratio %s%n", c.model(), c.records(),
-              Display.of(c.measuredJoules() / 3600, AccuracyBand.ACCURATE), Display.of(c.modelledJoules() / 3600, AccuracyBand.MEDIUM),
-              Display.of(c.modelledLowJoules() / 3600, AccuracyBand.MEDIUM), Display.of(c.modelledHighJoules() / 3600, AccuracyBand.MEDIUM),
+          out.printf("%-40s %6d records  measured %s Wh  modelled %s Wh  ratio %s%n", c.model(), c.records(),
+              Display.of(c.measuredJoules() / 3600, AccuracyBand.ACCURATE),
+              Display.of(c.modelledJoules() / 3600, c.modelledLowJoules() / 3600, c.modelledHighJoules() / 3600, AccuracyBand.MEDIUM).withRange(),
               c.ratio() == null ? "n/a" : Display.of(c.ratio(), AccuracyBand.MEDIUM));
         }
         out.println(BOUNDARY);

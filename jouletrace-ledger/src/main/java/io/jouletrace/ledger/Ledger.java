@@ -93,14 +93,32 @@ public final class Ledger implements AutoCloseable {
    * same when verify refigures it, so the chain still verifies, and a later methodology version may figure it.
    */
   public static Estimate figure(Estimator estimator, InvocationRecord record, String methodologyVersion) {
+    return guarded(estimator, methodologyVersion, () -> estimator.estimate(record, methodologyVersion));
+  }
+
+  /**
+   * {@code stored} recomputed from {@code record} as it was made (its methodology version, its name-estimate rule), failing
+   * as {@link #figure} fails.
+   */
+  public static Estimate refigure(Estimator estimator, InvocationRecord record, FigureSet stored) {
+    return guarded(estimator, stored.methodologyVersion(),
+        () -> estimator.refigure(record, stored.methodologyVersion(), stored.modelSource()));
+  }
+
+  private static Estimate guarded(Estimator estimator, String methodologyVersion, Supplier<Estimate> estimate) {
     try {
-      return estimator.estimate(record, methodologyVersion);
+      return estimate.get();
     } catch (Estimator.UnknownMethodologyException e) {
       throw e;
     } catch (RuntimeException e) {
       return Estimate.unknown(estimator.forVersion(methodologyVersion).version(),
           new NullReason(NullReason.ESTIMATE_FAILED, "the methodology failed on this record: " + e.getMessage()));
     }
+  }
+
+  /** {@code stored} recomputed from the entry's inputs as it was made (its methodology version, its name-estimate rule). */
+  public Estimate refigure(LedgerEntry entry, FigureSet stored) {
+    return refigure(estimatorFor(entry.seq()), entry.record(), stored);
   }
 
   /** The estimator that figures (and refigures) the record at {@code seq}: series stored before it. */

@@ -75,8 +75,7 @@ final class Verifier {
   private void check(LedgerEntry entry) {
     checked++;
     if (expectedHead != null && entry.seq() == expectedHead.seq()) expectedHeadEntry = entry;
-    List<String> differences = entry.figures().differences(
-        FigureSet.of(ledger.refigure(entry, entry.figures().methodologyVersion())));
+    List<String> differences = entry.figures().differences(FigureSet.of(ledger.refigure(entry, entry.figures())));
     recomputed++;
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq(), differences);
     if (firstAltered == null) {
@@ -101,7 +100,7 @@ final class Verifier {
     recomputed++;
     List<String> differences;
     if (set.attributionRun() == null) {
-      differences = set.figures().differences(FigureSet.of(ledger.refigure(entry, set.figures().methodologyVersion())));
+      differences = set.figures().differences(FigureSet.of(ledger.refigure(entry, set.figures())));
     } else {
       differences = measuredDifferences(entry, set);
     }

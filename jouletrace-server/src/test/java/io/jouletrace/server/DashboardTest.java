@@ -82,15 +82,19 @@ class DashboardTest {
     return browser.findElement(By.id(id)).getText();
   }
 
-  /** What the dashboard must show for a figure: its value rounded to its band, compared as numbers. */
   /** The record view's value for {@code term}. */
   private String term(String term) {
     return browser.findElement(By.cssSelector("#record dd[data-term='" + term + "']")).getText();
   }
 
-  private static void shows(String shown, JsonNode value, String band) {
-    assertThat(Double.parseDouble(shown)).as("shown %s for %s (%s)", shown, value, band)
-        .isEqualTo(Double.parseDouble(Display.of(value.asDouble(), AccuracyBand.valueOf(band.toUpperCase()))));
+  /** What the dashboard must show for a figure with a range: each number rounded as the CLI does, compared as numbers. */
+  private static void shows(String shown, String expected) {
+    assertThat(Double.parseDouble(shown)).as("shown %s, expected %s", shown, expected).isEqualTo(Double.parseDouble(expected));
+  }
+
+  private static Display.Shown ranged(JsonNode node, String valueField, String band) {
+    return Display.of(node.get(valueField).asDouble(), node.get(valueField + "_low").asDouble(), node.get(valueField + "_high").asDouble(),
+        AccuracyBand.of(band));
   }
 
   @Test
@@ -112,8 +116,14 @@ class DashboardTest {
     assertThat(text("status")).isEmpty();
 
     JsonNode summary = api("/api/energy/summary?by=team&since=" + since + "&until=" + until);
-    shows(text("total-wh"), summary.get("total_wh"), summary.get("band").get("energy").asText());
-    shows(text("total-co2"), summary.get("total_co2_grams"), summary.get("band").get("carbon").asText());
+    Display.Shown wh = Display.of(summary.get("total_wh").asDouble(), summary.get("wh_low").asDouble(), summary.get("wh_high").asDouble(),
+        AccuracyBand.of(summary.get("band").get("energy").asText()));
+    shows(text("total-wh"), wh.value());
+    assertThat(text("total-range").split(" – ")).hasSize(2);
+    shows(text("total-range").split(" – ")[0], wh.low());
+    shows(text("total-range").split(" – ")[1], wh.high());
+    shows(text("total-co2"), Display.of(summary.get("total_co2_grams").asDouble(), summary.get("co2_grams_low").asDouble(),
+        summary.get("co2_grams_high").asDouble(), AccuracyBand.of(summary.get("band").get("carbon").asText())).value());
     assertThat(text("total-calls")).isEqualTo(summary.get("total_calls").asText());
     assertThat(summary.get("unrated").get("calls").asLong()).as("the demo has unrated calls").isPositive();
     assertThat(text("unrated-calls")).isEqualTo(summary.get("unrated").get("calls").asText());
@@ -126,7 +136,7 @@ class DashboardTest {
     for (WebElement row : teamRows) {
       JsonNode entry = summary.get("by_team").get(row.getDomAttribute("data-key"));
       List<WebElement> cells = row.findElements(By.tagName("td"));
-      shows(cells.get(1).getText(), entry.get("wh"), entry.get("band").get("energy").asText());
+      shows(cells.get(1).getText(), ranged(entry, "wh", entry.get("band").get("energy").asText()).value());
       assertThat(cells.get(3).getText()).isEqualTo(entry.get("calls").asText());
     }
     int unratedModels = 0;
@@ -188,8 +198,8 @@ class DashboardTest {
       assertThat(term(figure[0] + " band")).isEqualTo(band);
       String[] range = term(figure[0] + " range").split(" ");
       assertThat(range[1]).isEqualTo("–");
-      shows(range[0], amount.get(figure[1] + "_low"), band);
-      shows(range[2], amount.get(figure[1] + "_high"), band);
+      shows(range[0], ranged(amount, figure[1], band).low());
+      shows(range[2], ranged(amount, figure[1], band).high());
       assertThat(term(figure[0])).endsWith(", " + amount.get("tier").asText());
       assertThat(term(figure[0] + " method")).isEqualTo(amount.get("method").asText()).isNotBlank();
     }

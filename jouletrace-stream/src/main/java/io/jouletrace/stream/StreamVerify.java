@@ -90,8 +90,7 @@ public final class StreamVerify {
           problems.put(partition, "seq " + entry.seq() + ": stored hash does not follow from its content and the previous hash");
           break;
         }
-        List<String> differences = entry.figures().differences(FigureSet.of(Ledger.figure(estimator, entry.record(),
-            entry.figures().methodologyVersion())));
+        List<String> differences = entry.figures().differences(FigureSet.of(Ledger.refigure(estimator, entry.record(), entry.figures())));
         if (!differences.isEmpty()) {
           drift++;
           if (driftExamples.size() < 10) driftExamples.add("partition " + partition + " seq " + entry.seq() + ": " + differences);

@@ -1,6 +1,7 @@
 package io.jouletrace.core.methodology;
 
 import io.jouletrace.core.carbon.IntensityResolver;
+import io.jouletrace.core.model.NameEstimate;
 import io.jouletrace.core.record.InvocationRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,18 @@ public final class Estimator {
 
   /** @param version a methodology version or family, or {@code null} for the default */
   public Estimate estimate(InvocationRecord record, String version) {
+    return estimate(record, version, NameEstimate.Rule.CURRENT);
+  }
+
+  /**
+   * A stored figure recomputed: with its methodology version, and a size read from the name by the rule its stored
+   * model source names ({@code name-estimate} is rule 1), so figures stored before a rule changed keep verifying.
+   */
+  public Estimate refigure(InvocationRecord record, String version, String storedModelSource) {
+    return estimate(record, version, NameEstimate.Rule.recomputing(storedModelSource));
+  }
+
+  private Estimate estimate(InvocationRecord record, String version, NameEstimate.Rule names) {
     Methodology chosen = forVersion(version == null ? defaultVersion : version);
     if (!chosen.models(record.operation())) {
       for (Methodology fallback : fallbacksByOperation) {
@@ -82,7 +95,7 @@ public final class Estimator {
         }
       }
     }
-    return chosen.estimate(record, intensities);
+    return chosen.estimate(record, intensities, names);
   }
 
   /** A methodology name that is not registered. */

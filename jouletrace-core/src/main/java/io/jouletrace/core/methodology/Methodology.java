@@ -1,6 +1,7 @@
 package io.jouletrace.core.methodology;
 
 import io.jouletrace.core.carbon.IntensityResolver;
+import io.jouletrace.core.model.NameEstimate;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
 
@@ -19,4 +20,12 @@ public interface Methodology {
 
   /** Figures for one call; pure: the same record and resolver always give the same estimate. */
   Estimate estimate(InvocationRecord record, IntensityResolver intensities);
+
+  /**
+   * Figures for one call with sizes read from names by {@code names}: the rule a stored figure was made with, to
+   * recompute it. Methodologies that never read a size from a name ignore it.
+   */
+  default Estimate estimate(InvocationRecord record, IntensityResolver intensities, NameEstimate.Rule names) {
+    return estimate(record, intensities);
+  }
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * How a requested model was resolved: the catalogue entry it matched, how ({@code source}, e.g.
- * {@code registry}, {@code registry:dated-snapshot}, {@code provider-table}, {@code name-estimate}),
+ * {@code registry}, {@code registry:dated-snapshot}, {@code provider-table}, {@code name-estimate-2}),
  * and the band and tier the match allows.
  *
  * @param requestedProvider the provider as the caller named it
@@ -19,6 +19,16 @@ public record ModelMatch(String requestedProvider, String requested, ModelSpec s
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(band, "band");
     Objects.requireNonNull(tier, "tier");
+  }
+
+  /** Whether the size was read from the name, under any {@link NameEstimate.Rule}. */
+  public boolean isNameEstimate() {
+    return NameEstimate.Rule.recomputing(source).source().equals(source);
+  }
+
+  /** The same match with another band (a name estimate's band follows the width of the figure's range). */
+  public ModelMatch withBand(AccuracyBand other) {
+    return new ModelMatch(requestedProvider, requested, spec, source, other, tier);
   }
 
   /** Whether the match needed more than the methodology's own lookup, so its figure deserves a note. */

@@ -21,7 +21,8 @@ public final class ModelResolver {
   public static final String REGISTRY = "registry";
   public static final String REGISTRY_ALIAS = "registry:alias";
   public static final String PROVIDER_TABLE = "provider-table";
-  public static final String NAME_ESTIMATE = "name-estimate";
+  /** The source of a size read from the name by the current rule (older rules: {@link NameEstimate.Rule#source}). */
+  public static final String NAME_ESTIMATE = NameEstimate.Rule.CURRENT.source();
 
   /** Beyond this many distinct names, resolutions are computed but not remembered (a bound on memory). */
   private static final int CACHE_LIMIT = 10_000;
@@ -57,15 +58,20 @@ public final class ModelResolver {
   }
 
   public Optional<ModelMatch> resolve(String provider, String model) {
-    String key = provider + '\u0000' + model;
+    return resolve(provider, model, NameEstimate.Rule.CURRENT);
+  }
+
+  /** @param names the rule a size read from the name follows (an older one to recompute a figure stored under it) */
+  public Optional<ModelMatch> resolve(String provider, String model, NameEstimate.Rule names) {
+    String key = names.ordinal() + "\u0000" + provider + '\u0000' + model;
     Optional<ModelMatch> cached = cache.get(key);
     if (cached != null) return cached;
-    Optional<ModelMatch> match = compute(provider, model);
+    Optional<ModelMatch> match = compute(provider, model, names);
     if (cache.size() < CACHE_LIMIT) cache.put(key, match);
     return match;
   }
 
-  private Optional<ModelMatch> compute(String provider, String model) {
+  private Optional<ModelMatch> compute(String provider, String model, NameEstimate.Rule names) {
     Optional<ModelRegistry.Found> own = registry.find(provider, model);
     if (own.isPresent()) {
       ModelSpec spec = own.get().spec();
@@ -78,9 +84,10 @@ public final class ModelResolver {
       Optional<ModelMatch> documented = lenient(providerTable, PROVIDER_TABLE, provider, model);
       if (documented.isPresent()) return documented;
     }
-    return NameEstimate.of(model).map(spec -> new ModelMatch(provider, model,
+    // Rule 2's band follows the width of the figure's range, which the methodology sets (ModelMatch#withBand).
+    return NameEstimate.of(model, names).map(spec -> new ModelMatch(provider, model,
         new ModelSpec(provider, spec.name(), spec.activeParamsB(), spec.totalParamsB(), spec.warnings()),
-        NAME_ESTIMATE, AccuracyBand.GROSS, Tier.ESTIMATED));
+        names.source(), AccuracyBand.GROSS, Tier.ESTIMATED));
   }
 
   /** A requested model with its provider canonical: a synonym resolved, or a provider prefix in the name taken off. */

@@ -1,6 +1,7 @@
 package io.jouletrace.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.jouletrace.core.Fixtures;
 import io.jouletrace.core.figure.AccuracyBand;
@@ -43,13 +44,28 @@ class ModelResolverTest {
   }
 
   @Test
-  void a_size_in_the_name_gives_a_gross_estimated_match() {
+  void a_size_in_the_name_gives_an_estimated_match_whose_range_covers_what_the_name_cannot_tell() {
     ModelMatch llama = resolver.resolve("groq", "llama-3-70b").orElseThrow();
-    assertThat(llama.source()).isEqualTo(ModelResolver.NAME_ESTIMATE);
+    assertThat(llama.source()).isEqualTo("name-estimate-2");
+    assertThat(llama.isNameEstimate()).isTrue();
     assertThat(llama.tier()).isEqualTo(Tier.ESTIMATED);
+    // Rounded in the name (0.9–1.35 ×), and dense or a mixture of experts with as little as 3% active.
+    assertRange(llama.spec().totalParamsB(), 63, 94.5);
+    assertRange(llama.spec().activeParamsB(), 0.03 * 63, 94.5);
+    // Below 1 B the name often leaves out the embeddings.
+    assertThat(resolver.resolve("acme", "tiny-86m").orElseThrow().spec().totalParamsB().contains(0.279)).isTrue();
+  }
+
+  @Test
+  void rule_1_still_reads_the_exact_dense_size_to_recompute_the_figures_stored_under_it() {
+    ModelMatch llama = resolver.resolve("groq", "llama-3-70b", NameEstimate.Rule.V1).orElseThrow();
+    assertThat(llama.source()).isEqualTo("name-estimate");
+    assertThat(llama.isNameEstimate()).isTrue();
     assertThat(llama.band()).isEqualTo(AccuracyBand.GROSS);
     assertThat(llama.spec().activeParamsB()).isEqualTo(Range.exactly(70));
     assertThat(llama.spec().totalParamsB()).isEqualTo(Range.exactly(70));
+    assertThat(NameEstimate.Rule.recomputing("name-estimate")).isEqualTo(NameEstimate.Rule.V1);
+    assertThat(NameEstimate.Rule.recomputing("registry")).isEqualTo(NameEstimate.Rule.CURRENT);
   }
 
   @Test
@@ -59,13 +75,14 @@ class ModelResolverTest {
     assertThat(mixtral.totalParamsB()).isEqualTo(new Range(42, 56));
     assertThat(mixtral.activeParamsB()).isEqualTo(new Range(7, 14));
     ModelSpec qwen = resolver.resolve("together", "Qwen/Qwen3-30B-A3B-Instruct").orElseThrow().spec();
-    assertThat(qwen.totalParamsB()).isEqualTo(Range.exactly(30));
-    assertThat(qwen.activeParamsB()).isEqualTo(Range.exactly(3));
+    assertRange(qwen.totalParamsB(), 27, 40.5);
+    assertRange(qwen.activeParamsB(), 2.7, 4.05);
   }
 
   @Test
   void version_numbers_and_context_sizes_are_not_mistaken_for_sizes() {
-    assertThat(resolver.resolve("groq", "llama-3.1-8b-instant").orElseThrow().spec().totalParamsB()).isEqualTo(Range.exactly(8));
+    assertThat(resolver.resolve("groq", "llama-3.1-8b-instant", NameEstimate.Rule.V1).orElseThrow().spec().totalParamsB())
+        .isEqualTo(Range.exactly(8));
     assertThat(resolver.resolve("acme", "foo-1")).isEmpty();
     assertThat(resolver.resolve("openai", "gpt-unknown-2099")).isEmpty();
     assertThat(resolver.resolve("acme", "phi-3-mini-128k")).isEmpty();
@@ -89,5 +106,10 @@ class ModelResolverTest {
     var legacy = new ModelRegistry("0.4", ModelRegistry.Lookup.SUBSTRING, List.of(gpt4, gpt4o), java.util.Map.of());
     // EcoLogits 0.4 resolved gpt-4o to the gpt-4 entry: reproduced, not fixed.
     assertThat(new ModelResolver(legacy, null).resolve("openai", "gpt-4o").orElseThrow().spec()).isEqualTo(gpt4);
+  }
+
+  private static void assertRange(Range actual, double low, double high) {
+    assertThat(actual.low()).isCloseTo(low, within(1e-9));
+    assertThat(actual.high()).isCloseTo(high, within(1e-9));
   }
 }

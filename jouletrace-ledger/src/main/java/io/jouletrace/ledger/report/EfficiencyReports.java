@@ -90,14 +90,19 @@ public final class EfficiencyReports {
       return Math.round(value * 100) + "%";
     }
 
-    /** The central value rounded to the band, as text. */
-    public String shown() {
-      return Display.of(value, band);
+    /** The central value and range, each rounded to the precision the range supports (Display). */
+    public Display.Shown shownWithRange() {
+      return Display.of(value, low, high, band);
     }
 
-    /** The absolute central value rounded to the band, for sentences that say "more" or "less". */
+    /** The central value rounded to the precision its range supports, as text. */
+    public String shown() {
+      return shownWithRange().value();
+    }
+
+    /** The absolute central value rounded alike, for sentences that say "more" or "less". */
     String shownMagnitude() {
-      return Display.of(Math.abs(value), band);
+      return value >= 0 ? shown() : Display.of(-value, -high, -low, band).value();
     }
   }
 

@@ -2,6 +2,7 @@ package io.jouletrace.core.methodology.ecologits;
 
 import io.jouletrace.core.carbon.Intensity;
 import io.jouletrace.core.carbon.IntensityResolver;
+import io.jouletrace.core.figure.AccuracyBand;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.figure.Quantity;
@@ -11,6 +12,7 @@ import io.jouletrace.core.methodology.Methodology;
 import io.jouletrace.core.model.ModelMatch;
 import io.jouletrace.core.model.ModelResolver;
 import io.jouletrace.core.model.ModelSpec;
+import io.jouletrace.core.model.NameEstimate;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
 import java.util.ArrayList;
@@ -62,11 +64,16 @@ public final class EcoLogitsMethodology implements Methodology {
 
   @Override
   public Estimate estimate(InvocationRecord record, IntensityResolver intensities) {
+    return estimate(record, intensities, NameEstimate.Rule.CURRENT);
+  }
+
+  @Override
+  public Estimate estimate(InvocationRecord record, IntensityResolver intensities, NameEstimate.Rule names) {
     if (!models(record.operation())) {
       return unknownEverywhere(new NullReason(NullReason.OPERATION_NOT_MODELLED,
           version() + " models text generation, not `" + record.operation() + "` calls."));
     }
-    ModelMatch match = models.resolve(record.provider(), record.model()).orElse(null);
+    ModelMatch match = models.resolve(record.provider(), record.model(), names).orElse(null);
     if (match == null) {
       return unknownEverywhere(NullReason.modelNotRegistered(record.provider(), record.model()));
     }
@@ -82,9 +89,9 @@ public final class EcoLogitsMethodology implements Methodology {
     LlmImpacts.Bound low = bound(spec, record.outputTokens(), latency, datacenter, wueOffSite, false);
     LlmImpacts.Bound high = bound(spec, record.outputTokens(), latency, datacenter, wueOffSite, true);
 
-    var energy = Figure.known(Quantity.ENERGY,
-        new Range(low.requestEnergyKwh() * Estimate.JOULES_PER_KWH, high.requestEnergyKwh() * Estimate.JOULES_PER_KWH),
-        match.tier(), match.band(), method, version());
+    var energyJoules = new Range(low.requestEnergyKwh() * Estimate.JOULES_PER_KWH, high.requestEnergyKwh() * Estimate.JOULES_PER_KWH);
+    if (match.isNameEstimate() && names != NameEstimate.Rule.V1) match = match.withBand(AccuracyBand.ofEstimatedRange(energyJoules));
+    var energy = Figure.known(Quantity.ENERGY, energyJoules, match.tier(), match.band(), method, version());
     Figure carbon = intensity == null
         ? Figure.unknown(Quantity.CARBON, resolved.missing())
         : Figure.known(Quantity.CARBON,
