@@ -74,15 +74,21 @@ public final class Estimator {
 
   /** @param version a methodology version or family, or {@code null} for the default */
   public Estimate estimate(InvocationRecord record, String version) {
+    return estimate(record, version, Derivation.NONE);
+  }
+
+  /** The same estimate, with each step of its arithmetic written into {@code derivation}. */
+  public Estimate estimate(InvocationRecord record, String version, Derivation derivation) {
     Methodology chosen = forVersion(version == null ? defaultVersion : version);
     if (!chosen.models(record.operation())) {
       for (Methodology fallback : fallbacksByOperation) {
         if (fallback.models(record.operation())) {
-          return fallback.estimate(record, intensities).withWarnings(List.of("operation-figured-by-" + fallback.version()));
+          if (derivation.isRecording()) derivation.note("methodology", chosen.version() + " has no method for `" + record.operation() + "` calls; " + fallback.version() + " figures them");
+          return fallback.estimate(record, intensities, derivation).withWarnings(List.of("operation-figured-by-" + fallback.version()));
         }
       }
     }
-    return chosen.estimate(record, intensities);
+    return chosen.estimate(record, intensities, derivation);
   }
 
   /** A methodology name that is not registered. */

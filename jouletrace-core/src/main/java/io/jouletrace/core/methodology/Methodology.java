@@ -18,5 +18,10 @@ public interface Methodology {
   boolean models(Operation operation);
 
   /** Figures for one call; pure: the same record and resolver always give the same estimate. */
-  Estimate estimate(InvocationRecord record, IntensityResolver intensities);
+  default Estimate estimate(InvocationRecord record, IntensityResolver intensities) {
+    return estimate(record, intensities, Derivation.NONE);
+  }
+
+  /** The same estimate, writing each step of its arithmetic into {@code derivation} as it is taken ({@code jouletrace explain}). */
+  Estimate estimate(InvocationRecord record, IntensityResolver intensities, Derivation derivation);
 }
