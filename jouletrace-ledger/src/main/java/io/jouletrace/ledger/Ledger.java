@@ -2,6 +2,7 @@ package io.jouletrace.ledger;
 
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.carbon.IntensitySignal;
+import io.jouletrace.core.methodology.Derivation;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
@@ -84,7 +85,12 @@ public final class Ledger implements AutoCloseable {
    * It carries each figure's method, which the store does not keep (it follows from the version).
    */
   public Estimate refigure(LedgerEntry entry, String methodologyVersion) {
-    return estimatorFor(entry.seq()).estimate(entry.record(), methodologyVersion);
+    return refigure(entry, methodologyVersion, Derivation.NONE);
+  }
+
+  /** The same estimate, with each step of its arithmetic written into {@code derivation} ({@code explain}). */
+  public Estimate refigure(LedgerEntry entry, String methodologyVersion, Derivation derivation) {
+    return estimatorFor(entry.seq()).estimate(entry.record(), methodologyVersion, derivation);
   }
 
   /** The estimator that figures (and refigures) the record at {@code seq}: series stored before it. */

@@ -19,6 +19,7 @@ import io.jouletrace.catalog.EstimateRequest;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.VerifyReport;
 import io.jouletrace.ledger.ingest.OtlpTraces;
 import io.jouletrace.ledger.ingest.Parsed;
@@ -30,6 +31,7 @@ import io.jouletrace.ledger.budget.Budgets;
 import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.EfficiencyJson;
 import io.jouletrace.ledger.report.EfficiencyReports;
+import io.jouletrace.ledger.report.Explanation;
 import io.jouletrace.ledger.report.FocusExport;
 import io.jouletrace.ledger.report.PriceTable;
 import io.jouletrace.ledger.report.RecordJson;
@@ -52,6 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -211,6 +214,7 @@ public final class JouletraceServer implements AutoCloseable {
         withLedger(() -> reports.measuredVsModelled(scope(ctx))))));
     r.post("/api/invocations", this::postInvocations);
     r.get("/api/invocations/{id}", this::getInvocation);
+    r.get("/api/invocations/{id}/explain", this::explainInvocation);
     r.get("/api/verify", this::verify);
     r.get("/api/reports/ranking", ctx -> {
       Scope scope = scope(ctx);
@@ -397,14 +401,24 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   private void getInvocation(Context ctx) {
+    ctx.json(visibleRecord(ctx, entry -> RecordJson.of(entry, ledger.store().figureSets(entry.record().id()),
+        version -> ledger.refigure(entry, version))));
+  }
+
+  /** {@code GET /api/invocations/{id}/explain}: the derivation of the record's figures, under the record route's tenant rule. */
+  private void explainInvocation(Context ctx) {
+    ctx.json(visibleRecord(ctx, entry -> Explanation.of(ledger, entry, ledger.store().figureSets(entry.record().id()))));
+  }
+
+  /** The view of record {@code {id}} the key may see, made with the ledger to itself; missing or another tenant's is an error. */
+  private ObjectNode visibleRecord(Context ctx, Function<LedgerEntry, ObjectNode> view) {
     String id = ctx.pathParam("id");
-    ObjectNode body = withLedger(() -> ledger.store().entry(id).map(entry -> {
+    return withLedger(() -> ledger.store().entry(id).map(entry -> {
       if (!principal(ctx).mayAccess(entry.record().tenant())) {
         throw new ApiError(HttpStatus.FORBIDDEN, "record " + id + " belongs to another tenant");
       }
-      return RecordJson.of(entry, ledger.store().figureSets(id), version -> ledger.refigure(entry, version));
+      return view.apply(entry);
     }).orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no record with id " + id)));
-    ctx.json(body);
   }
 
   /**

@@ -2,8 +2,10 @@ package io.jouletrace.ledger.report;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.catalog.EcoBlock;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
+import io.jouletrace.core.methodology.aienergyscore.AiEnergyScoreMethodology.EnergyScore;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
@@ -34,6 +36,11 @@ public final class RecordJson {
         .put("input_tokens", r.inputTokens()).put("output_tokens", r.outputTokens()).put("reasoning_tokens", r.reasoningTokens())
         .put("cached_input_tokens", r.cachedInputTokens()).put("latency_s", r.latencySeconds()).put("zone", r.zone())
         .put("region", r.region()).put("intensity_g_per_kwh", r.intensityGramsPerKwh());
+    // Derived at read time from the bundled leaderboard: the stars are neither stored nor hashed.
+    EnergyScore score = EcoBlock.energyScore(r, entry.figures().modelResolved());
+    root.set(EcoBlock.ENERGY_SCORE, EcoBlock.energyScore(score));
+    root.set("energy_score_null_reason", score.missing() == null ? null
+        : NODES.objectNode().put("code", score.missing().code()).put("message", score.missing().message()));
     ObjectNode own = figures(entry.figures());
     nameMethods(own, refigure.apply(entry.figures().methodologyVersion()));
     root.set("figures", own);
