@@ -21,18 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code GET /api/invocations/{id}/explain} and the energy score of the record view, over real HTTP on a real ledger. */
 class ExplainRouteTest {
 
-  private static final String ADMIN = "test-admin-key";
+  private static final String ADMIN = ServerTest.ADMIN;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  @TempDir
-  Path dir;
 
   private JouletraceServer server;
   private String acmeKey;
 
+  /** A server on {@code dir}'s ledger with an acme record the leaderboard rates and a globex record it does not. */
   @BeforeEach
-  void start() throws Exception {
+  void start(@TempDir Path dir) throws Exception {
     server = JouletraceServer.start(Ledger.open(DuckDbStore.open(dir), null),
         new JouletraceServer.Config(0, "127.0.0.1", 64 * 1024, ADMIN, Catalog.DEFAULT_METHODOLOGY));
     acmeKey = server.createKey("acme", "test");
