@@ -35,7 +35,7 @@ public final class Explanation {
         .put("operation", r.operation().code()).put("input_tokens", r.inputTokens()).put("output_tokens", r.outputTokens())
         .put("latency_s", r.latencySeconds()).put("zone", r.zone()).put("region", r.region())
         .put("intensity_g_per_kwh", r.intensityGramsPerKwh());
-    root.set(EcoBlock.ENERGY_SCORE, EcoBlock.energyScore(EcoBlock.energyScore(r, entry.figures().modelResolved())));
+    RecordJson.putEnergyScore(root, entry);
     ArrayNode sets = root.putArray("figure_sets");
     sets.add(modelled(ledger, entry, entry.figures(), "own"));
     for (Store.StoredFigureSet set : figureSets) {
@@ -102,7 +102,7 @@ public final class Explanation {
         .append("): ").append(r.get("provider").asText()).append('/').append(r.get("model").asText()).append(", ")
         .append(r.get("operation").asText()).append(", ").append(r.get("output_tokens").asLong()).append(" output tokens\n");
     JsonNode score = explanation.get(EcoBlock.ENERGY_SCORE);
-    out.append("energy score: ").append(score.isNull() ? "not rated"
+    out.append("energy score: ").append(score.isNull() ? "not rated (" + explanation.get("energy_score_null_reason").get("message").asText() + ")"
         : score.get("stars").asInt() + " of 5 stars (" + score.get("task").asText() + ", " + score.get("leaderboard_version").asText() + ")")
         .append('\n');
     for (JsonNode set : explanation.get("figure_sets")) {
@@ -113,7 +113,7 @@ public final class Explanation {
         if (step.has("note")) {
           out.append(": ").append(step.get("note").asText());
         } else {
-          out.append(" = ").append(step.get("value").asDouble()).append(step.get("unit").asText().isEmpty() ? "" : " " + step.get("unit").asText())
+          out.append(" = ").append(number(step.get("value").asDouble())).append(step.get("unit").asText().isEmpty() ? "" : " " + step.get("unit").asText())
               .append("   [").append(step.get("formula").asText()).append(']');
         }
         out.append('\n');
@@ -128,6 +128,11 @@ public final class Explanation {
       }
     }
     return out.toString();
+  }
+
+  /** A count as a whole number (300, not 300.0); anything else at full precision. */
+  private static String number(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
   }
 
   private static String bounds(JsonNode result, String field, String unit) {

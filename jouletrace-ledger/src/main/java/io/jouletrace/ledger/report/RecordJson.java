@@ -36,11 +36,7 @@ public final class RecordJson {
         .put("input_tokens", r.inputTokens()).put("output_tokens", r.outputTokens()).put("reasoning_tokens", r.reasoningTokens())
         .put("cached_input_tokens", r.cachedInputTokens()).put("latency_s", r.latencySeconds()).put("zone", r.zone())
         .put("region", r.region()).put("intensity_g_per_kwh", r.intensityGramsPerKwh());
-    // Derived at read time from the bundled leaderboard: the stars are neither stored nor hashed.
-    EnergyScore score = EcoBlock.energyScore(r, entry.figures().modelResolved());
-    root.set(EcoBlock.ENERGY_SCORE, EcoBlock.energyScore(score));
-    root.set("energy_score_null_reason", score.missing() == null ? null
-        : NODES.objectNode().put("code", score.missing().code()).put("message", score.missing().message()));
+    putEnergyScore(root, entry);
     ObjectNode own = figures(entry.figures());
     nameMethods(own, refigure.apply(entry.figures().methodologyVersion()));
     root.set("figures", own);
@@ -58,6 +54,17 @@ public final class RecordJson {
       sets.add(node);
     }
     return root;
+  }
+
+  /**
+   * The record's {@code energy_score}, and {@code energy_score_null_reason} ({@code {code, message}}, null when rated):
+   * derived when read from the bundled leaderboard, so the stars are neither stored nor hashed.
+   */
+  static void putEnergyScore(ObjectNode root, LedgerEntry entry) {
+    EnergyScore score = EcoBlock.energyScore(entry.record(), entry.figures().modelResolved());
+    root.set(EcoBlock.ENERGY_SCORE, EcoBlock.energyScore(score));
+    root.set("energy_score_null_reason", score.missing() == null ? null
+        : NODES.objectNode().put("code", score.missing().code()).put("message", score.missing().message()));
   }
 
   /** A figure set: each amount with value, range, tier and band; carbon with the intensity and where it came from. */
