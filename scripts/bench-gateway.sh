@@ -14,7 +14,7 @@ warmup=${3:-40}
 data=$(mktemp -d)
 upstream_port=18282
 gateway_port=18283
-export JOULETRACE_ADMIN_KEY="bench-$(date +%s)"
+export JOULETRACE_ADMIN_KEY="bench-$(date +%s)-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d " \n")"
 "$JAVA_HOME/bin/java" -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=2000 -cp jouletrace-bench/target/benchmarks.jar io.jouletrace.bench.UpstreamStandIn \
   "$upstream_port" > "$data/upstream.log" 2>&1 &
 upstream=$!

@@ -11,7 +11,7 @@ seconds=${2:-20}
 ./mvnw -q -B -ntp -DskipTests package -pl jouletrace-cli,jouletrace-bench -am
 data=$(mktemp -d)
 port=18181
-export JOULETRACE_ADMIN_KEY="bench-$(date +%s)"
+export JOULETRACE_ADMIN_KEY="bench-$(date +%s)-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d " \n")"
 ./jouletrace serve --data "$data" --port "$port" > "$data/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT

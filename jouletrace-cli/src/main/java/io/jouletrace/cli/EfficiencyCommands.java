@@ -149,6 +149,7 @@ final class EfficiencyCommands {
         out.printf("  at its token mix (%s per request, %d rated requests):%n", mix(r.mix()), use.usage().ratedCalls());
         for (AtMix side : List.of(r.current(), r.proposed())) out.printf("    %-40s %s%n", side.name(), perThousandRequests(side));
         out.println("  " + r.statement());
+        printAssumptions(out, r.assumptions());
         Amount carbon = r.annualCarbonDifference();
         if (carbon == null) {
           out.println("  yearly carbon: unknown (" + r.annualCarbonMissing().message() + ")");
@@ -202,6 +203,7 @@ final class EfficiencyCommands {
         out.printf("  team %s: %s/%s (%s, %d rated requests, %s per request): %s kWh as figured, %s on %s%n    %s%n", use.teamName(),
             use.provider(), use.model(), use.task(), use.usage().ratedCalls(), mix(l.mix()), ranged(l.actual()),
             onBaseline == null ? "unknown" : ranged(onBaseline) + " kWh", l.baseline().name(), l.statement());
+        printAssumptions(out, l.assumptions());
       }
       if (comparison.lines().isEmpty()) out.println("  no rated call in scope");
       if (!comparison.unrated().isEmpty()) {
@@ -209,6 +211,10 @@ final class EfficiencyCommands {
         for (TeamUse u : comparison.unrated()) out.printf("  team %s: %s/%s: %d calls%n", u.teamName(), u.provider(), u.model(), u.usage().figures().calls());
       }
     }
+  }
+
+  private static void printAssumptions(PrintWriter out, List<String> assumptions) {
+    out.println("  assuming: " + String.join("; ", assumptions));
   }
 
   /** Counts and periods are exact, but three figures are all a reader needs. */

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code jouletrace} command line. */
 @Command(name = "jouletrace", mixinStandardHelpOptions = true, version = "jouletrace 0.1.0",
     description = "Energy (Wh) and carbon (gCO2e) of AI calls, with how each figure was derived.",
-    subcommands = {EstimateCommand.class, IngestCommand.class, VerifyCommand.class, BackfillCommand.class, ImportChainCommand.class,
+    subcommands = {EstimateCommand.class, IngestCommand.class, VerifyCommand.class, HeadCommand.class, BackfillCommand.class, ImportChainCommand.class,
         AttributeCommand.class, SignalsCommand.class, ReportCommand.class, ExportCommand.class, BudgetCommand.class, ServeCommand.class,
         KeysCommand.class, StreamCommand.class, ExplainCommand.class,
         CommandLine.HelpCommand.class})

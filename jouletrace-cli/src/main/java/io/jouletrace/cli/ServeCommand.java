@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve the REST API (/api), OTLP/HTTP traces (/v1/traces), Prometheus metrics (/metrics) and the dashboard (/).",
         "Every /api and /v1 route needs an API key (Authorization: Bearer KEY, or x-api-key: KEY): the admin key from " + ApiKeys.ADMIN_KEY_ENV
+            + " (at least " + ApiKeys.MIN_ADMIN_KEY_LENGTH + " characters)"
             + " or `jouletrace keys create`; on a ledger with no key at all, serve makes an admin key and prints it once."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -92,6 +93,22 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--kafka-topic", paramLabel = "TOPIC", description = "Topic --kafka publishes to (default ${DEFAULT-VALUE}).")
   String kafkaTopic = Topics.defaults().invocations();
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = LogFormatConverter.class,
+      description = "Log lines on stderr as `text` (default) or `json`: one object per line with time, level, logger, message and "
+          + "exception, for log collectors. The server logs every 5xx answer, every failed upstream call and every budget refusal.")
+  LogFormat logFormat;
+
+  static final class LogFormatConverter implements picocli.CommandLine.ITypeConverter<LogFormat> {
+    @Override
+    public LogFormat convert(String value) {
+      return switch (value) {
+        case "text" -> LogFormat.TEXT;
+        case "json" -> LogFormat.JSON;
+        default -> throw new picocli.CommandLine.TypeConversionException("expected text or json, got `" + value + "`");
+      };
+    }
+  }
+
   /** The server and (with --kafka) its publisher; closing stops the server first, so its last stored calls are handed over. */
   record Serving(JouletraceServer server, InvocationPublisher publisher) implements AutoCloseable {
     @Override
@@ -115,6 +132,7 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Starts the server as the options say and prints where it serves; the caller stops it by closing. */
   Serving start() throws IOException {
+    logFormat.apply();
     PrintWriter out = spec.commandLine().getOut();
     Gateway.Config gateway = gateway();
     InvocationPublisher publisher = kafka == null ? null : new InvocationPublisher(kafka, kafkaTopic);

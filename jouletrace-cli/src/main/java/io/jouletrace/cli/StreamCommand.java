@@ -123,8 +123,9 @@ final class StreamCommand {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
       try (io.jouletrace.ledger.Ledger ledger = ledgerOptions.open()) {
         StreamSink.Sunk sunk = StreamSink.run(bootstrap, topics, ledger, methodology, new StreamSink.SpanRecords(provider, zone), stop::get);
-        spec.commandLine().getOut().printf("stored %d records and %d measured figure sets into %s%n", sunk.records(), sunk.measuredSets(),
-            ledger.store().describe());
+        spec.commandLine().getOut().printf("stored %d records and %d measured figure sets into %s%s%n", sunk.records(), sunk.measuredSets(),
+            ledger.store().describe(), sunk.conflicts() == 0 ? ""
+                : "; " + sunk.conflicts() + " records not stored: their tenant and id are stored with other content");
       }
       return 0;
     }

@@ -83,18 +83,26 @@ class EfficiencyCommandsTest {
     assertThat(recommendation.get("token_mix").get("output_tokens").asLong()).isEqualTo(250);
     double current = ReportCommandTest.energy("--provider", "openai", "--model", "gpt-4o", "--input-tokens", "750", "--output-tokens", "250").get("wh").asDouble();
     double proposed = ReportCommandTest.energy("--provider", "openai", "--model", "gpt-4o-mini", "--input-tokens", "750", "--output-tokens", "250").get("wh").asDouble();
-    assertThat(recommendation.get("kwh_per_1k_requests_difference").asDouble()).isCloseTo(current - proposed, within(1e-12));
-    // Two calls over 2026-11-01 – 2026-11-04 (whole days of the ledger), at FRA's intensity.
+    // Like with like: both models at the mix, their ratio applied to what the team's two calls used per request.
+    double used = (ReportCommandTest.energy("--provider", "openai", "--model", "gpt-4o", "--input-tokens", "1000", "--output-tokens", "300")
+        .get("wh").asDouble() + ReportCommandTest.energy("--provider", "openai", "--model", "gpt-4o", "--input-tokens", "500",
+        "--output-tokens", "200").get("wh").asDouble()) / 2;
+    double reduction = used * (1 - proposed / current);
+    assertThat(recommendation.get("current_use_kwh_per_1k_requests").asDouble()).isCloseTo(used, within(1e-12));
+    assertThat(recommendation.get("reduction_share").asDouble()).isCloseTo(1 - proposed / current, within(1e-12));
+    assertThat(recommendation.get("kwh_per_1k_requests_difference").asDouble()).isCloseTo(reduction, within(1e-12));
+    assertThat(recommendation.get("assumptions").toString()).contains("750 input and 250 output tokens").contains("no latency for either model");
+    // Two calls over 2026-11-01 – 2026-11-04 (the whole days of the team's own gpt-4o calls), at FRA's intensity.
     JsonNode annual = recommendation.get("annual");
     assertThat(annual.get("requests_per_year").asDouble()).isCloseTo(2 / 3.0 * 365, within(1e-9));
     assertThat(annual.get("co2_grams_difference").asDouble())
-        .isCloseTo((current - proposed) / 1000 * annual.get("requests_per_year").asDouble() * annual.get("intensity_g_per_kwh").asDouble(),
+        .isCloseTo(reduction / 1000 * annual.get("requests_per_year").asDouble() * annual.get("intensity_g_per_kwh").asDouble(),
             within(1e-9));
     assertThat(run.json().get("without_equivalent").get(0).get("model").asText()).isEqualTo("gpt-4o-mini");
 
     Run text = report("recommendations");
-    assertThat(text.out()).contains("openai/gpt-4o-mini uses " + recommendation.get("statement").asText().split(" uses ")[1])
-        .contains("kWh less per 1,000 requests than openai/gpt-4o at team search's token mix");
+    assertThat(text.out()).contains(recommendation.get("statement").asText())
+        .contains("less energy than openai/gpt-4o at team search's token mix: ").contains("assuming: both models figured at team search's");
 
     Path mine = Files.writeString(dir.resolve("mine.csv"), HEADER + "text_generation,openai,gpt-4o-mini,openai,gpt-4o\n");
     JsonNode extended = report("recommendations", "--json", "--equivalences", mine.toString()).json();

@@ -2,6 +2,7 @@ package io.jouletrace.cli;
 
 import static io.jouletrace.cli.EstimateCommandTest.jouletrace;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.jouletrace.cli.EstimateCommandTest.Run;
 import java.io.IOException;
@@ -68,7 +69,8 @@ class LedgerCommandsTest {
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
       out.write(Files.readAllBytes(calls));
     }
-    Path csv = Files.writeString(dir.resolve("one.csv"), "id,timestamp,provider,model,output_tokens\ncall-1,2026-11-02T10:00:00Z,openai,gpt-4o,300\n");
+    Path csv = Files.writeString(dir.resolve("one.csv"), "id,timestamp,tenant,team,provider,model,input_tokens,output_tokens,latency_s,zone\n"
+        + "call-1,2026-11-02T10:00:00Z,acme,search,openai,gpt-4o,101,300,2.5,FRA\n");
     Run again = jouletrace("ingest", "--data", data(), "--rejects", rejects.toString(), calls.toString(), gz.toString(), csv.toString());
     assertThat(again.out()).contains("accepted 0, duplicates skipped 7, rejected 4");
     assertThat(head(again).group(2)).isEqualTo(head(first).group(2));
@@ -76,6 +78,23 @@ class LedgerCommandsTest {
     Run verify = jouletrace("verify", "--data", data());
     assertThat(verify.exitCode()).isZero();
     assertThat(verify.out()).contains("records checked: 3", "chain: intact", "figures recomputed: 3", "drift: 0");
+  }
+
+  @Test
+  void an_id_stored_with_other_content_is_a_reject_line_and_another_tenants_id_is_its_own_record() throws IOException {
+    Path calls = Files.writeString(dir.resolve("calls.jsonl"), call(1, "openai", "gpt-4o", 300) + "\n");
+    assertThat(jouletrace("ingest", "--data", data(), calls.toString()).exitCode()).isZero();
+    Path later = Files.writeString(dir.resolve("later.jsonl"), String.join("\n",
+        call(1, "openai", "gpt-4o", 999),
+        call(1, "openai", "gpt-4o", 300).replace("\"acme\"", "\"globex\""),
+        call(1, "openai", "gpt-4o", 300)) + "\n");
+    Path rejects = dir.resolve("rejects.txt");
+
+    Run run = jouletrace("ingest", "--data", data(), "--rejects", rejects.toString(), later.toString());
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out()).contains("accepted 1, duplicates skipped 1, rejected 1");
+    assertThat(Files.readAllLines(rejects)).containsExactly(later + ":1: id: the same id with different content conflicts with stored record seq 1");
+    assertThat(jouletrace("verify", "--data", data()).out()).contains("records checked: 2", "chain: intact");
   }
 
   @Test
@@ -98,7 +117,44 @@ class LedgerCommandsTest {
     }
     Run verify = jouletrace("verify", "--data", data());
     assertThat(verify.exitCode()).isEqualTo(1);
-    assertThat(verify.out()).contains("records checked: 40", "chain: BROKEN at seq 17");
+    assertThat(verify.out()).contains("records checked: 40", "chain: BROKEN at seq 17 (id call-17)");
+  }
+
+  @Test
+  void verify_names_an_edited_rollup_row_and_a_head_cut_after_a_checkpoint() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 1; i <= 30; i++) lines.append(call(i, "openai", "gpt-4o", 300)).append('\n');
+    Path calls = Files.writeString(dir.resolve("calls.jsonl"), lines);
+    assertThat(jouletrace("ingest", "--data", data(), calls.toString()).exitCode()).isZero();
+    double wh = jouletrace("report", "summary", "--json", "--data", data()).json().get("total_wh").asDouble();
+    Run head = jouletrace("head", "--data", data());
+    assertThat(head.out()).matches("checkpoint seq=30 hash=[0-9a-f]{64} at=\\S+Z\n");
+    Path checkpoint = Files.writeString(dir.resolve("head.txt"), head.out());
+    assertThat(jouletrace("head", "--json", "--data", data()).json().get("seq").asLong()).isEqualTo(30);
+    Run clean = jouletrace("verify", "--data", data(), "--expect-head-file", checkpoint.toString());
+    assertThat(clean.exitCode()).as(clean.out()).isZero();
+    assertThat(clean.out()).contains("derived: report_rollup_day through seq 30:", "; 0 differ", "expected head: seq 30 ", ": extended");
+
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("data/ledger.duckdb")); Statement st = c.createStatement()) {
+      st.execute("UPDATE report_rollup_day SET energy_j_low = energy_j_low / 10, energy_j_high = energy_j_high / 10 WHERE tenant = 'acme'");
+    }
+    assertThat(jouletrace("report", "summary", "--json", "--data", data()).json().get("total_wh").asDouble()).isCloseTo(wh / 10, within(1e-9));
+    Run edited = jouletrace("verify", "--data", data());
+    assertThat(edited.exitCode()).isEqualTo(1);
+    assertThat(edited.out()).contains("chain: intact", "drift: 0", "; 9 differ",
+        "  report_rollup_day day=2026-11-01 tenant=acme team=search model=gpt-4o provider=openai zone=FRA", ": energy_j_low expected ");
+
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("data/ledger.duckdb")); Statement st = c.createStatement()) {
+      st.execute("DELETE FROM report_rollup_day");
+      st.execute("UPDATE report_rollup_state SET through_seq = 0");
+      st.execute("DELETE FROM ledger_records WHERE seq > 27");
+    }
+    assertThat(jouletrace("verify", "--data", data()).exitCode()).as("the chain alone cannot show a cut head").isZero();
+    Run cut = jouletrace("verify", "--data", data(), "--expect-head-file", checkpoint.toString());
+    assertThat(cut.exitCode()).isEqualTo(1);
+    assertThat(cut.out()).contains("expected head: seq 30 ", ": NOT extended: seq 30 is missing: the ledger ends before it (truncated)");
+    Run bare = jouletrace("verify", "--data", data(), "--expect-head", "30:" + head.out().split("hash=")[1].substring(0, 64));
+    assertThat(bare.exitCode()).isEqualTo(1);
   }
 
   @Test
@@ -128,11 +184,12 @@ class LedgerCommandsTest {
         }
       }
     }
-    // Live recording already delivered the call of source seq 6 over OTLP.
+    // Live recording already delivered the call of source seq 6 over OTLP, with the same attributes (other ones would conflict).
     Path otlp = Files.writeString(dir.resolve("live.json"), "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\","
         + "\"spanId\":\"00000000000000A6\",\"startTimeUnixNano\":\"1764064806000000000\",\"attributes\":["
         + "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}},{\"key\":\"gen_ai.provider.name\",\"value\":{\"stringValue\":\"openai\"}},"
-        + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"gpt-4o\"}},{\"key\":\"gen_ai.usage.output_tokens\",\"value\":{\"intValue\":\"60\"}}]}]}]}]}\n");
+        + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"gpt-4o\"}},{\"key\":\"gen_ai.usage.output_tokens\",\"value\":{\"intValue\":\"60\"}},"
+        + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"600\"}},{\"key\":\"jouletrace.team\",\"value\":{\"stringValue\":\"search\"}}]}]}]}]}\n");
     assertThat(jouletrace("ingest", "--data", data(), otlp.toString()).out()).contains("accepted 1");
 
     Run partial = jouletrace("import-chain", "--data", data(), "--since-seq", "4", sqlite.toString());

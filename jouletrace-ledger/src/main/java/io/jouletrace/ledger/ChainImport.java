@@ -58,7 +58,10 @@ public final class ChainImport {
           String origin = "chain:" + sqlite.getFileName() + "#" + lastSeq;
           for (Parsed parsed : map(rs.getLong(2), rs.getString(3), origin)) {
             switch (parsed) {
-              case Parsed.Accepted accepted -> writer.add(accepted.record(), origin);
+              case Parsed.Accepted accepted -> {
+                writer.add(accepted.record(), origin);
+                rejected += Ingest.rejectConflicts(writer, rejects);
+              }
               case Parsed.Rejected rejection -> {
                 rejected++;
                 rejects.write(rejection.line() + "\n");
@@ -75,6 +78,7 @@ public final class ChainImport {
       throw new UncheckedIOException("cannot write the rejects file", e);
     }
     writer.flush();
+    rejected += Ingest.rejectConflicts(writer, rejects);
     return new Summary(rows, writer.accepted(), writer.duplicates(), rejected, skipped, lastSeq, writer.head().seq(), writer.head().hash());
   }
 

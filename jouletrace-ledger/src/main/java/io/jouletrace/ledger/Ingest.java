@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Streams inputs into a ledger writer: each accepted record is queued, each rejected entry goes to
  * the rejects sink as {@code file:line: field: reason}, and nothing already accepted depends on
- * what comes after it. A file that cannot be opened is reported and the other files go on.
+ * what comes after it. A file that cannot be opened is reported and the other files go on. A record
+ * whose (tenant, id) is stored with different content is rejected too ({@link Ledger.Conflict}).
  */
 public final class Ingest {
 
@@ -49,7 +50,10 @@ public final class Ingest {
         for (Parsed parsed; (parsed = reader.next()) != null; ) {
           entries++;
           switch (parsed) {
-            case Parsed.Accepted accepted -> writer.add(accepted.record(), accepted.origin());
+            case Parsed.Accepted accepted -> {
+              writer.add(accepted.record(), accepted.origin());
+              rejected += rejectConflicts(writer, rejects);
+            }
             case Parsed.Rejected rejection -> {
               rejected++;
               rejects.write(rejection.line());
@@ -65,6 +69,7 @@ public final class Ingest {
       }
     }
     writer.flush();
+    rejected += rejectConflicts(writer, rejects);
     try {
       rejects.flush();
     } catch (IOException e) {
@@ -73,6 +78,13 @@ public final class Ingest {
     progress.update(entries, writer.accepted(), writer.duplicates(), rejected);
     return new Summary(entries, writer.accepted(), writer.duplicates(), rejected, skipped, List.copyOf(unreadable),
         writer.head().seq(), writer.head().hash());
+  }
+
+  /** Writes the writer's new conflicts as reject lines; returns how many. */
+  static long rejectConflicts(Ledger.Writer writer, Writer rejects) {
+    List<Ledger.Conflict> conflicts = writer.takeConflicts();
+    for (Ledger.Conflict conflict : conflicts) writeQuietly(rejects, conflict.line() + "\n");
+    return conflicts.size();
   }
 
   private static void writeQuietly(Writer rejects, String line) {

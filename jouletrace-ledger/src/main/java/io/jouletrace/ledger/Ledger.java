@@ -7,15 +7,14 @@ import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
-import io.jouletrace.ledger.store.Fingerprint;
 import io.jouletrace.ledger.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -130,9 +129,20 @@ public final class Ledger implements AutoCloseable {
     return new Writer(methodologyVersion, batchSize);
   }
 
-  /** Recomputes the whole chain and every stored figure; see {@link Verifier}. */
+  /** Recomputes the whole chain and every stored figure, and checks the derived tables; see {@link Verifier}. */
   public VerifyReport verify() {
-    return new Verifier(this, hashers.get()).run();
+    return verify(null);
+  }
+
+  /** {@link #verify()}, and whether the ledger still extends {@code expectedHead} (null: no checkpoint to check). */
+  public VerifyReport verify(Checkpoint expectedHead) {
+    return new Verifier(this, hashers.get(), expectedHead).run();
+  }
+
+  /** The head now, signed with the ledger key when there is one: a checkpoint to keep outside the store. */
+  public Checkpoint checkpoint() {
+    Store.Head head = store.head();
+    return Checkpoint.of(head.seq(), head.hash(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), hashers.get());
   }
 
   /**
@@ -166,8 +176,26 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
-   * Buffers records and, per batch: drops ids already stored or already seen in the batch, numbers
-   * the rest, figures and chains them, and appends them in one transaction.
+   * A record whose (tenant, id) is stored already with different content: not stored, and the stored record stays.
+   *
+   * @param storedSeq the seq of the record it conflicts with (one of the same batch counts as stored)
+   */
+  public record Conflict(String sourceRef, String tenant, String id, long storedSeq) {
+    public String reason() {
+      return "the same id with different content conflicts with stored record seq " + storedSeq;
+    }
+
+    /** As a rejects file line: {@code file:line: id: reason}. */
+    public String line() {
+      return sourceRef + ": id: " + reason();
+    }
+  }
+
+  /**
+   * Buffers records and, per batch: drops records whose (tenant, id) is already stored or already seen in the batch,
+   * numbers the rest, figures and chains them, and appends them in one transaction. A dropped record that says the
+   * same as the stored one is a duplicate; one that says something else is a {@link Conflict}, kept for
+   * {@link #takeConflicts} (the stored record stays).
    *
    * <p>The append runs on a committer thread while the caller reads, figures and hashes the next
    * batch: one batch at most is in flight. Counters and {@link #head()} move only when a commit
@@ -188,9 +216,10 @@ public final class Ledger implements AutoCloseable {
     private volatile Store.Head head;
     private long accepted;
     private long duplicates;
+    private final List<Conflict> conflicts = new ArrayList<>();
     private RuntimeException failure;
 
-    private record Pending(InvocationRecord record, String sourceRef, long fingerprint) {}
+    private record Pending(InvocationRecord record, String sourceRef, Store.Candidate identity) {}
 
     private Writer(String methodologyVersion, int batchSize) {
       this.methodologyVersion = methodologyVersion;
@@ -209,7 +238,7 @@ public final class Ledger implements AutoCloseable {
     public void add(InvocationRecord record, String sourceRef) {
       if (record.id() == null) throw new IllegalArgumentException(sourceRef + ": a ledger record needs an id");
       if (record.timestamp() == null) throw new IllegalArgumentException(sourceRef + ": a ledger record needs a timestamp");
-      pending.add(new Pending(record, sourceRef, Fingerprint.of(record.id())));
+      pending.add(new Pending(record, sourceRef, Store.Candidate.of(record)));
       if (pending.size() >= batchSize) submit();
     }
 
@@ -224,24 +253,34 @@ public final class Ledger implements AutoCloseable {
       if (pending.isEmpty()) return;
       List<Store.Candidate> candidates = new ArrayList<>();
       for (Pending p : pending) {
-        if (known.contains(p.fingerprint())) candidates.add(new Store.Candidate(p.record().id(), p.fingerprint()));
+        if (known.contains(p.identity().fingerprint())) candidates.add(p.identity());
       }
       if (!candidates.isEmpty()) awaitInFlight();
-      Set<String> stored = store.stored(candidates).keySet();
-      Set<String> inBatch = new HashSet<>();
+      Map<Store.Candidate, LedgerEntry> earlier = new HashMap<>(store.stored(candidates));
       List<LedgerEntry> entries = new ArrayList<>(pending.size());
       long seq = prepared.seq();
       String previous = prepared.hash();
+      List<Conflict> found = new ArrayList<>();
       for (Pending p : pending) {
-        if (stored.contains(p.record().id()) || !inBatch.add(p.record().id())) continue;
         InvocationRecord record = LedgerEntry.withStoredTimestamp(p.record());
+        LedgerEntry stored = earlier.get(p.identity());
+        if (stored != null) {
+          // The same content is a duplicate (counted as skipped); other content a conflict.
+          if (!LedgerEntry.sameContent(stored.record(), record)) {
+            found.add(new Conflict(p.sourceRef(), record.tenant(), record.id(), stored.seq()));
+          }
+          continue;
+        }
         FigureSet figures = FigureSet.of(estimator.estimate(record, methodologyVersion));
         LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null);
         previous = hasher.hash(previous, unsealed);
-        entries.add(new LedgerEntry(seq, record, figures, p.sourceRef(), previous));
-        known.add(p.fingerprint());
+        LedgerEntry entry = new LedgerEntry(seq, record, figures, p.sourceRef(), previous);
+        entries.add(entry);
+        earlier.put(p.identity(), entry);
+        known.add(p.identity().fingerprint());
       }
-      int skipped = pending.size() - entries.size();
+      int skipped = pending.size() - entries.size() - found.size();
+      addConflicts(found);
       pending.clear();
       awaitInFlight();
       Store.Head next = new Store.Head(seq, previous);
@@ -278,6 +317,17 @@ public final class Ledger implements AutoCloseable {
 
     public synchronized long duplicates() {
       return duplicates;
+    }
+
+    private synchronized void addConflicts(List<Conflict> found) {
+      conflicts.addAll(found);
+    }
+
+    /** The conflicts found since the last call, in the order their records were added; each is reported once. */
+    public synchronized List<Conflict> takeConflicts() {
+      List<Conflict> taken = List.copyOf(conflicts);
+      conflicts.clear();
+      return taken;
     }
 
     /** The chain's head after the last committed batch. */

@@ -1,6 +1,7 @@
 package io.jouletrace.ledger;
 
 import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.core.record.PhaseTimings;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -31,8 +32,24 @@ public record LedgerEntry(long seq, InvocationRecord record, FigureSet figures, 
   public static InvocationRecord withStoredTimestamp(InvocationRecord r) {
     var stored = storedTimestamp(r.timestamp());
     if (stored.equals(r.timestamp())) return r;
-    return new InvocationRecord(r.id(), stored, r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(), r.model(),
+    return copy(r, stored, r.phases());
+  }
+
+  /**
+   * Whether two records of one (tenant, id) say the same, as stored: every field the ledger keeps alike (timestamps to
+   * the microsecond; phase timings are not stored). The same record sent again is a duplicate; anything else a conflict.
+   */
+  public static boolean sameContent(InvocationRecord stored, InvocationRecord other) {
+    return asKept(stored).equals(asKept(other));
+  }
+
+  private static InvocationRecord asKept(InvocationRecord r) {
+    return copy(r, storedTimestamp(r.timestamp()), null);
+  }
+
+  private static InvocationRecord copy(InvocationRecord r, Instant timestamp, PhaseTimings phases) {
+    return new InvocationRecord(r.id(), timestamp, r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(), r.model(),
         r.operation(), r.inputTokens(), r.outputTokens(), r.reasoningTokens(), r.cachedInputTokens(), r.latencySeconds(),
-        r.zone(), r.region(), r.intensityGramsPerKwh(), r.phases());
+        r.zone(), r.region(), r.intensityGramsPerKwh(), phases);
   }
 }

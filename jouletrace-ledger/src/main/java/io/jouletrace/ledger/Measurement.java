@@ -16,7 +16,6 @@ import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
-import io.jouletrace.ledger.store.Fingerprint;
 import io.jouletrace.ledger.store.Store;
 import io.jouletrace.ledger.telemetry.Readings;
 import io.jouletrace.ledger.telemetry.SpanReader;
@@ -30,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -218,7 +218,11 @@ public final class Measurement {
     writer.flush();
     long newRecords = writer.accepted() - acceptedBefore;
     Map<String, Store.Head> positions = positions(store, records);
-    Set<String> alreadyMeasured = store.idsWithFigureSet(METHODOLOGY_VERSION, positions.keySet());
+    Set<Long> measuredSeqs = store.seqsWithFigureSet(METHODOLOGY_VERSION, positions.values().stream().map(Store.Head::seq).toList());
+    Set<String> alreadyMeasured = new HashSet<>();
+    positions.forEach((id, position) -> {
+      if (measuredSeqs.contains(position.seq())) alreadyMeasured.add(id);
+    });
 
     Figured figured = figure(ledger, samples, spans, records, setup, positions);
     ChainHasher hasher = ledger.hasher();
@@ -260,11 +264,17 @@ public final class Measurement {
     return figure(ledger, samples, spans, records, setup, positions(store, records)).sets();
   }
 
-  /** Where each record stands in the ledger: its seq decides which stored series figure it. */
+  /**
+   * Where each record stands in the ledger, by span id (unique within a run): its seq decides which stored series figure
+   * it. The stored record of the span's (tenant, id) is the one measured, as the writer kept it.
+   */
   private static Map<String, Store.Head> positions(Store store, List<InvocationRecord> records) {
-    Map<String, Store.Head> positions = store.stored(records.stream().map(r -> new Store.Candidate(r.id(), Fingerprint.of(r.id()))).toList());
+    Map<Store.Candidate, LedgerEntry> stored = store.stored(records.stream().map(Store.Candidate::of).toList());
+    Map<String, Store.Head> positions = new HashMap<>();
     for (InvocationRecord r : records) {
-      if (!positions.containsKey(r.id())) throw new IllegalStateException("span " + r.id() + " has no record in the ledger");
+      LedgerEntry entry = stored.get(Store.Candidate.of(r));
+      if (entry == null) throw new IllegalStateException("span " + r.id() + " has no record in the ledger");
+      positions.put(r.id(), new Store.Head(entry.seq(), entry.hash()));
     }
     return positions;
   }

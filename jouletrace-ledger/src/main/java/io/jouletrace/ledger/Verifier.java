@@ -1,6 +1,7 @@
 package io.jouletrace.ledger;
 
 import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.report.DerivedTables;
 import io.jouletrace.ledger.store.Store;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +15,10 @@ import java.util.Map;
  * <p>Without an HMAC key, someone who edits a record can also rewrite its hash; the break then shows
  * at the next record, whose hash no longer follows. With a key they cannot, and the edited record
  * itself is named.
+ *
+ * <p>Then it checks the derived tables reports read against the records ({@link DerivedTables}) and, when given a
+ * checkpoint, that the ledger still holds the record the checkpoint names: the chain alone cannot show its newest
+ * records were deleted.
  */
 final class Verifier {
 
@@ -22,44 +27,67 @@ final class Verifier {
   private final Ledger ledger;
   private final Store store;
   private final ChainHasher hasher;
+  private final Checkpoint expectedHead;
 
   private long checked;
   private long expectedSeq = 1;
   private String previousHash = ChainHasher.GENESIS;
   private Long firstAltered;
+  private String firstAlteredId;
   private String alteration;
   private long recomputed;
   private long drift;
   private final List<String> examples = new ArrayList<>();
   private long figureSets;
 
-  Verifier(Ledger ledger, ChainHasher hasher) {
+  /** The checkpoint's record as the scan met it; null while not met. */
+  private LedgerEntry expectedHeadEntry;
+
+  /** @param expectedHead a checkpoint the ledger must still extend; null for none */
+  Verifier(Ledger ledger, ChainHasher hasher, Checkpoint expectedHead) {
     this.ledger = ledger;
     this.store = ledger.store();
     this.hasher = hasher;
+    this.expectedHead = expectedHead;
   }
 
   VerifyReport run() {
     store.scan(this::check);
     store.scanFigureSets(this::checkFigureSet);
-    return new VerifyReport(checked, firstAltered, alteration, recomputed, drift, List.copyOf(examples), figureSets, previousHash);
+    VerifyReport.HeadCheck head = expectedHead == null ? null
+        : new VerifyReport.HeadCheck(expectedHead.seq(), expectedHead.hash(), expectedHeadProblem());
+    return new VerifyReport(checked, firstAltered, alteration, recomputed, drift, List.copyOf(examples), figureSets, previousHash,
+        firstAlteredId, DerivedTables.check(store), head);
+  }
+
+  /** Why the ledger does not extend the checkpoint (or the checkpoint is refused); null when it does. */
+  private String expectedHeadProblem() {
+    String refusal = expectedHead.refusal(hasher);
+    if (refusal != null) return "checkpoint refused: " + refusal;
+    if (expectedHead.seq() == 0) {
+      return expectedHead.hash().equals(ChainHasher.GENESIS) ? null : "seq 0 is the empty chain, whose hash is " + ChainHasher.GENESIS;
+    }
+    if (expectedHeadEntry == null) return "seq " + expectedHead.seq() + " is missing: the ledger ends before it (truncated)";
+    return expectedHeadEntry.hash().equals(expectedHead.hash()) ? null : "seq " + expectedHeadEntry.seq() + " (id "
+        + expectedHeadEntry.record().id() + ") has hash " + expectedHeadEntry.hash() + ", the checkpoint has " + expectedHead.hash() + " (rewritten)";
   }
 
   private void check(LedgerEntry entry) {
     checked++;
+    if (expectedHead != null && entry.seq() == expectedHead.seq()) expectedHeadEntry = entry;
     List<String> differences = entry.figures().differences(
         FigureSet.of(ledger.refigure(entry, entry.figures().methodologyVersion())));
     recomputed++;
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq(), differences);
     if (firstAltered == null) {
       if (entry.seq() != expectedSeq) {
-        breakAt(expectedSeq, entry.seq() > expectedSeq
+        breakAt(expectedSeq, entry.seq() > expectedSeq ? null : entry.record().id(), entry.seq() > expectedSeq
             ? "seq " + expectedSeq + (entry.seq() - expectedSeq > 1 ? "–" + (entry.seq() - 1) : "") + " missing (next stored seq is " + entry.seq() + ")"
             : "seq " + entry.seq() + " stored twice");
       } else {
         String computed = hasher.hash(previousHash, entry);
         if (!computed.equals(entry.hash())) {
-          breakAt(entry.seq(), "stored hash " + entry.hash() + " does not follow from the stored content and the previous hash (recomputed "
+          breakAt(entry.seq(), entry.record().id(), "stored hash " + entry.hash() + " does not follow from the stored content and the previous hash (recomputed "
               + computed + ")" + (differences.isEmpty() ? "" : "; figures no longer match inputs: " + String.join("; ", differences)));
         }
       }
@@ -79,7 +107,7 @@ final class Verifier {
     }
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq() + " " + set.figures().methodologyVersion(), differences);
     if (firstAltered == null && !hasher.hash(entry.hash(), set.figures(), set.attributionRun()).equals(set.hash())) {
-      breakAt(entry.seq(), "the " + set.figures().methodologyVersion() + " figure set of seq " + entry.seq() + " was altered after it was sealed");
+      breakAt(entry.seq(), entry.record().id(), "the " + set.figures().methodologyVersion() + " figure set of seq " + entry.seq() + " was altered after it was sealed");
     }
   }
 
@@ -102,8 +130,9 @@ final class Verifier {
     return set.figures().differences(recomputedSet);
   }
 
-  private void breakAt(long seq, String what) {
+  private void breakAt(long seq, String id, String what) {
     firstAltered = seq;
+    firstAlteredId = id;
     alteration = what;
   }
 

@@ -9,6 +9,9 @@ import java.util.List;
  *     before it (or the first missing seq), or {@code null} when the chain is intact
  * @param alteration what differs there
  * @param driftExamples the first few records whose stored figures differ from a recomputation
+ * @param firstAlteredId the id of the record at {@code firstAlteredSeq}; null when the chain is intact or that seq is missing
+ * @param derived the derived tables (the reports' daily rollup, the stream aggregates) checked against the records
+ * @param expectedHead the checkpoint verify was asked to find the ledger extending; null when none was given
  */
 public record VerifyReport(
     long recordsChecked,
@@ -18,13 +21,66 @@ public record VerifyReport(
     long drift,
     List<String> driftExamples,
     long figureSetsChecked,
-    String headHash) {
+    String headHash,
+    String firstAlteredId,
+    Derived derived,
+    HeadCheck expectedHead) {
 
   public boolean chainIntact() {
     return firstAlteredSeq == null;
   }
 
   public boolean ok() {
-    return chainIntact() && drift == 0;
+    return chainIntact() && drift == 0 && derived.ok() && (expectedHead == null || expectedHead.ok());
+  }
+
+  /**
+   * The derived tables against the records (docs/ledger.md).
+   *
+   * @param rollupThroughSeq the records the daily rollup says it covers
+   * @param rollupStale the rollup predates a measured figure set, so the next summary rebuilds it; not compared
+   * @param rollupGroupsCompared day × scope × tier groups compared
+   * @param streamRowsChecked stream aggregate rows checked
+   * @param streamRowsPartial of them, rows whose hour holds more records than they count (late for the stream, or
+   *     stored another way): checked only not to exceed the records
+   * @param differences how many rows differ; {@code examples} names the first few
+   */
+  public record Derived(long rollupThroughSeq, boolean rollupStale, long rollupGroupsCompared, long streamRowsChecked,
+      long streamRowsPartial, long differences, List<Difference> examples) {
+    public Derived {
+      examples = List.copyOf(examples);
+    }
+
+    public boolean ok() {
+      return differences == 0;
+    }
+  }
+
+  /**
+   * A derived row that does not follow from the records.
+   *
+   * @param table {@code report_rollup_day}, {@code report_rollup_state} or {@code stream_aggregates}
+   * @param row the row's key, e.g. {@code day=2026-11-03 tenant=acme model=gpt-4o …}
+   * @param field the column that differs
+   * @param expected what the records give; null when they give no such row
+   * @param stored what the table holds; null when it has no such row
+   */
+  public record Difference(String table, String row, String field, String expected, String stored) {
+    @Override
+    public String toString() {
+      return table + " " + row + ": " + field + " " + (expected == null ? "has no records behind it" : "expected " + expected) + ", "
+          + (stored == null ? "no row stored" : "stored " + stored);
+    }
+  }
+
+  /**
+   * Whether the ledger still extends a checkpoint: it holds the record at {@code seq} with {@code hash}.
+   *
+   * @param problem why not (the seq is missing, its hash differs, or the checkpoint itself was refused); null when it does
+   */
+  public record HeadCheck(long seq, String hash, String problem) {
+    public boolean ok() {
+      return problem == null;
+    }
   }
 }

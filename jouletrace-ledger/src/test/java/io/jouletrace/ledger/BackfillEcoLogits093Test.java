@@ -28,20 +28,21 @@ class BackfillEcoLogits093Test {
       try (Ledger.Writer writer = ledger.writer("ecologits-0.9.1", 10)) {
         for (InvocationRecord call : calls) writer.add(call, "test:" + call.id());
       }
-      assertThat(ledger.store().entry("a").orElseThrow().figures().energyJoules()).as("0.9.1 lists no claude-haiku-4-5").isNull();
+      assertThat(ledger.store().entries("a").getFirst().figures().energyJoules()).as("0.9.1 lists no claude-haiku-4-5").isNull();
 
       assertThat(ledger.backfill("ecologits-0.9.3", 10)).isEqualTo(3);
       assertThat(ledger.backfill("ecologits-0.9.3", 10)).isZero();
 
       for (InvocationRecord call : calls) {
-        assertThat(ledger.store().entry(call.id()).orElseThrow().figures().methodologyVersion()).isEqualTo("ecologits-0.9.1");
-        List<Store.StoredFigureSet> added = ledger.store().figureSets(call.id());
+        LedgerEntry entry = ledger.store().entries(call.id()).getFirst();
+        assertThat(entry.figures().methodologyVersion()).isEqualTo("ecologits-0.9.1");
+        List<Store.StoredFigureSet> added = ledger.store().figureSets(entry.seq());
         assertThat(added).singleElement().satisfies(set -> {
           assertThat(set.figures().methodologyVersion()).isEqualTo("ecologits-0.9.3");
           assertThat(set.figures().energyJoules()).as(call.model()).isNotNull();
         });
       }
-      assertThat(ledger.store().figureSets("a").getFirst().figures().modelResolved()).isEqualTo("claude-haiku-4-5-20251001");
+      assertThat(ledger.store().figureSets(ledger.store().entries("a").getFirst().seq()).getFirst().figures().modelResolved()).isEqualTo("claude-haiku-4-5-20251001");
       assertThat(ledger.verify().ok()).isTrue();
     }
   }

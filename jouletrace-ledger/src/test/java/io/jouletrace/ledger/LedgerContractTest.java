@@ -2,6 +2,7 @@ package io.jouletrace.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.jouletrace.catalog.Catalog;
@@ -112,6 +113,58 @@ public abstract class LedgerContractTest {
     }
   }
 
+  /** Order {@code id} of {@code tenant} with {@code outputTokens}: records that differ only where the test says. */
+  private static InvocationRecord order(String tenant, String id, long outputTokens) {
+    return InvocationRecord.builder("openai", "gpt-4o", outputTokens).id(id).tenant(tenant).inputTokens(50L)
+        .timestamp(Instant.parse("2026-11-03T10:00:00.123456789Z")).build();
+  }
+
+  @Test
+  public void a_record_is_its_tenant_and_id_and_the_same_id_with_other_content_is_a_conflict_that_keeps_the_stored_record() {
+    try (Ledger ledger = open(null)) {
+      Ledger.Writer writer = ledger.writer(Catalog.DEFAULT_METHODOLOGY, 100);
+      writer.add(order("acme", "order-42", 100), "a:1");
+      writer.add(order("globex", "order-42", 200), "b:1");
+      writer.add(order(null, "order-42", 300), "c:1");
+      writer.add(order("acme", "order-7", 10), "a:2");
+      writer.add(order("acme", "order-7", 11), "a:3"); // the same batch: conflicts with the record just numbered
+      writer.flush();
+      writer.add(order("acme", "order-42", 100), "a:4"); // the same content again (its nanoseconds stored as micros)
+      writer.add(order("globex", "order-42", 999), "b:2");
+      writer.add(order(null, "order-42", 300), "c:2");
+      writer.close();
+
+      assertThat(writer.accepted()).isEqualTo(4);
+      assertThat(writer.duplicates()).isEqualTo(2);
+      assertThat(writer.takeConflicts()).containsExactly(new Ledger.Conflict("a:3", "acme", "order-7", 4),
+          new Ledger.Conflict("b:2", "globex", "order-42", 2));
+      assertThat(writer.takeConflicts()).isEmpty();
+      assertThat(ledger.store().entries("order-42")).extracting(e -> e.record().tenant(), e -> e.record().outputTokens())
+          .containsExactly(tuple("acme", 100L), tuple("globex", 200L),
+              tuple(null, 300L));
+      assertThat(ledger.store().entries("order-7")).extracting(e -> e.record().outputTokens()).containsExactly(10L);
+      assertThat(ledger.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
+  public void each_tenant_record_of_one_id_gets_its_own_backfilled_figure_set() {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, List.of(order("acme", "order-42", 100), order("globex", "order-42", 200)), 10);
+      assertThat(ledger.backfill("rates-1", 10)).isEqualTo(2);
+      assertThat(ledger.backfill("rates-1", 10)).isZero();
+      for (LedgerEntry entry : ledger.store().entries("order-42")) {
+        assertThat(ledger.store().figureSets(entry.seq())).singleElement().satisfies(set -> {
+          assertThat(set.seq()).isEqualTo(entry.seq());
+          assertThat(set.figures().methodologyVersion()).isEqualTo("rates-1");
+        });
+      }
+      VerifyReport report = ledger.verify();
+      assertThat(report.figureSetsChecked()).isEqualTo(2);
+      assertThat(report.ok()).isTrue();
+    }
+  }
+
   @Test
   public void an_edited_record_is_named_with_what_differs() throws Exception {
     try (Ledger ledger = open(null)) {
@@ -122,6 +175,7 @@ public abstract class LedgerContractTest {
       VerifyReport report = ledger.verify();
       assertThat(report.chainIntact()).isFalse();
       assertThat(report.firstAlteredSeq()).isEqualTo(137);
+      assertThat(report.firstAlteredId()).isEqualTo(records(300, 3).get(136).id());
       assertThat(report.alteration()).contains("does not follow");
       assertThat(report.recordsChecked()).isEqualTo(300);
     }
@@ -237,8 +291,8 @@ public abstract class LedgerContractTest {
   @Test
   public void measured_figures_sit_beside_the_modelled_ones_and_verify_recomputes_them() {
     try (Ledger ledger = open(null)) {
-      // req-b was already ledgered (by the gateway, say): it keeps its record and gains a measured set.
-      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").timestamp(T0.plusSeconds(5))
+      // req-b was already ledgered for its tenant (by the gateway, say): it keeps its record and gains a measured set.
+      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").tenant("globex").timestamp(T0.plusSeconds(5))
           .inputTokens(800L).zone("FRA").build()), 10);
       Measurement.Result result = new Measurement(ledger).ingest(counter(), twoSpans(), setup(), 100);
 
@@ -285,7 +339,7 @@ public abstract class LedgerContractTest {
         result = new Measurement(ledger).ingest(writer, counter(), twoSpans(), onlyA);
       }
       assertThat(result.newRecords()).isEqualTo(1);
-      assertThat(ledger.store().entry("req-b")).isEmpty();
+      assertThat(ledger.store().entries("req-b")).isEmpty();
       Map<String, Store.StoredFigureSet> sets = measuredSets(ledger);
       assertThat(sets).containsOnlyKeys("req-a");
       // req-a's share is the one it gets beside req-b, as when both are measured.
@@ -532,7 +586,7 @@ public abstract class LedgerContractTest {
       assertSummaryEqualsRecords(reports, fromSixAm, byTeamAndZone); // not a whole day: read from the records
 
       // req-b is rolled up with its modelled figures; measuring it later replaces them in every report.
-      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").timestamp(T0.plusSeconds(5))
+      ingest(ledger, List.of(InvocationRecord.builder("self-hosted", MODEL, 700).id("req-b").tenant("globex").timestamp(T0.plusSeconds(5))
           .inputTokens(800L).zone("FRA").build()), 10);
       var everything = io.jouletrace.ledger.report.Scope.all();
       assertThat(reports.summary(everything, byTeamAndZone).total().energyJoules().measuredCalls()).isZero();
@@ -605,6 +659,80 @@ public abstract class LedgerContractTest {
       double sum = trace.calls().stream().mapToDouble(c -> c.figures().energyJoules().total() == null ? 0 : c.figures().energyJoules().total()).sum();
       assertThat(trace.total().energyJoules().total()).isCloseTo(sum, within(1e-12));
       assertThat(trace.first()).isEqualTo(T0);
+    }
+  }
+
+  @Test
+  public void an_edited_rollup_row_fails_verify_naming_the_table_and_the_row() throws Exception {
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(300, 11), 100);
+      new io.jouletrace.ledger.report.Reports(ledger.store()).summary(io.jouletrace.ledger.report.Scope.all(),
+          io.jouletrace.ledger.report.Reports.DEFAULT_BREAKDOWNS);
+      VerifyReport untouched = ledger.verify();
+      assertThat(untouched.ok()).as(untouched.derived().examples().toString()).isTrue();
+      assertThat(untouched.derived().rollupThroughSeq()).isEqualTo(300);
+      assertThat(untouched.derived().rollupGroupsCompared()).isGreaterThan(10);
+    }
+    // One tenant's first day of rated energy drops to a tenth, as `report summary` would then show it.
+    sql("UPDATE report_rollup_day SET energy_j_high = energy_j_high / 10 WHERE tenant = 'tenant-1' AND energy_j_high > 0"
+        + " AND ts = (SELECT min(ts) FROM report_rollup_day WHERE tenant = 'tenant-1' AND energy_j_high > 0)");
+    try (Ledger ledger = open(null)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.chainIntact()).isTrue();
+      assertThat(report.ok()).isFalse();
+      assertThat(report.derived().differences()).isPositive();
+      VerifyReport.Difference first = report.derived().examples().getFirst();
+      assertThat(first.table()).isEqualTo("report_rollup_day");
+      assertThat(first.row()).startsWith("day=2026-11-").contains("tenant=tenant-1");
+      assertThat(first.field()).isEqualTo("energy_j_high");
+      assertThat(Double.parseDouble(first.expected()) / Double.parseDouble(first.stored())).isCloseTo(10, within(1e-6));
+    }
+  }
+
+  @Test
+  public void deleting_the_newest_records_fails_verify_against_an_earlier_checkpoint_only() throws Exception {
+    Checkpoint checkpoint;
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records(100, 12), 30);
+      checkpoint = ledger.checkpoint();
+      assertThat(checkpoint.seq()).isEqualTo(100);
+      assertThat(checkpoint.hmac()).isNull();
+      assertThat(ledger.verify(checkpoint).ok()).isTrue();
+    }
+    sql("DELETE FROM ledger_records WHERE seq > 90");
+    try (Ledger ledger = open(null)) {
+      // What is left still chains: the documented limit of the chain alone.
+      VerifyReport plain = ledger.verify();
+      assertThat(plain.chainIntact()).isTrue();
+      assertThat(plain.ok()).isTrue();
+      VerifyReport report = ledger.verify(Checkpoint.parse(checkpoint.text(), "head.txt"));
+      assertThat(report.ok()).isFalse();
+      assertThat(report.expectedHead().problem()).isEqualTo("seq 100 is missing: the ledger ends before it (truncated)");
+      String rewritten = "0".repeat(63) + "1";
+      assertThat(ledger.verify(Checkpoint.parseSeqHash("50:" + rewritten)).expectedHead().problem())
+          .startsWith("seq 50 (id " + records(100, 12).get(49).id() + ") has hash ").endsWith("the checkpoint has " + rewritten + " (rewritten)");
+    }
+  }
+
+  @Test
+  public void with_a_ledger_key_a_checkpoint_whose_hmac_was_altered_is_refused() {
+    byte[] key = "0123456789abcdef-secret".getBytes();
+    try (Ledger ledger = open(key)) {
+      ingest(ledger, records(20, 13), 10);
+      Checkpoint checkpoint = ledger.checkpoint();
+      assertThat(checkpoint.hmac()).hasSize(64);
+      assertThat(Checkpoint.parse(checkpoint.json().toString(), "head.json")).isEqualTo(checkpoint);
+      assertThat(ledger.verify(Checkpoint.parse(checkpoint.text(), "head.txt")).ok()).isTrue();
+
+      String flipped = (checkpoint.hmac().charAt(0) == '0' ? "1" : "0") + checkpoint.hmac().substring(1);
+      VerifyReport altered = ledger.verify(new Checkpoint(checkpoint.seq(), checkpoint.hash(), checkpoint.at(), flipped));
+      assertThat(altered.ok()).isFalse();
+      assertThat(altered.expectedHead().problem()).startsWith("checkpoint refused: its HMAC does not match");
+      // An earlier seq with the same HMAC (to pass off a cut ledger) is refused the same way.
+      assertThat(ledger.verify(new Checkpoint(10, checkpoint.hash(), checkpoint.at(), checkpoint.hmac())).expectedHead().problem())
+          .startsWith("checkpoint refused: its HMAC does not match");
+      assertThat(ledger.verify(new Checkpoint(checkpoint.seq(), checkpoint.hash(), checkpoint.at(), null)).expectedHead().problem())
+          .isEqualTo("checkpoint refused: it has no HMAC, and this ledger is sealed with a key");
     }
   }
 }

@@ -154,14 +154,18 @@ public final class Gateway {
     return client;
   }
 
-  /** Who and what a call is charged to: from the key, the {@code x-jouletrace-*} headers and {@code traceparent}. */
+  /**
+   * Who and what a call is charged to: from the key, the {@code x-jouletrace-*} headers and {@code traceparent}. A key
+   * bound to a team or cost center charges its calls to them; a header naming another is refused (403).
+   */
   private record Caller(String tenant, String team, String costCenter, String traceId) {
     static Caller of(Context ctx, ApiKeys.Principal principal) {
       String tenant = principal.isAdmin() ? ctx.header("x-jouletrace-tenant") : principal.tenant();
       String traceparent = ctx.header("traceparent");
       String traceId = traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
           ? traceparent.substring(3, 35) : null;
-      return new Caller(tenant, ctx.header("x-jouletrace-team"), ctx.header("x-jouletrace-cost-center"), traceId);
+      return new Caller(tenant, JouletraceServer.charged(principal.team(), ctx.header("x-jouletrace-team"), "team", ""),
+          JouletraceServer.charged(principal.costCenter(), ctx.header("x-jouletrace-cost-center"), "cost center", ""), traceId);
     }
   }
 

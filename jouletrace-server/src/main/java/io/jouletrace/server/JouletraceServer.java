@@ -38,6 +38,7 @@ import io.jouletrace.ledger.report.RecordJson;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
+import io.jouletrace.ledger.store.Store;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayInputStream;
@@ -47,14 +48,17 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +108,8 @@ public final class JouletraceServer implements AutoCloseable {
   private final Reports reports;
   private final EfficiencyReports efficiency;
   private final ApiKeys keys;
-  private final Map<String, ApiKeys.Principal> principals = new ConcurrentHashMap<>();
+  /** Resolved keys, by key; each is looked up again after {@link #KEY_RECHECK}, so a revocation made elsewhere takes effect. */
+  private final Map<String, CachedPrincipal> principals = new ConcurrentHashMap<>();
   private final Estimator statelessEstimator = Catalog.estimator(Catalog.Options.defaults());
   private final LedgerMetrics metrics;
   private final Ledger.Writer writer;
@@ -136,6 +141,8 @@ public final class JouletraceServer implements AutoCloseable {
       c.staticFiles.add("/dashboard", Location.CLASSPATH);
       c.staticFiles.enableWebjars();
       c.startup.showJavalinBanner = false;
+      c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
       routes(c.routes);
     });
   }
@@ -147,7 +154,13 @@ public final class JouletraceServer implements AutoCloseable {
 
   /** Starts serving {@code ledger}; every batch of calls stored goes to {@code publisher} too. */
   public static JouletraceServer start(Ledger ledger, Config config, CallPublisher publisher) {
-    JouletraceServer server = new JouletraceServer(ledger, config, publisher);
+    JouletraceServer server;
+    try {
+      server = new JouletraceServer(ledger, config, publisher);
+    } catch (RuntimeException e) { // a refused configuration (a short admin key…): the ledger is the caller's to close no more
+      ledger.close();
+      throw e;
+    }
     server.app.start();
     return server;
   }
@@ -163,7 +176,12 @@ public final class JouletraceServer implements AutoCloseable {
 
   /** Makes an API key (a tenant key, or an admin key when {@code tenant} is null); returns it, shown once. */
   public String createKey(String tenant, String label) {
-    return withLedger(() -> keys.create(tenant, label));
+    return createKey(tenant, null, null, label);
+  }
+
+  /** Makes a tenant key bound to a team and cost center (each may be null); returns it, shown once. */
+  public String createKey(String tenant, String team, String costCenter, String label) {
+    return withLedger(() -> keys.create(tenant, team, costCenter, label));
   }
 
   /** Loads the demo sample ({@code serve --demo}); returns how many records it offered (already stored ones are skipped). */
@@ -216,6 +234,10 @@ public final class JouletraceServer implements AutoCloseable {
     r.get("/api/invocations/{id}", this::getInvocation);
     r.get("/api/invocations/{id}/explain", this::explainInvocation);
     r.get("/api/verify", this::verify);
+    r.get("/api/ledger/head", ctx -> {
+      requireAdmin(ctx);
+      ctx.json(withLedger(ledger::checkpoint).json());
+    });
     r.get("/api/reports/ranking", ctx -> {
       Scope scope = scope(ctx);
       ctx.json(EfficiencyJson.ranking(withLedger(() -> efficiency.ranking(scope))));
@@ -240,6 +262,20 @@ public final class JouletraceServer implements AutoCloseable {
       ctx.status(HttpStatus.NO_CONTENT);
     });
     r.get("/api/export/focus", this::focus);
+    r.get("/api/keys", ctx -> {
+      requireAdmin(ctx);
+      ArrayNode list = JSON.createArrayNode();
+      withLedger(keys::list).forEach(k -> list.add(ApiKeys.json(k)));
+      ctx.json(JSON.createObjectNode().set("keys", list));
+    });
+    r.post("/api/keys", this::postKey);
+    r.delete("/api/keys/{id}", ctx -> {
+      requireAdmin(ctx);
+      String id = ctx.pathParam("id");
+      Optional<Store.ApiKey> revoked = withLedger(() -> keys.revoke(id));
+      principals.clear(); // at once here; a revocation by another process is seen within KEY_RECHECK
+      ctx.json(ApiKeys.json(revoked.orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no API key with id " + id))));
+    });
     r.post("/v1/traces", this::otlp);
     if (gateway != null) {
       for (String endpoint : Gateway.ENDPOINTS.keySet()) {
@@ -251,7 +287,11 @@ public final class JouletraceServer implements AutoCloseable {
       ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     });
 
-    r.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.budget));
+    r.exception(ApiError.class, (e, ctx) -> {
+      // A 5xx is the server's or its upstream's failure, not the client's: the operator needs to see it.
+      if (e.status.getCode() >= 500) LOG.error("{} {} answered {}: {}", ctx.method(), ctx.path(), e.status.getCode(), e.getMessage(), e);
+      error(ctx, e.status, e.getMessage(), e.budget);
+    });
     r.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "request body is not valid JSON: "
         + e.getOriginalMessage()));
     r.exception(EstimateRequest.FieldException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST,
@@ -262,7 +302,11 @@ public final class JouletraceServer implements AutoCloseable {
       error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error (logged on the server)");
     });
     r.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
-      if (ctx.result() == null) error(ctx, HttpStatus.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path());
+      // A route's own 404 is JSON already; Javalin's for an unknown route is its plain text.
+      String answered = ctx.res().getContentType();
+      if (answered == null || !answered.startsWith("application/json")) {
+        error(ctx, HttpStatus.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path());
+      }
     });
     r.error(HttpStatus.CONTENT_TOO_LARGE.getCode(), ctx -> error(ctx, HttpStatus.CONTENT_TOO_LARGE,
         "request body larger than " + config.maxBodyBytes() + " bytes"));
@@ -290,10 +334,15 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   private static void error(Context ctx, HttpStatus status, String message, String budget) {
+    ctx.status(status).contentType("application/json").result(errorBody(status.getCode(), message, budget).toString());
+  }
+
+  /** The documented error shape, {@code {"error":{"status","message"}}} (and {@code budget} for a budget's refusal). */
+  static ObjectNode errorBody(int status, String message, String budget) {
     ObjectNode body = JSON.createObjectNode();
-    ObjectNode error = body.putObject("error").put("status", status.getCode()).put("message", message);
+    ObjectNode error = body.putObject("error").put("status", status).put("message", message);
     if (budget != null) error.put("budget", budget);
-    ctx.status(status).contentType("application/json").result(body.toString());
+    return body;
   }
 
   // ---- authentication --------------------------------------------------------------------------
@@ -306,13 +355,56 @@ public final class JouletraceServer implements AutoCloseable {
     String apiKey = ctx.header("x-api-key");
     String key = header != null ? ApiKeys.bearerKey(header) : apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
     if (key == null) throw new ApiError(HttpStatus.UNAUTHORIZED, "an API key is required: Authorization: Bearer KEY (or x-api-key: KEY)");
-    ApiKeys.Principal principal = principals.get(key);
-    if (principal == null) {
-      principal = withLedger(() -> keys.resolve(key))
-          .orElseThrow(() -> new ApiError(HttpStatus.UNAUTHORIZED, "unknown API key"));
-      principals.put(key, principal); // keys are never revoked in place, so a resolved key stays valid
+    CachedPrincipal cached = principals.get(key);
+    if (cached == null || System.nanoTime() - cached.checkedAtNanos() > KEY_RECHECK.toNanos()) {
+      ApiKeys.Principal principal = withLedger(() -> keys.resolve(key)).orElse(null);
+      if (principal == null) {
+        principals.remove(key);
+        throw new ApiError(HttpStatus.UNAUTHORIZED, "unknown or revoked API key");
+      }
+      cached = new CachedPrincipal(principal, System.nanoTime());
+      principals.put(key, cached);
     }
-    ctx.attribute(PRINCIPAL, principal);
+    ctx.attribute(PRINCIPAL, cached.principal());
+  }
+
+  /** How long a resolved key is trusted before the store is asked again: a key revoked by the CLI stops within this. */
+  static final Duration KEY_RECHECK = Duration.ofSeconds(1);
+
+  private record CachedPrincipal(ApiKeys.Principal principal, long checkedAtNanos) {}
+
+  /**
+   * The team or cost center a call is charged to: the one the key is bound to, or else the one the request names. A
+   * request that names another than the key's (ignoring case, as budgets match) is refused: a bound key cannot dodge its
+   * budgets.
+   */
+  static String charged(String bound, String asked, String field, String where) {
+    if (bound == null) return asked;
+    if (asked != null && !asked.equalsIgnoreCase(bound)) {
+      throw new ApiError(HttpStatus.FORBIDDEN, where + "this key is bound to " + field + " " + bound + ", not " + asked);
+    }
+    return bound;
+  }
+
+  /** {@code POST /api/keys}: {@code {"role": "admin"}} or {@code {"role": "tenant", "tenant", "team", "cost_center"}}, with a {@code label}. */
+  private void postKey(Context ctx) throws IOException {
+    requireAdmin(ctx);
+    JsonNode body = JSON.readTree(body(ctx));
+    String role = text(body, "role");
+    if (!role.equals(ApiKeys.ADMIN) && !role.equals(ApiKeys.TENANT)) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'role': admin or tenant");
+    String tenant = optionalText(body, "tenant");
+    if (role.equals(ApiKeys.TENANT) && tenant == null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': required for a tenant key");
+    if (role.equals(ApiKeys.ADMIN) && tenant != null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': an admin key has none");
+    String key = createKey(tenant, optionalText(body, "team"), optionalText(body, "cost_center"), optionalText(body, "label"));
+    Store.ApiKey stored = withLedger(() -> keys.find(ApiKeys.sha256(key))).orElseThrow();
+    ctx.status(HttpStatus.CREATED).json(ApiKeys.json(stored).put("key", key));
+  }
+
+  private static String optionalText(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) return null;
+    if (!value.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field '" + field + "': must be a string");
+    return value.asText();
   }
 
   private static ApiKeys.Principal principal(Context ctx) {
@@ -400,25 +492,40 @@ public final class JouletraceServer implements AutoCloseable {
     ctx.json(ReportJson.trace(trace));
   }
 
+  /**
+   * A record by id. A record is its (tenant, id): a tenant key reads its own tenant's, and another tenant's answers as a
+   * missing one (404, same message), so ids tell nothing about other tenants. An admin key names the tenant with
+   * {@code ?tenant=} (empty for records without one); where the id is stored for several tenants and none is named,
+   * the answer is 409 listing them.
+   */
   private void getInvocation(Context ctx) {
-    ctx.json(visibleRecord(ctx, entry -> RecordJson.of(entry, ledger.store().figureSets(entry.record().id()),
+    ctx.json(visibleRecord(ctx, entry -> RecordJson.of(entry, ledger.store().figureSets(entry.seq()),
         version -> ledger.refigure(entry, version))));
   }
 
   /** {@code GET /api/invocations/{id}/explain}: the derivation of the record's figures, under the record route's tenant rule. */
   private void explainInvocation(Context ctx) {
-    ctx.json(visibleRecord(ctx, entry -> Explanation.of(ledger, entry, ledger.store().figureSets(entry.record().id()))));
+    ctx.json(visibleRecord(ctx, entry -> Explanation.of(ledger, entry, ledger.store().figureSets(entry.seq()))));
   }
 
   /** The view of record {@code {id}} the key may see, made with the ledger to itself; missing or another tenant's is an error. */
   private ObjectNode visibleRecord(Context ctx, Function<LedgerEntry, ObjectNode> view) {
     String id = ctx.pathParam("id");
-    return withLedger(() -> ledger.store().entry(id).map(entry -> {
-      if (!principal(ctx).mayAccess(entry.record().tenant())) {
-        throw new ApiError(HttpStatus.FORBIDDEN, "record " + id + " belongs to another tenant");
+    ApiKeys.Principal principal = principal(ctx);
+    String asked = ctx.queryParam("tenant");
+    return withLedger(() -> {
+      List<LedgerEntry> found = ledger.store().entries(id).stream()
+          .filter(entry -> principal.mayAccess(entry.record().tenant()))
+          .filter(entry -> asked == null || Objects.equals(entry.record().tenant(), asked.isEmpty() ? null : asked))
+          .toList();
+      if (found.isEmpty()) throw new ApiError(HttpStatus.NOT_FOUND, "no record with id " + id);
+      if (found.size() > 1) {
+        throw new ApiError(HttpStatus.CONFLICT, "id " + id + " is stored for " + found.size() + " tenants ("
+            + found.stream().map(entry -> entry.record().tenant() == null ? "none: ?tenant=" : entry.record().tenant())
+                .collect(Collectors.joining(", ")) + "): name one with ?tenant=");
       }
-      return view.apply(entry);
-    }).orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no record with id " + id)));
+      return view.apply(found.getFirst());
+    });
   }
 
   /**
@@ -440,24 +547,25 @@ public final class JouletraceServer implements AutoCloseable {
           throw new ApiError(HttpStatus.FORBIDDEN, "entry " + i + ": this key writes only tenant " + principal.tenant());
         }
         ((ObjectNode) entry).put(RecordFields.TENANT, principal.tenant());
+        stampBound((ObjectNode) entry, RecordFields.TEAM, principal.team(), "entry " + i + ": ");
+        stampBound((ObjectNode) entry, RecordFields.COST_CENTER, principal.costCenter(), "entry " + i + ": ");
       }
       parsed.add(RecordFields.parse(entry, "body[" + i + "]"));
     }
-    refuseSpentScopes(parsed);
-    ctx.json(store(parsed, "api"));
+    // Never refused by a budget: these calls happened already, and a ledger that dropped them would under-report.
+    ObjectNode result = store(parsed, "api");
+    // One record (not a batch) that conflicts with the stored one is the request's failure.
+    JsonNode conflict = body.isArray() ? null : result.get("conflicts").get(0);
+    if (conflict != null) throw new ApiError(HttpStatus.CONFLICT, conflict.get("at").asText() + ": id: " + conflict.get("reason").asText());
+    ctx.json(result);
   }
 
-  /** A gate budget that is spent now refuses the whole request, as the gateway refuses a call (429 naming the budget). */
-  private void refuseSpentScopes(List<Parsed> parsed) {
-    Instant now = Instant.now();
-    for (Parsed p : parsed) {
-      if (!(p instanceof Parsed.Accepted a)) continue;
-      InvocationRecord record = a.record();
-      Gateway.BudgetGate.Verdict verdict = budgetVerdict(record.tenant(), record.team(), record.costCenter(), now);
-      if (verdict.refusedBy() != null) {
-        throw new ApiError(HttpStatus.TOO_MANY_REQUESTS, a.origin() + ": " + verdict.refusal(), verdict.refusedBy());
-      }
-    }
+  /** Writes the team or cost center a key is bound to into a record entry, refusing an entry that names another. */
+  private static void stampBound(ObjectNode entry, String field, String bound, String where) {
+    if (bound == null) return;
+    JsonNode asked = entry.get(field);
+    charged(bound, asked == null || asked.isNull() ? null : asked.asText(), field, where);
+    entry.put(field, bound);
   }
 
   /**
@@ -466,11 +574,14 @@ public final class JouletraceServer implements AutoCloseable {
    */
   void storeCalls(List<CallRecorder.Call> batch) {
     Appended appended = append(batch);
-    metrics.ingested("gateway", appended.accepted(), appended.duplicates(), 0);
+    metrics.ingested("gateway", appended.accepted(), appended.duplicates(), appended.conflicts().size());
   }
 
-  /** How many of the records one {@link #append} was given were new, and how many were stored already. */
-  private record Appended(long accepted, long duplicates) {}
+  /**
+   * How many of the records one {@link #append} was given were new, how many were stored already, and which conflict
+   * with a stored record of their (tenant, id).
+   */
+  private record Appended(long accepted, long duplicates, List<Ledger.Conflict> conflicts) {}
 
   /** Appends records through the one ledger writer in one commit: durable when it returns. */
   private Appended append(List<CallRecorder.Call> records) {
@@ -479,15 +590,16 @@ public final class JouletraceServer implements AutoCloseable {
       long duplicatesBefore = writer.duplicates();
       for (CallRecorder.Call call : records) writer.add(call.record(), call.sourceRef());
       writer.flush();
-      return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore);
+      return new Appended(writer.accepted() - acceptedBefore, writer.duplicates() - duplicatesBefore, writer.takeConflicts());
     });
     if (!records.isEmpty()) publisher.publish(records.stream().map(CallRecorder.Call::record).toList());
     return appended;
   }
 
   /**
-   * Stores the accepted entries in one commit and says what happened: counts, the ids stored or already there, and
-   * each rejected entry {@code at} its place in the request with the field and the reason.
+   * Stores the accepted entries in one commit and says what happened: counts, the ids stored or already there, each
+   * rejected entry {@code at} its place in the request with the field and the reason, and each entry whose (tenant, id)
+   * is stored with other content {@code at} its place with the id and the stored record it conflicts with.
    */
   private ObjectNode store(List<Parsed> parsed, String source) {
     ObjectNode result = JSON.createObjectNode();
@@ -495,13 +607,19 @@ public final class JouletraceServer implements AutoCloseable {
     ArrayNode ids = JSON.createArrayNode();
     List<CallRecorder.Call> accepted = new ArrayList<>();
     for (Parsed p : parsed) {
-      if (p instanceof Parsed.Accepted a) {
-        accepted.add(new CallRecorder.Call(a.record(), a.origin()));
-        ids.add(a.record().id());
-      }
+      if (p instanceof Parsed.Accepted a) accepted.add(new CallRecorder.Call(a.record(), a.origin()));
     }
     Appended appended = append(accepted);
     if (appended.accepted() > 0) budgets.spendingChanged();
+    ArrayNode conflicts = JSON.createArrayNode();
+    Set<String> conflicting = new HashSet<>();
+    for (Ledger.Conflict c : appended.conflicts()) {
+      conflicts.addObject().put("at", c.sourceRef()).put("id", c.id()).put("reason", c.reason());
+      conflicting.add(c.sourceRef());
+    }
+    for (CallRecorder.Call call : accepted) {
+      if (!conflicting.contains(call.sourceRef())) ids.add(call.record().id());
+    }
     long skipped = 0;
     for (Parsed p : parsed) {
       if (p instanceof Parsed.Rejected r) {
@@ -510,9 +628,10 @@ public final class JouletraceServer implements AutoCloseable {
         skipped++;
       }
     }
-    metrics.ingested(source, appended.accepted(), appended.duplicates(), rejected.size());
+    metrics.ingested(source, appended.accepted(), appended.duplicates(), rejected.size() + conflicts.size());
     result.put("accepted", appended.accepted()).put("duplicates", appended.duplicates()).put("skipped", skipped);
     result.set("rejected", rejected);
+    result.set("conflicts", conflicts);
     result.set("ids", ids);
     return result;
   }
@@ -561,7 +680,7 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   /**
-   * The budget check of the gateway and of {@code POST /api/invocations}: a spent gate budget refuses the call; crossed
+   * The gateway's budget check, before a live call: a spent gate budget refuses the call; crossed
    * advisory budgets are named with their crossing time. Only budgets of the call's tenant or admin-wide ones apply
    * ({@link Budget#appliesTo}); an admin-wide budget's figures sum every tenant's calls, so its refusal states none.
    */
@@ -621,7 +740,23 @@ public final class JouletraceServer implements AutoCloseable {
         .put("figures_recomputed", report.figuresRecomputed()).put("figure_sets_checked", report.figureSetsChecked())
         .put("drift", report.drift()).put("head_hash", report.headHash());
     report.driftExamples().forEach(body.putArray("drift_examples")::add);
+    body.put("first_altered_id", report.firstAlteredId());
+    body.set("derived", derivedJson(report.derived()));
     ctx.json(body);
+  }
+
+  /** The derived tables' check (docs/ledger.md): what was compared and the first rows that differ. */
+  private static ObjectNode derivedJson(VerifyReport.Derived derived) {
+    ObjectNode node = JSON.createObjectNode().put("ok", derived.ok()).put("differences", derived.differences());
+    node.putObject("report_rollup_day").put("through_seq", derived.rollupThroughSeq()).put("stale", derived.rollupStale())
+        .put("groups_compared", derived.rollupGroupsCompared());
+    node.putObject("stream_aggregates").put("rows_checked", derived.streamRowsChecked()).put("partial_rows", derived.streamRowsPartial());
+    var examples = node.putArray("examples");
+    for (VerifyReport.Difference d : derived.examples()) {
+      examples.addObject().put("table", d.table()).put("row", d.row()).put("field", d.field()).put("expected", d.expected())
+          .put("stored", d.stored());
+    }
+    return node;
   }
 
   /**
@@ -653,14 +788,21 @@ public final class JouletraceServer implements AutoCloseable {
         if (record.tenant() != null && !record.tenant().equals(principal.tenant())) {
           throw new ApiError(HttpStatus.FORBIDDEN, a.origin() + ": this key writes only tenant " + principal.tenant());
         }
-        parsed.add(new Parsed.Accepted(record.withTenant(principal.tenant()), a.origin()));
+        String where = a.origin() + ": ";
+        parsed.add(new Parsed.Accepted(record.withTenant(principal.tenant()).withTeamAndCostCenter(
+            charged(principal.team(), record.team(), RecordFields.TEAM, where),
+            charged(principal.costCenter(), record.costCenter(), RecordFields.COST_CENTER, where)), a.origin()));
       } else {
         parsed.add(p);
       }
     }
     ObjectNode stored = store(parsed, "otlp");
-    int rejected = stored.get("rejected").size();
-    String message = rejected == 0 ? "" : rejected + " spans could not become records: " + stored.get("rejected").get(0).get("reason").asText();
+    // A span whose (tenant, id) is stored with other content is refused like one that cannot become a record.
+    List<JsonNode> refused = new ArrayList<>();
+    stored.get("rejected").forEach(refused::add);
+    stored.get("conflicts").forEach(refused::add);
+    int rejected = refused.size();
+    String message = rejected == 0 ? "" : rejected + " spans could not become records: " + refused.getFirst().get("reason").asText();
     if (protobuf) {
       ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
       if (rejected > 0) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.errors.AnthropicServiceException;
@@ -469,7 +472,8 @@ class GatewayTest {
   }
 
   @Test
-  void upstream_failures_reach_the_client_as_errors_and_the_gateway_stays_up() throws Exception {
+  void upstream_failures_reach_the_client_as_errors_and_the_gateway_stays_up_and_each_is_logged() throws Exception {
+    LogCapture log = new LogCapture();
     OpenAIClient client = client(acmeKey);
     assertThatThrownBy(() -> client.chat().completions().create(chat("fail")))
         .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(503));
@@ -499,6 +503,19 @@ class GatewayTest {
     String key = server.createKey("acme", "refused");
     assertThatThrownBy(() -> client(key).chat().completions().create(chat("anyone?")))
         .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(502));
+
+    log.close();
+    assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(m -> assertThat(m).contains("upstream_error").contains("503"))
+        .anySatisfy(m -> assertThat(m).contains("upstream_timeout"))
+        .anySatisfy(m -> assertThat(m).contains("upstream_unreachable"));
+    assertThat(log.events()).as("the gateway's own 5xx answers, with their stack trace")
+        .anySatisfy(e -> {
+          assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+          assertThat(e.getFormattedMessage()).startsWith("POST /v1/chat/completions answered 502");
+          assertThat(e.getThrowableProxy()).isNotNull();
+        })
+        .anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("POST /v1/chat/completions answered 504"));
   }
 
   private int admin(String method, String path, String json) throws Exception {
@@ -511,6 +528,7 @@ class GatewayTest {
 
   @Test
   void a_spent_gate_budget_refuses_calls_with_429_naming_it_and_an_advisory_one_warns() throws Exception {
+    LogCapture log = new LogCapture();
     String now = java.time.Instant.now().toString();
     assertThat(admin("POST", "/api/invocations", "{\"id\":\"spend-1\",\"timestamp\":\"" + now + "\",\"provider\":\"openai\","
         + "\"model\":\"gpt-4o\",\"input_tokens\":5000,\"output_tokens\":2000,\"tenant\":\"acme\",\"team\":\"search\"}")).isEqualTo(200);
@@ -534,13 +552,37 @@ class GatewayTest {
           assertThat(body.path("error").path("type").asText()).isEqualTo("budget_exceeded");
           assertThat(body.path("error").path("budget").asText()).isEqualTo("search-daily");
         });
+    assertThatThrownBy(() -> client(acmeKey, "x-jouletrace-team", "Search").chat().completions().create(chat("hello")))
+        .as("scopes match ignoring case").isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(429));
     assertThat(upstreamAuthorization).as("a refused call never reaches the upstream").isEmpty();
     assertThat(messagesHeaders).isEmpty();
+    assertThat(admin("POST", "/api/invocations", "{\"id\":\"spend-2\",\"timestamp\":\"" + now + "\",\"provider\":\"openai\","
+        + "\"model\":\"gpt-4o\",\"output_tokens\":2000,\"tenant\":\"acme\",\"team\":\"search\"}"))
+        .as("recording a call that happened is never refused by a budget").isEqualTo(200);
+    log.close();
+    assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage).as("each refusal is logged")
+        .filteredOn(m -> m.contains("budget_refused") && m.contains("search-daily")).hasSize(3);
 
     var passed = client(acmeKey, "x-jouletrace-team", "support").chat().completions().withRawResponse().create(chat("hello"));
     assertThat(passed.statusCode()).isEqualTo(200);
     assertThat(passed.headers().values("x-jouletrace-budget-warning")).singleElement().asString()
         .matches("acme-advice crossed at \\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z");
+  }
+
+  @Test
+  void a_key_bound_to_a_team_charges_its_calls_to_it_and_refuses_a_header_naming_another() throws Exception {
+    String bound = server.createKey("acme", "search", "cc-7", "search service");
+    assertThat(client(bound).chat().completions().create(chat("hello")).choices()).hasSize(1);
+    assertThatThrownBy(() -> client(bound, "x-jouletrace-team", "research").chat().completions().create(chat("hello")))
+        .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(403);
+          assertThat(e.getMessage()).contains("bound to team search");
+        });
+    assertThat(upstreamAuthorization).as("only the first call went upstream").hasSize(1);
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> {
+      assertThat(r.team()).isEqualTo("search");
+      assertThat(r.costCenter()).isEqualTo("cc-7");
+    });
   }
 
   private java.net.http.HttpResponse<String> rawChat(String key, String content) throws Exception {

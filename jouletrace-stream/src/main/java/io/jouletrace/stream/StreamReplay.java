@@ -40,7 +40,8 @@ public final class StreamReplay {
   /**
    * @param figured the figured records in output order (the test driver has one partition, so one chain)
    * @param rejected input entries that could not become records, as {@code origin: field: reason}
-   * @param duplicates input records whose id came earlier in the input: not sent, as {@code ingest} stores an id once
+   * @param duplicates input records whose (tenant, id) came earlier in the input: not sent, as {@code ingest} stores a
+   *     tenant's id once
    */
   public record Result(List<LedgerEntry> figured, List<String> rejected, List<String> late, List<String> aggregates, long duplicates) {}
 
@@ -52,7 +53,7 @@ public final class StreamReplay {
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "jouletrace-replay");
     config.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("jouletrace-replay").toString());
     List<String> rejected = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
+    Set<Store.Candidate> identities = new HashSet<>();
     long duplicates = 0;
     try (TopologyTestDriver driver = new TopologyTestDriver(StreamTopology.build(topics, estimator, methodology, grace, new LongAdder(), null),
         config)) {
@@ -62,7 +63,7 @@ public final class StreamReplay {
           Parsed parsed;
           while ((parsed = reader.next()) != null) {
             switch (parsed) {
-              case Parsed.Accepted a when !ids.add(a.record().id()) -> duplicates++;
+              case Parsed.Accepted a when !identities.add(Store.Candidate.of(a.record())) -> duplicates++;
               case Parsed.Accepted a -> in.pipeInput(a.record().id(), Messages.record(a.record()).toString(), a.record().timestamp());
               case Parsed.Rejected r -> rejected.add(r.line());
               case Parsed.Skipped s -> { }

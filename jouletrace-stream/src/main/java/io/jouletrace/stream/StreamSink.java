@@ -47,8 +47,9 @@ public final class StreamSink {
    * @param records records stored: figured ones, and those made from measured spans whose ids the ledger did not have
    *     (duplicates of stored ids are not counted)
    * @param measuredSets measured figure sets added by the windows' attribution runs
+   * @param conflicts records not stored because their (tenant, id) is stored with other content (docs/ledger.md)
    */
-  public record Sunk(long records, long measuredSets) {}
+  public record Sunk(long records, long measuredSets, long conflicts) {}
 
   /**
    * How records made from measured spans are figured: the provider they are named with (spans carry a model, not a
@@ -93,6 +94,7 @@ public final class StreamSink {
     private final Ledger.Writer writer;
     private final Map<String, Store.StreamAggregate> aggregates = new LinkedHashMap<>();
     private long measuredSets;
+    private long conflicts;
 
     Writes(Ledger ledger, Topics topics, String methodology, SpanRecords spanRecords) {
       this.ledger = ledger;
@@ -133,12 +135,13 @@ public final class StreamSink {
 
     void flush() {
       writer.flush();
+      conflicts += writer.takeConflicts().size();
       if (!aggregates.isEmpty()) ledger.store().putStreamAggregates(aggregates.values());
       aggregates.clear();
     }
 
     Sunk sunk() {
-      return new Sunk(writer.accepted(), measuredSets);
+      return new Sunk(writer.accepted(), measuredSets, conflicts);
     }
 
     @Override

@@ -163,7 +163,7 @@ class MeasuredTopologyTest {
         assertThat(sets.get(id).energyJoules().value()).as(id).isCloseTo(out.spans().get(id).get("energy_j").asDouble(), within(1e-6));
         assertThat(sets.get(id).energyJoules().tier()).isEqualTo(out.spans().get(id).get("tier").asText());
       }
-      for (String id : across) assertThat(ledger.store().entry(id)).as("%s runs across windows: no record from one window", id).isEmpty();
+      for (String id : across) assertThat(ledger.store().entries(id)).as("%s runs across windows: no record from one window", id).isEmpty();
       VerifyReport report = ledger.verify();
       assertThat(report.ok()).as(report.toString()).isTrue();
       assertThat(report.figureSetsChecked()).isEqualTo(within.size());

@@ -9,6 +9,7 @@ import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.VerifyReport;
 import io.jouletrace.core.figure.Tier;
 import io.jouletrace.ledger.report.Aggregate;
 import io.jouletrace.ledger.report.Dimension;
@@ -122,6 +123,46 @@ class StreamTopologyTest {
         }
       }
       assertThat(unrated).as("the uncatalogued model's calls are counted as unrated, never as 0 J").isPositive();
+    }
+  }
+
+  @Test
+  void verify_checks_the_aggregate_rows_against_the_records_and_names_an_edited_row() throws IOException {
+    StreamReplay.Result replay = StreamReplay.run(List.of(records(400).toString()), null, Catalog.estimator(Catalog.Options.defaults()),
+        Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1));
+    try (Ledger ledger = Ledger.open(DuckDbStore.open(dir.resolve("checked")), null)) {
+      ledger.store().append(replay.figured());
+      for (String update : replay.aggregates()) ledger.store().putStreamAggregates(List.of(Messages.aggregate(update)));
+      List<Store.StreamAggregate> rows = ledger.store().streamAggregates();
+      VerifyReport clean = ledger.verify();
+      assertThat(clean.ok()).as(clean.derived().examples().toString()).isTrue();
+      assertThat(clean.derived().streamRowsChecked()).isEqualTo(rows.size());
+      assertThat(clean.derived().streamRowsPartial()).isZero();
+
+      // A call of a row's hour stored another way (not through the stream): the row counts fewer calls, and is only
+      // checked not to exceed the records.
+      Store.StreamAggregate row = rows.stream().filter(r -> r.energyJ().containsKey(Tier.MODELLED)).findFirst().orElseThrow();
+      try (Ledger.Writer writer = ledger.writer(Catalog.DEFAULT_METHODOLOGY, 10)) {
+        writer.add(io.jouletrace.core.record.InvocationRecord.builder("openai", row.model(), 100).id("direct").team(row.team())
+            .timestamp(row.windowStart().plusSeconds(60)).build(), "direct:1");
+      }
+      VerifyReport partial = ledger.verify();
+      assertThat(partial.ok()).as(partial.derived().examples().toString()).isTrue();
+      assertThat(partial.derived().streamRowsPartial()).isEqualTo(1);
+
+      ledger.store().update("tamper", List.of("UPDATE stream_aggregates SET energy_j_modelled = energy_j_modelled * 10 WHERE aggregate_key = '"
+          + row.key() + "'"));
+      VerifyReport edited = ledger.verify();
+      assertThat(edited.chainIntact()).isTrue();
+      assertThat(edited.ok()).isFalse();
+      assertThat(edited.derived().differences()).isEqualTo(1);
+      VerifyReport.Difference difference = edited.derived().examples().getFirst();
+      assertThat(difference.table()).isEqualTo("stream_aggregates");
+      assertThat(difference.row()).isEqualTo(row.key());
+      assertThat(difference.field()).isEqualTo("energy_j_modelled");
+      assertThat(difference.expected()).startsWith("at most ");
+      assertThat(Double.parseDouble(difference.stored())).isCloseTo(row.energyJ().get(Tier.MODELLED) * 10,
+          org.assertj.core.api.Assertions.withinPercentage(1e-9));
     }
   }
 

@@ -67,14 +67,17 @@ public record Budget(String name, ScopeKind scopeKind, String scopeValue, Quanti
     return owned + scopeKind.code() + "-" + scopeValue + "-" + quantity.option() + "-" + period.code();
   }
 
-  /** Whether a call carrying these scope fields (each null when the call has none) counts against this budget. */
+  /**
+   * Whether a call carrying these scope fields (each null when the call has none) is judged by this budget. Names match
+   * ignoring case, so a team spelled {@code Search} does not slip past a gate on {@code search}.
+   */
   public boolean appliesTo(String tenant, String team, String costCenter) {
     String callValue = switch (scopeKind) {
       case TENANT -> tenant;
       case TEAM -> team;
       case COST_CENTER -> costCenter;
     };
-    return scopeValue.equals(callValue) && (owner() == null || owner().equals(tenant));
+    return scopeValue.equalsIgnoreCase(callValue) && (owner() == null || owner().equalsIgnoreCase(tenant));
   }
 
   /** Whom a budget is for; each is a record field and a column of {@code report_figures}. */

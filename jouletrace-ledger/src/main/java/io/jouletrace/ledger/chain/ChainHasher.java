@@ -69,6 +69,14 @@ public final class ChainHasher {
     return seal(recordHash, bytes, canonical.size());
   }
 
+  /**
+   * HMAC-SHA-256 (hex) of {@code text} under the ledger key, or null when this chain has no key: a ledger checkpoint
+   * kept elsewhere is signed with it, so one altered there is refused.
+   */
+  public String sign(String text) {
+    return mac == null ? null : HEX.formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   private String seal(String previousHash, byte[] bytes, int length) {
     byte[] previous = HEX.parseHex(previousHash);
     byte[] result;

@@ -18,9 +18,9 @@ import java.util.List;
  */
 final class DailyRollup {
 
-  private static final String SCOPE_FIELDS = "tenant, team, cost_center, model, provider, region, zone, intensity_zone, operation";
+  static final String SCOPE_FIELDS = "tenant, team, cost_center, model, provider, region, zone, intensity_zone, operation";
   private static final String ALL_KEYS = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14";
-  private static final String MEASURED_SETS = "(SELECT count(*) FROM ledger_figure_sets WHERE methodology_version = '"
+  static final String MEASURED_SETS = "(SELECT count(*) FROM ledger_figure_sets WHERE methodology_version = '"
       + Measurement.METHODOLOGY_VERSION + "')";
 
   /**

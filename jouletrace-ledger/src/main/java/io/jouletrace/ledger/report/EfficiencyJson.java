@@ -73,6 +73,9 @@ public final class EfficiencyJson {
       line.set("current", atMix(r.current(), reasons, "current", r.use().task()));
       line.set("proposed", atMix(r.proposed(), reasons, "proposed", r.use().task()));
       putAmount(line, "kwh_per_1k_requests_difference", r.difference());
+      putAmount(line, "current_use_kwh_per_1k_requests", r.currentUse());
+      putAmount(line, "reduction_share", r.reductionShare());
+      r.assumptions().forEach(line.putArray("assumptions")::add);
       line.put("band", r.difference().band().code());
       ObjectNode annual = line.putObject("annual").put("requests_per_year", r.requestsPerYear());
       putPeriod(annual, r.use().period());
@@ -113,10 +116,12 @@ public final class EfficiencyJson {
       ObjectNode actualNode = line.putObject("actual");
       putAmount(actualNode, "kwh", actual);
       actualNode.put("band", actual.band().code());
+      line.set("current", atMix(l.current(), reasons, "current", l.use().task()));
       ObjectNode baseline = atMix(l.baseline(), reasons, "baseline", l.use().task());
       putAmount(baseline, "kwh", l.onBaseline());
       line.set("baseline", baseline);
       putAmount(line, "kwh_difference", l.onBaseline() == null ? null : actual.minus(l.onBaseline()));
+      l.assumptions().forEach(line.putArray("assumptions")::add);
       line.put("statement", l.statement());
       line.set("null_reasons", reasons);
     }

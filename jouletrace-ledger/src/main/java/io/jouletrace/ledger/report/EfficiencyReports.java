@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +67,28 @@ public final class EfficiencyReports {
       return new Amount(value * factor, low * factor, high * factor, band.worse(atBand));
     }
 
+    /** This times {@code other}, whose range may reach below zero: the range is the widest of the four products of the ends. */
+    Amount times(Amount other) {
+      double[] ends = {low * other.low, low * other.high, high * other.low, high * other.high};
+      return new Amount(value * other.value, Arrays.stream(ends).min().orElseThrow(), Arrays.stream(ends).max().orElseThrow(),
+          band.worse(other.band));
+    }
+
+    /** This over {@code other} (both positive amounts): the range pairs each end with the other's opposite end. */
+    Amount over(Amount other) {
+      return new Amount(value / other.value, low / other.high, high / other.low, band.worse(other.band));
+    }
+
+    /** One minus this. */
+    Amount complement() {
+      return new Amount(1 - value, 1 - high, 1 - low, band);
+    }
+
+    /** The central value as a whole percentage, e.g. {@code 61%}. */
+    String percent() {
+      return Math.round(value * 100) + "%";
+    }
+
     /** The central value rounded to the band, as text. */
     public String shown() {
       return Display.of(value, band);
@@ -109,6 +132,11 @@ public final class EfficiencyReports {
     public String teamName() {
       return team == null ? ReportJson.NONE : team;
     }
+
+    /** kWh per 1,000 of its rated requests, as they were figured. */
+    public Amount perThousandRequests() {
+      return Amount.kwh(usage.figures().energyJoules(), 1000.0 / usage.ratedCalls());
+    }
   }
 
   /** @param inputTokens null when none of the calls carried input tokens */
@@ -148,12 +176,28 @@ public final class EfficiencyReports {
     }
   }
 
-  /** A more efficient equivalent for a team's use of a model. */
+  /**
+   * A more efficient equivalent for a team's use of a model. Like with like: the two models are figured at the same
+   * request (the team's mean tokens), with the same latency policy (none: the team's latencies belong to its current
+   * model) and by the same methodology version; their ratio is then applied to the team's own figured use, so the
+   * reduction can never exceed what the team used (before, a reduction figured without latency was set against a use figured
+   * with it, and could be larger than the use).
+   */
   public record Recommendation(TeamUse use, ModelEquivalence equivalence, TokenMix mix, AtMix current, AtMix proposed) {
 
-    /** kWh per 1,000 requests the proposed model would not use: current minus proposed, positive. */
+    /** The share of the current model's energy the proposed one would not use at the same request: 1 − proposed / current. */
+    public Amount reductionShare() {
+      return proposed.perThousandRequests().over(current.perThousandRequests()).complement();
+    }
+
+    /** kWh per 1,000 of the team's requests to the current model, as its calls were figured. */
+    public Amount currentUse() {
+      return use.perThousandRequests();
+    }
+
+    /** kWh per 1,000 requests the proposed model would not use: the reduction share of the team's own use, never more than it. */
     public Amount difference() {
-      return current.perThousandRequests().minus(proposed.perThousandRequests());
+      return currentUse().times(reductionShare());
     }
 
     /** The team's rated calls of this model over the days it made them ({@link TeamUse#period}), scaled to 365 days. */
@@ -173,10 +217,15 @@ public final class EfficiencyReports {
           "No call of team " + use.teamName() + " to " + use.model() + " has a carbon figure, so its grid intensity is unknown.");
     }
 
-    /** "X uses N kWh less per 1,000 requests than Y at team T's token mix". */
+    /** "X uses P% less energy than Y at team T's token mix: N kWh less per 1,000 requests of the U it uses". */
     public String statement() {
-      return proposed.name() + " uses " + difference().shown() + " kWh less per 1,000 requests than " + current.name() + " at team "
-          + use.teamName() + "'s token mix";
+      return proposed.name() + " uses " + reductionShare().percent() + " less energy than " + current.name() + " at team " + use.teamName()
+          + "'s token mix: " + difference().shown() + " kWh less per 1,000 requests of the " + currentUse().shown() + " kWh it uses";
+    }
+
+    /** What the comparison assumed, in words a reader can check. */
+    public List<String> assumptions() {
+      return likeWithLike(use, mix, current, proposed);
     }
   }
 
@@ -186,17 +235,26 @@ public final class EfficiencyReports {
   public record Recommendations(Scope scope, Period period, List<Recommendation> recommended, List<NotRecommended> notRecommended,
       List<TeamUse> withoutEquivalent) {}
 
-  /** A team's rated calls of a model against the same calls on the baseline model, estimated at the team's token mix. */
-  public record BaselineLine(TeamUse use, TokenMix mix, AtMix baseline) {
+  /**
+   * A team's rated calls of a model against the same calls on the baseline model: both models figured at the team's mean
+   * request alike (no latency, one methodology version), their ratio applied to what the calls used as figured.
+   */
+  public record BaselineLine(TeamUse use, TokenMix mix, AtMix current, AtMix baseline) {
 
     /** kWh the calls used, as figured. */
     public Amount actual() {
       return Amount.kwh(use.usage().figures().energyJoules(), 1);
     }
 
-    /** kWh the same number of requests of the team's mix would use on the baseline; null when the baseline has no energy figure. */
+    /** kWh the same requests would use on the baseline; null when either model has no energy figure at the mix. */
     public Amount onBaseline() {
-      return baseline.estimate().energy() instanceof Figure.Known energy ? Amount.kwh(energy, use.usage().ratedCalls()) : null;
+      if (unknownEnergy(current, baseline) != null) return null;
+      return actual().times(baseline.perThousandRequests().over(current.perThousandRequests()));
+    }
+
+    /** What the comparison assumed, in words a reader can check. */
+    public List<String> assumptions() {
+      return likeWithLike(use, mix, current, baseline);
     }
 
     public String statement() {
@@ -305,9 +363,21 @@ public final class EfficiencyReports {
         continue;
       }
       TokenMix mix = use.mix();
-      lines.add(new BaselineLine(use, mix, atMix(use, mix, baselineProvider == null ? use.provider() : baselineProvider, baselineModel)));
+      lines.add(new BaselineLine(use, mix, atMix(use, mix, use.provider(), use.model()),
+          atMix(use, mix, baselineProvider == null ? use.provider() : baselineProvider, baselineModel)));
     }
     return new BaselineComparison(scope, baselineProvider, baselineModel, lines, unrated);
+  }
+
+  /** The assumptions under which {@code current} and {@code other} were set side by side for {@code use}. */
+  private static List<String> likeWithLike(TeamUse use, TokenMix mix, AtMix current, AtMix other) {
+    return List.of(
+        "both models figured at team " + use.teamName() + "'s mean request: " + (mix.inputTokens() == null ? "no" : mix.inputTokens())
+            + " input and " + mix.outputTokens() + " output tokens",
+        "no latency for either model: the calls' latencies belong to " + current.name() + " and say nothing of " + other.name(),
+        "both figured with " + use.methodologyVersion() + ", the version the calls were figured with",
+        "the ratio of the two applied to the energy the calls were figured with, so the difference never exceeds it",
+        "carbon at the calls' own grid intensity, weighted by their energy");
   }
 
   private static NullReason unknownEnergy(AtMix current, AtMix proposed) {

@@ -1,5 +1,6 @@
 package io.jouletrace.ledger.store;
 
+import io.jouletrace.ledger.LedgerEntry;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,19 +63,25 @@ public final class DuckDbStore extends JdbcStore {
   }
 
   @Override
-  public synchronized Map<String, Head> stored(Collection<Candidate> candidates) {
-    Map<String, Head> found = new HashMap<>();
+  public synchronized Map<Candidate, LedgerEntry> stored(Collection<Candidate> candidates) {
+    Map<Candidate, LedgerEntry> found = new HashMap<>();
     if (candidates.isEmpty()) return found;
     try (Statement st = connection.createStatement()) {
       // A hash join of the batch's candidates against the fingerprint column: one scan, however many candidates.
-      st.execute("CREATE TEMP TABLE IF NOT EXISTS jt_candidates (fp BIGINT, id VARCHAR)");
+      st.execute("CREATE TEMP TABLE IF NOT EXISTS jt_candidates (fp BIGINT, id VARCHAR, tenant VARCHAR)");
       st.execute("DELETE FROM jt_candidates");
       try (DuckDBAppender appender = duck().createAppender("temp", "main", "jt_candidates")) {
-        for (Candidate c : candidates) appender.beginRow().append(c.fingerprint()).append(c.id()).endRow();
+        for (Candidate c : candidates) {
+          appender.beginRow().append(c.fingerprint()).append(c.id());
+          (c.tenant() == null ? appender.appendNull() : appender.append(c.tenant())).endRow();
+        }
       }
-      try (ResultSet rs = st.executeQuery(
-          "SELECT r.id, r.seq, r.hash FROM ledger_records r JOIN jt_candidates c ON r.id_fp = c.fp AND r.id = c.id")) {
-        while (rs.next()) found.put(rs.getString(1), new Head(rs.getLong(2), rs.getString(3)));
+      try (ResultSet rs = st.executeQuery(SELECT_ENTRY
+          + " JOIN jt_candidates c ON r.id_fp = c.fp AND r.id = c.id AND r.tenant IS NOT DISTINCT FROM c.tenant")) {
+        while (rs.next()) {
+          LedgerEntry entry = readEntry(rs);
+          found.put(Candidate.of(entry.record()), entry);
+        }
       }
       connection.commit();
       return found;

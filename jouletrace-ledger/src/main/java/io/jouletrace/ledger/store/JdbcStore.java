@@ -42,7 +42,7 @@ abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
   private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
-      "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates");
+      "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates", "V9__tenant_identity", "V10__api_key_revocation");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -57,7 +57,7 @@ abstract class JdbcStore implements Store {
       "water_l_low", "water_l_high", "water_tier", "water_band",
       "intensity_used_g_per_kwh", "intensity_source", "intensity_zone", "null_reasons");
 
-  private static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
+  static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
       + ", hash FROM ledger_records r";
 
   protected final Connection connection;
@@ -142,18 +142,18 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public synchronized Optional<LedgerEntry> entry(String id) {
+  public synchronized List<LedgerEntry> entries(String id) {
     List<LedgerEntry> found = new ArrayList<>();
-    select("read record " + id, SELECT_ENTRY + " WHERE r.id_fp = ? AND r.id = ?", List.of(Fingerprint.of(id), id),
+    select("read record " + id, SELECT_ENTRY + " WHERE r.id_fp = ? AND r.id = ? ORDER BY r.seq", List.of(Fingerprint.of(id), id),
         rs -> found.add(readEntry(rs)));
-    return found.stream().findFirst();
+    return found;
   }
 
   @Override
-  public synchronized List<StoredFigureSet> figureSets(String id) {
+  public synchronized List<StoredFigureSet> figureSets(long seq) {
     List<StoredFigureSet> found = new ArrayList<>();
-    select("read the figure sets of " + id, "SELECT id, seq, " + String.join(", ", FIGURE_COLUMNS) + ", attribution_run, hash"
-        + " FROM ledger_figure_sets WHERE id = ? ORDER BY methodology_version", List.of(id),
+    select("read the figure sets of seq " + seq, "SELECT id, seq, " + String.join(", ", FIGURE_COLUMNS) + ", attribution_run, hash"
+        + " FROM ledger_figure_sets WHERE seq = ? ORDER BY methodology_version", List.of(seq),
         rs -> found.add(new StoredFigureSet(rs.getString(1), rs.getLong(2), readFigures(rs, 3), rs.getString(3 + FIGURE_COLUMNS.size()),
             rs.getString(4 + FIGURE_COLUMNS.size()))));
     return found;
@@ -162,7 +162,7 @@ abstract class JdbcStore implements Store {
   @Override
   public synchronized void addApiKey(ApiKey key) {
     transaction("store an API key", () -> load("api_keys", 1, rows -> rows.text(key.sha256()).text(key.role()).text(key.tenant())
-        .text(key.label()).timestamp(key.createdAt()).endRow()));
+        .text(key.label()).timestamp(key.createdAt()).text(key.team()).text(key.costCenter()).nul().endRow()));
   }
 
   @Override
@@ -172,13 +172,32 @@ abstract class JdbcStore implements Store {
     return any[0];
   }
 
+  private static final String SELECT_API_KEYS = "SELECT key_sha256, role, tenant, label, created_at, team, cost_center, revoked_at FROM api_keys";
+
   @Override
   public synchronized Optional<ApiKey> apiKey(String sha256) {
+    return apiKeys("look up an API key", " WHERE key_sha256 = ?", List.of(sha256)).stream().findFirst();
+  }
+
+  @Override
+  public synchronized List<ApiKey> apiKeys() {
+    return apiKeys("list API keys", " ORDER BY created_at, key_sha256", List.of());
+  }
+
+  private List<ApiKey> apiKeys(String what, String where, List<Object> parameters) {
     List<ApiKey> found = new ArrayList<>();
-    select("look up an API key", "SELECT key_sha256, role, tenant, label, created_at FROM api_keys WHERE key_sha256 = ?", List.of(sha256),
-        rs -> found.add(new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            instant(rs.getObject(5, LocalDateTime.class)))));
-    return found.stream().findFirst();
+    select(what, SELECT_API_KEYS + where, parameters, rs -> {
+      LocalDateTime revoked = rs.getObject(8, LocalDateTime.class);
+      found.add(new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs.getObject(5, LocalDateTime.class)),
+          rs.getString(6), rs.getString(7), revoked == null ? null : instant(revoked)));
+    });
+    return found;
+  }
+
+  @Override
+  public synchronized boolean revokeApiKey(String sha256, Instant at) {
+    return changeRows("revoke an API key", "UPDATE api_keys SET revoked_at = ? WHERE key_sha256 = ? AND revoked_at IS NULL",
+        List.of(at, sha256)) > 0;
   }
 
   @Override
@@ -232,13 +251,13 @@ abstract class JdbcStore implements Store {
   }
 
   @Override
-  public synchronized Set<String> idsWithFigureSet(String methodologyVersion, Collection<String> ids) {
-    Set<String> wanted = new HashSet<>(ids);
-    Set<String> found = new HashSet<>();
-    query("find " + methodologyVersion + " figure sets", "SELECT id FROM ledger_figure_sets WHERE methodology_version = "
+  public synchronized Set<Long> seqsWithFigureSet(String methodologyVersion, Collection<Long> seqs) {
+    Set<Long> wanted = new HashSet<>(seqs);
+    Set<Long> found = new HashSet<>();
+    query("find " + methodologyVersion + " figure sets", "SELECT seq FROM ledger_figure_sets WHERE methodology_version = "
         + literal(methodologyVersion), rs -> {
-          String id = rs.getString(1);
-          if (wanted.contains(id)) found.add(id);
+          long seq = rs.getLong(1);
+          if (wanted.contains(seq)) found.add(seq);
         });
     return found;
   }
@@ -305,6 +324,19 @@ abstract class JdbcStore implements Store {
 
   interface SqlAction {
     void run() throws SQLException;
+  }
+
+  /** Runs one UPDATE or DELETE in its own transaction; returns how many rows it changed. */
+  private int changeRows(String what, String sql, List<?> parameters) {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, parameters);
+      int changed = statement.executeUpdate();
+      connection.commit();
+      return changed;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure(what, e);
+    }
   }
 
   /** Runs {@code action} in one transaction: all of it is stored, or (rolled back) none. */
@@ -380,7 +412,7 @@ abstract class JdbcStore implements Store {
 
   @Override
   public synchronized void scanMissingFigureSets(String methodologyVersion, Consumer<LedgerEntry> consumer) {
-    String sql = SELECT_ENTRY + " WHERE NOT EXISTS (SELECT 1 FROM ledger_figure_sets f WHERE f.id = r.id AND f.methodology_version = '"
+    String sql = SELECT_ENTRY + " WHERE NOT EXISTS (SELECT 1 FROM ledger_figure_sets f WHERE f.seq = r.seq AND f.methodology_version = '"
         + methodologyVersion.replace("'", "''") + "') ORDER BY seq";
     query("find records without " + methodologyVersion + " figures", sql, rs -> consumer.accept(readEntry(rs)));
   }
@@ -441,15 +473,7 @@ abstract class JdbcStore implements Store {
 
   @Override
   public synchronized boolean deleteBudget(String name) {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM budgets WHERE name = ?")) {
-      delete.setString(1, name);
-      boolean deleted = delete.executeUpdate() > 0;
-      connection.commit();
-      return deleted;
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw failure("delete budget " + name, e);
-    }
+    return changeRows("delete budget " + name, "DELETE FROM budgets WHERE name = ?", List.of(name)) > 0;
   }
 
   /** The tiers of a stream aggregate row, in its column order (energy then carbon, each measured, modelled, estimated). */
@@ -520,7 +544,7 @@ abstract class JdbcStore implements Store {
     select(what, sql, List.of(), handler);
   }
 
-  private static LedgerEntry readEntry(ResultSet rs) throws SQLException {
+  static LedgerEntry readEntry(ResultSet rs) throws SQLException {
     InvocationRecord record = new InvocationRecord(rs.getString(2), instant(rs.getObject(4, LocalDateTime.class)),
         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
         Operation.of(rs.getString(11)), optionalLong(rs, 12), rs.getLong(13), optionalLong(rs, 14), optionalLong(rs, 15),

@@ -147,14 +147,14 @@ public final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  public synchronized Map<String, Head> stored(Collection<Candidate> candidates) {
-    Map<String, Head> found = new HashMap<>();
+  public synchronized Map<Candidate, LedgerEntry> stored(Collection<Candidate> candidates) {
+    Map<Candidate, LedgerEntry> found = new HashMap<>();
     if (candidates.isEmpty()) return found;
-    Set<String> wanted = new HashSet<>();
+    Set<Candidate> wanted = new HashSet<>();
     long[] fingerprints = new long[candidates.size()];
     int n = 0;
     for (Candidate c : candidates) {
-      wanted.add(c.id());
+      wanted.add(c);
       fingerprints[n++] = c.fingerprint();
     }
     Arrays.sort(fingerprints);
@@ -162,15 +162,16 @@ public final class PostgresStore extends JdbcStore {
     for (int i = 0; i < n; i++) {
       if (distinct == 0 || fingerprints[i] != fingerprints[distinct - 1]) fingerprints[distinct++] = fingerprints[i];
     }
-    // One index probe per fingerprint; a fingerprint match is only a maybe, the exact ids are compared here.
-    try (PreparedStatement ps = connection.prepareStatement("SELECT id, seq, hash FROM ledger_records WHERE id_fp = ANY(?)")) {
+    // One index probe per fingerprint; a fingerprint match is only a maybe, the exact (tenant, id) is compared here.
+    try (PreparedStatement ps = connection.prepareStatement(SELECT_ENTRY + " WHERE r.id_fp = ANY(?)")) {
       Array array = connection.unwrap(PGConnection.class).createArrayOf("int8", Arrays.copyOf(fingerprints, distinct));
       ps.setArray(1, array);
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String id = rs.getString(1);
-          if (wanted.contains(id)) found.put(id, new Head(rs.getLong(2), rs.getString(3)));
+          LedgerEntry entry = readEntry(rs);
+          Candidate identity = Candidate.of(entry.record());
+          if (wanted.contains(identity)) found.put(identity, entry);
         }
       }
       array.free();

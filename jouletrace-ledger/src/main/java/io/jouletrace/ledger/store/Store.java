@@ -2,6 +2,7 @@ package io.jouletrace.ledger.store;
 
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.figure.Tier;
+import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.budget.Budget;
@@ -31,10 +32,10 @@ public interface Store extends AutoCloseable {
   void forEachFingerprint(LongConsumer fingerprints);
 
   /**
-   * Which of {@code candidates} (id, fingerprint) are stored, with each one's seq and hash: the exact check behind
-   * a fingerprint hit.
+   * Which of {@code candidates} ((tenant, id) with the id's fingerprint) are stored, with each one's stored entry: the
+   * exact check behind a fingerprint hit, and what the writer compares a repeated id's content with.
    */
-  Map<String, Head> stored(Collection<Candidate> candidates);
+  Map<Candidate, LedgerEntry> stored(Collection<Candidate> candidates);
 
   /** Appends entries in one transaction. */
   void append(Collection<LedgerEntry> entries);
@@ -50,21 +51,27 @@ public interface Store extends AutoCloseable {
   /** Every backfilled or measured figure set with the entry it figures, in seq order. */
   void scanFigureSets(BiConsumer<LedgerEntry, StoredFigureSet> consumer);
 
-  /** The stored entry with this id. */
-  Optional<LedgerEntry> entry(String id);
+  /** The stored entries with this id, one per tenant that has it (a record's identity is its tenant and id), in seq order. */
+  List<LedgerEntry> entries(String id);
 
-  /** The figure sets beside record {@code id}'s own (backfilled and measured), by methodology version. */
-  List<StoredFigureSet> figureSets(String id);
+  /** The figure sets beside the record at {@code seq}'s own (backfilled and measured), by methodology version. */
+  List<StoredFigureSet> figureSets(long seq);
 
   void addApiKey(ApiKey key);
 
   boolean hasApiKeys();
 
-  /** The key whose SHA-256 (hex) this is. */
+  /** The key whose SHA-256 (hex) this is, revoked or not. */
   Optional<ApiKey> apiKey(String sha256);
 
-  /** Which of {@code ids} already have a figure set under {@code methodologyVersion}. */
-  Set<String> idsWithFigureSet(String methodologyVersion, Collection<String> ids);
+  /** Every key, revoked ones too, oldest first. */
+  List<ApiKey> apiKeys();
+
+  /** Marks the key whose SHA-256 this is revoked at {@code at}; false when there is no such key or it was revoked already. */
+  boolean revokeApiKey(String sha256, Instant at);
+
+  /** Which of the records at {@code seqs} already have a figure set under {@code methodologyVersion}. */
+  Set<Long> seqsWithFigureSet(String methodologyVersion, Collection<Long> seqs);
 
   boolean hasAttributionRun(String runId);
 
@@ -133,7 +140,15 @@ public interface Store extends AutoCloseable {
 
   record Head(long seq, String hash) {}
 
-  record Candidate(String id, long fingerprint) {}
+  /**
+   * A record's identity, (tenant, id) with tenant null for records without one, and the id's fingerprint (the column
+   * {@code id_fp}, which keeps the id alone: a hit on it is a superset of the (tenant, id) hits).
+   */
+  record Candidate(String tenant, String id, long fingerprint) {
+    public static Candidate of(InvocationRecord record) {
+      return new Candidate(record.tenant(), record.id(), Fingerprint.of(record.id()));
+    }
+  }
 
   /**
    * A figure set beside a record's own: under another methodology version (backfill), or measured by an
@@ -155,8 +170,12 @@ public interface Store extends AutoCloseable {
    *
    * @param role {@code admin} or {@code tenant}
    * @param tenant the tenant a tenant key is limited to; null for an admin key
+   * @param team the team a tenant key's calls are stamped with, or null
+   * @param costCenter the cost center a tenant key's calls are stamped with, or null
+   * @param revokedAt when the key was revoked; null while it is valid
    */
-  record ApiKey(String sha256, String role, String tenant, String label, Instant createdAt) {}
+  record ApiKey(String sha256, String role, String tenant, String label, Instant createdAt, String team, String costCenter,
+      Instant revokedAt) {}
 
   /**
    * A cluster's totals for one team, model and hour of event time, from the stream topology's aggregates topic.

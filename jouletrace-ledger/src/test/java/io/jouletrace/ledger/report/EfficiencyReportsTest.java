@@ -224,10 +224,18 @@ class EfficiencyReportsTest {
       close(r.proposed().perThousandRequests(), 1000 * proposed.value() / J_PER_KWH, 1000 * proposed.range().low() / J_PER_KWH,
           1000 * proposed.range().high() / J_PER_KWH);
       assertThat(proposed.value()).as("only a model that uses less is recommended").isLessThan(current.value());
-      double difference = 1000 * (current.value() - proposed.value()) / J_PER_KWH;
-      close(r.difference(), difference, 1000 * (current.range().low() - proposed.range().high()) / J_PER_KWH,
-          1000 * (current.range().high() - proposed.range().low()) / J_PER_KWH);
-      assertThat(r.difference().band()).isEqualTo(current.band().worse(proposed.band()));
+      // Like with like: the saving share of both models at the same request, applied to the team's own figured use.
+      double use = group.stream().mapToDouble(c -> c.energy().value()).sum() / group.size() * 1000 / J_PER_KWH;
+      double share = 1 - proposed.value() / current.value();
+      double difference = use * share;
+      assertThat(r.reductionShare().value()).isCloseTo(share, within(1e-12));
+      assertThat(r.reductionShare().low()).isCloseTo(1 - proposed.range().high() / current.range().low(), within(1e-12));
+      assertThat(r.reductionShare().high()).isCloseTo(1 - proposed.range().low() / current.range().high(), within(1e-12));
+      assertThat(r.currentUse().value()).isCloseTo(use, within(1e-12 * use));
+      assertThat(r.difference().value()).isCloseTo(difference, within(1e-12 * use));
+      assertThat(r.difference().value()).as("never a saving larger than the use").isLessThan(r.currentUse().value());
+      assertThat(r.difference().high()).isLessThanOrEqualTo(r.currentUse().high());
+      assertThat(r.difference().low()).isLessThanOrEqualTo(r.difference().value());
 
       List<Call> withCarbon = group.stream().filter(c -> c.estimate().carbon().isKnown()).toList();
       double intensity = withCarbon.stream().mapToDouble(c -> c.energy().value() * c.estimate().intensity().gramsPerKwh()).sum()
@@ -243,8 +251,11 @@ class EfficiencyReportsTest {
       assertThat(r.use().usage().intensityGramsPerKwh()).isCloseTo(intensity, within(1e-9 * intensity));
       assertThat(r.annualCarbonDifference().value()).isCloseTo(difference / 1000 * requestsPerYear * intensity,
           within(1e-9 * difference * requestsPerYear * intensity));
-      assertThat(r.statement()).isEqualTo(r.proposed().name() + " uses " + r.difference().shown() + " kWh less per 1,000 requests than "
-          + r.current().name() + " at team " + r.use().teamName() + "'s token mix");
+      assertThat(r.statement()).isEqualTo(r.proposed().name() + " uses " + Math.round(share * 100) + "% less energy than "
+          + r.current().name() + " at team " + r.use().teamName() + "'s token mix: " + r.difference().shown()
+          + " kWh less per 1,000 requests of the " + r.currentUse().shown() + " kWh it uses");
+      assertThat(r.assumptions()).anySatisfy(a -> assertThat(a).contains(r.mix().outputTokens() + " output tokens"))
+          .anySatisfy(a -> assertThat(a).startsWith("no latency for either model"));
     }
     EfficiencyReports.Recommendation opus = recommendations.recommended().stream()
         .filter(r -> r.use().provider().equals("anthropic")).findFirst().orElseThrow();
@@ -337,10 +348,16 @@ class EfficiencyReportsTest {
       InvocationRecord atMix = InvocationRecord.builder("openai", "gpt-4o-mini", line.mix().outputTokens()).inputTokens(line.mix().inputTokens())
           .operation(group.getFirst().record().operation()).build();
       Figure baseline = ESTIMATOR.estimate(atMix, group.getFirst().estimate().methodologyVersion()).energy();
+      InvocationRecord currentAtMix = InvocationRecord.builder(line.use().provider(), line.use().model(), line.mix().outputTokens())
+          .inputTokens(line.mix().inputTokens()).operation(group.getFirst().record().operation()).build();
+      Figure current = ESTIMATOR.estimate(currentAtMix, group.getFirst().estimate().methodologyVersion()).energy();
       if (baseline instanceof Figure.Known known) {
-        double expected = known.value() * group.size() / J_PER_KWH;
+        // Like with like: both models at the team's mean request, their ratio applied to what the calls used.
+        double expected = joules / J_PER_KWH * known.value() / ((Figure.Known) current).value();
         assertThat(line.onBaseline().value()).isCloseTo(expected, within(1e-9 * expected));
-        assertThat(line.statement()).endsWith("than openai/gpt-4o-mini would have at the same token mix");
+        assertThat(line.statement()).endsWith(line.use().model().equals("gpt-4o-mini")
+            ? "used as much energy as openai/gpt-4o-mini would have at the same token mix" // like with like: no phantom difference
+            : "than openai/gpt-4o-mini would have at the same token mix");
       } else {
         assertThat(line.use().task()).as("AI Energy Score does not rate gpt-4o-mini for embeddings").isEqualTo(EMBEDDING);
         assertThat(line.onBaseline()).isNull();

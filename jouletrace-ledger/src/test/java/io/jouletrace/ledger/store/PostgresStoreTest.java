@@ -124,6 +124,37 @@ class PostgresStoreTest extends LedgerContractTest {
   }
 
   @Test
+  void a_ledger_written_before_tenant_identity_migrates_and_still_verifies() throws Exception {
+    List<InvocationRecord> records = records(300, 31);
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, records, 100);
+      assertThat(ledger.backfill("rates-1", 100)).isEqualTo(300);
+    }
+    // The schema as it was before V9: figure sets unique per (id, methodology version).
+    sql("DROP INDEX ledger_figure_sets_seq_version");
+    sql("CREATE UNIQUE INDEX ledger_figure_sets_id_version ON ledger_figure_sets (id, methodology_version)");
+    String migration;
+    try (var in = Store.class.getResourceAsStream("/io/jouletrace/ledger/migrations/V9__tenant_identity.postgresql.sql")) {
+      migration = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    for (String statement : migration.replaceAll("(?m)--.*$", "").split(";")) {
+      if (!statement.isBlank()) sql(statement);
+    }
+
+    try (Ledger ledger = open(null)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.ok()).isTrue();
+      assertThat(report.figureSetsChecked()).isEqualTo(300);
+      // The first record's id again for another tenant: a record of its own, with its own figure set.
+      InvocationRecord first = records.getFirst();
+      ingest(ledger, List.of(first.withTenant(first.tenant() + "-other")), 10);
+      assertThat(ledger.store().entries(first.id())).hasSize(2);
+      assertThat(ledger.backfill("rates-1", 100)).isEqualTo(1);
+      assertThat(ledger.verify().ok()).isTrue();
+    }
+  }
+
+  @Test
   void a_nul_character_is_refused_and_nothing_of_the_batch_is_stored() {
     try (Ledger ledger = open(null)) {
       ingest(ledger, records(10, 12), 100);
