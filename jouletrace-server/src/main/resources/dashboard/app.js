@@ -161,6 +161,9 @@ async function showRecord(id) {
     ...figureRows('carbon', f.carbon, 'g', 'gCO2e'),
     ['intensity', f.carbon ? f.carbon.intensity_g_per_kwh + ' g/kWh (' + f.carbon.intensity_source + ')' : '–'],
     ['null reasons', f.null_reasons || '–'],
+    ['energy score', record.energy_score
+      ? stars(record.energy_score) + ' (' + record.energy_score.task + ', ' + record.energy_score.leaderboard_version + ')'
+      : '– (' + record.energy_score_null_reason.code + ')'],
     ['other figure sets', record.figure_sets.map(s => s.methodology_version).join(', ') || '–'],
   ];
   for (const [term, value] of rows) {

@@ -75,6 +75,15 @@ public final class Catalog {
     return new Estimator(all, DEFAULT_METHODOLOGY, List.of(energyScore), intensities);
   }
 
+  /** The bundled leaderboard, read once: what every call's energy score comes from. */
+  public static AiEnergyScoreMethodology leaderboard() {
+    return BundledLeaderboard.LEADERBOARD;
+  }
+
+  private static final class BundledLeaderboard {
+    static final AiEnergyScoreMethodology LEADERBOARD = aiEnergyScore();
+  }
+
   public static AiEnergyScoreMethodology aiEnergyScore() {
     List<AiEnergyScoreMethodology.Rating> ratings = new ArrayList<>();
     for (String task : AIENERGYSCORE_TASKS) {

@@ -7,8 +7,10 @@ import io.jouletrace.core.carbon.Intensity;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.Range;
 import io.jouletrace.core.methodology.Estimate;
+import io.jouletrace.core.methodology.aienergyscore.AiEnergyScoreMethodology.EnergyScore;
 import io.jouletrace.core.model.ModelMatch;
 import io.jouletrace.core.record.InvocationRecord;
+import java.util.List;
 
 /**
  * The eco block: the JSON shape of an {@link Estimate} that the CLI, the REST API and the gateway
@@ -17,6 +19,8 @@ import io.jouletrace.core.record.InvocationRecord;
 public final class EcoBlock {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** The field of a call's AI Energy Score rating, in the block and in its null reasons. */
+  public static final String ENERGY_SCORE = "energy_score";
 
   private EcoBlock() {}
 
@@ -28,13 +32,34 @@ public final class EcoBlock {
     block.set("carbon", carbon(estimate.carbon(), estimate.intensity()));
     block.set("embodied_carbon", grams(estimate.embodiedCarbon()));
     block.set("water", litres(estimate.water()));
+    EnergyScore score = energyScore(record, estimate.model() == null ? null : estimate.model().spec().name());
+    block.set(ENERGY_SCORE, energyScore(score));
     var reasons = block.putArray("null_reasons");
     for (Estimate.FieldReason reason : estimate.nullReasons()) {
       reasons.addObject().put("field", reason.field()).put("code", reason.reason().code()).put("message", reason.reason().message());
     }
+    if (score.missing() != null) {
+      reasons.addObject().put("field", ENERGY_SCORE).put("code", score.missing().code()).put("message", score.missing().message());
+    }
     var warnings = block.putArray("warnings");
     estimate.warnings().forEach(warnings::add);
     return block;
+  }
+
+  /**
+   * The bundled leaderboard's star rating of a call, whatever methodology figured it: the requested model's, else the
+   * rating of the model a methodology resolved it to ({@code resolved}, may be null). It depends on the record's
+   * operation and model alone, so a stored record's score is derived when it is read, never stored or hashed.
+   */
+  public static EnergyScore energyScore(InvocationRecord record, String resolved) {
+    return Catalog.leaderboard().energyScore(record.operation(), resolved == null ? List.of(record.model()) : List.of(record.model(), resolved));
+  }
+
+  /** {@code {stars, task, leaderboard_version}}, or null when the call is not rated. */
+  public static JsonNode energyScore(EnergyScore score) {
+    if (score.rating() == null) return NODES.nullNode();
+    return NODES.objectNode().put("stars", score.rating().stars()).put("task", score.rating().task())
+        .put("leaderboard_version", score.leaderboardVersion());
   }
 
   private static ObjectNode model(InvocationRecord record, ModelMatch match) {

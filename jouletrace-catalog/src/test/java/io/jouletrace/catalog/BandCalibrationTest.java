@@ -2,6 +2,7 @@ package io.jouletrace.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jouletrace.core.methodology.Derivation;
 import io.jouletrace.core.carbon.IntensityResolver;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.Range;
@@ -68,7 +69,7 @@ class BandCalibrationTest {
       // The model's own entry alone, so that 0.4's substring lookup cannot answer with another entry.
       EcoLogitsMethodology listed = listing(release, List.of(model), mixes);
       InvocationRecord call = InvocationRecord.builder(model.provider(), model.name(), OUTPUT_TOKENS).build();
-      Estimate named = fromNameAlone.estimate(call, INTENSITIES, rule);
+      Estimate named = fromNameAlone.estimate(call, INTENSITIES, rule, Derivation.NONE);
       if (!(named.energy() instanceof Figure.Known estimate)) continue;
       double truth = ((Figure.Known) listed.estimate(call, INTENSITIES).energy()).value();
       figured++;
@@ -104,7 +105,7 @@ class BandCalibrationTest {
     EcoLogitsMethodology fromNameAlone = listing(release, List.of(), mixes);
     InvocationRecord call = InvocationRecord.builder(truth.provider(), truth.name(), OUTPUT_TOKENS).build();
     double registryWh = ((Figure.Known) listed.estimate(call, INTENSITIES).energy()).value();
-    Figure.Known rule1 = (Figure.Known) fromNameAlone.estimate(call, INTENSITIES, NameEstimate.Rule.V1).energy();
+    Figure.Known rule1 = (Figure.Known) fromNameAlone.estimate(call, INTENSITIES, NameEstimate.Rule.V1, Derivation.NONE).energy();
     Figure.Known rule2 = (Figure.Known) fromNameAlone.estimate(call, INTENSITIES).energy();
     assertThat(rule1.range().contains(registryWh)).isFalse();
     assertThat(rule1.range().low() / registryWh).isGreaterThan(2);

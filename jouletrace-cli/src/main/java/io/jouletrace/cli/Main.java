@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Energy (Wh) and carbon (gCO2e) of AI calls, with how each figure was derived.",
     subcommands = {EstimateCommand.class, IngestCommand.class, VerifyCommand.class, HeadCommand.class, BackfillCommand.class, ImportChainCommand.class,
         AttributeCommand.class, SignalsCommand.class, ReportCommand.class, ExportCommand.class, BudgetCommand.class, ServeCommand.class,
-        KeysCommand.class, StreamCommand.class,
+        KeysCommand.class, StreamCommand.class, ExplainCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -53,7 +53,7 @@ class EstimateCommandTest {
     assertThat(run.exitCode()).isZero();
     JsonNode block = run.json();
     assertThat(names(block)).containsExactly("methodology_version", "model", "energy", "carbon", "embodied_carbon", "water",
-        "null_reasons", "warnings");
+        "energy_score", "null_reasons", "warnings");
     assertThat(names(block.get("model")))
         .containsExactly("provider", "requested", "resolved", "active_params_b", "total_params_b", "source", "band");
     assertThat(names(block.get("model").get("active_params_b"))).containsExactly("low", "high");
@@ -133,7 +133,7 @@ class EstimateCommandTest {
     JsonNode block = run.json();
     for (String field : List.of("energy", "carbon", "embodied_carbon", "water")) assertThat(block.get(field).isNull()).as(field).isTrue();
     assertThat(block.get("null_reasons").findValuesAsText("code")).containsOnly("model-not-registered");
-    assertThat(block.get("null_reasons").findValuesAsText("field")).containsExactly("energy", "carbon", "embodied_carbon", "water");
+    assertThat(block.get("null_reasons").findValuesAsText("field")).containsExactly("energy", "carbon", "embodied_carbon", "water", "energy_score");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.jouletrace.ledger;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.carbon.IntensitySignal;
 import io.jouletrace.core.figure.NullReason;
+import io.jouletrace.core.methodology.Derivation;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
@@ -119,6 +120,11 @@ public final class Ledger implements AutoCloseable {
   /** {@code stored} recomputed from the entry's inputs as it was made (its methodology version, its name-estimate rule). */
   public Estimate refigure(LedgerEntry entry, FigureSet stored) {
     return refigure(estimatorFor(entry.seq()), entry.record(), stored);
+  }
+
+  /** {@code stored} recomputed as {@link #refigure(LedgerEntry, FigureSet)} does, each step written into {@code derivation} ({@code explain}). */
+  public Estimate refigure(LedgerEntry entry, FigureSet stored, Derivation derivation) {
+    return estimatorFor(entry.seq()).refigure(entry.record(), stored.methodologyVersion(), stored.modelSource(), derivation);
   }
 
   /** The estimator that figures (and refigures) the record at {@code seq}: series stored before it. */

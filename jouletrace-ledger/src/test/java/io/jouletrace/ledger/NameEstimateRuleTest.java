@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.carbon.IntensityResolver;
+import io.jouletrace.core.methodology.Derivation;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.methodology.Methodology;
@@ -46,8 +47,8 @@ class NameEstimateRuleTest {
       }
 
       @Override
-      public Estimate estimate(InvocationRecord record, IntensityResolver intensities) {
-        return ecologits.estimate(record, intensities, NameEstimate.Rule.V1);
+      public Estimate estimate(InvocationRecord record, IntensityResolver intensities, Derivation derivation) {
+        return ecologits.estimate(record, intensities, NameEstimate.Rule.V1, derivation);
       }
     };
     return new Estimator(List.of(rule1), VERSION, List.of(), today.intensities());

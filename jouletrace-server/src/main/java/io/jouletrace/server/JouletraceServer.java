@@ -32,6 +32,7 @@ import io.jouletrace.ledger.budget.Budgets;
 import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.EfficiencyJson;
 import io.jouletrace.ledger.report.EfficiencyReports;
+import io.jouletrace.ledger.report.Explanation;
 import io.jouletrace.ledger.report.FocusExport;
 import io.jouletrace.ledger.report.PriceTable;
 import io.jouletrace.ledger.report.RecordJson;
@@ -58,6 +59,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -259,6 +261,7 @@ public final class JouletraceServer implements AutoCloseable {
         withLedger(() -> reports.measuredVsModelled(scope(ctx))))));
     r.post("/api/invocations", this::postInvocations);
     r.get("/api/invocations/{id}", this::getInvocation);
+    r.get("/api/invocations/{id}/explain", this::explainInvocation);
     r.get("/api/verify", this::verify);
     r.get("/api/ledger/head", ctx -> {
       requireAdmin(ctx);
@@ -525,10 +528,21 @@ public final class JouletraceServer implements AutoCloseable {
    * the answer is 409 listing them.
    */
   private void getInvocation(Context ctx) {
+    ctx.json(visibleRecord(ctx, entry -> RecordJson.of(entry, ledger.store().figureSets(entry.seq()),
+        version -> ledger.refigure(entry, version))));
+  }
+
+  /** {@code GET /api/invocations/{id}/explain}: the derivation of the record's figures, under the record route's tenant rule. */
+  private void explainInvocation(Context ctx) {
+    ctx.json(visibleRecord(ctx, entry -> Explanation.of(ledger, entry, ledger.store().figureSets(entry.seq()))));
+  }
+
+  /** The view of record {@code {id}} the key may see, made with the ledger to itself; missing or another tenant's is an error. */
+  private ObjectNode visibleRecord(Context ctx, Function<LedgerEntry, ObjectNode> view) {
     String id = ctx.pathParam("id");
     ApiKeys.Principal principal = principal(ctx);
     String asked = ctx.queryParam("tenant");
-    ObjectNode body = withLedger(() -> {
+    return withLedger(() -> {
       List<LedgerEntry> found = ledger.store().entries(id).stream()
           .filter(entry -> principal.mayAccess(entry.record().tenant()))
           .filter(entry -> asked == null || Objects.equals(entry.record().tenant(), asked.isEmpty() ? null : asked))
@@ -539,10 +553,8 @@ public final class JouletraceServer implements AutoCloseable {
             + found.stream().map(entry -> entry.record().tenant() == null ? "none: ?tenant=" : entry.record().tenant())
                 .collect(Collectors.joining(", ")) + "): name one with ?tenant=");
       }
-      LedgerEntry entry = found.getFirst();
-      return RecordJson.of(entry, ledger.store().figureSets(entry.seq()), version -> ledger.refigure(entry, version));
+      return view.apply(found.getFirst());
     });
-    ctx.json(body);
   }
 
   /**

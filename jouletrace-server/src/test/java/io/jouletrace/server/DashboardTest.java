@@ -191,6 +191,10 @@ class DashboardTest {
     if (record.get("figures").get("carbon").isObject()) {
       assertThat(provenance).contains(record.get("figures").get("carbon").get("intensity_source").asText());
     }
+    JsonNode score = record.get("energy_score");
+    assertThat(term("energy score")).isEqualTo(score.isNull() ? "– (" + record.get("energy_score_null_reason").get("code").asText() + ")"
+        : "★".repeat(score.get("stars").asInt()) + "☆".repeat(5 - score.get("stars").asInt()) + " (" + score.get("task").asText() + ", "
+            + score.get("leaderboard_version").asText() + ")");
     for (String[] figure : new String[][] {{"energy", "wh"}, {"carbon", "g"}}) {
       JsonNode amount = record.get("figures").get(figure[0]);
       assertThat(amount.isObject()).as("demo-20-search-3 has a %s figure", figure[0]).isTrue();

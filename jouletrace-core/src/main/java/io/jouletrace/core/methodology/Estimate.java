@@ -52,13 +52,42 @@ public record Estimate(
    * methodology models neither embodied carbon nor water.
    */
   public static Estimate fromEnergy(ModelMatch model, Figure.Known energy, IntensityResolver.Result resolved, List<String> warnings) {
-    Intensity intensity = resolved.intensity();
+    return fromEnergy(model, energy, resolved, warnings, Derivation.NONE);
+  }
+
+  /** The same, writing the energy's bounds, the intensity and the carbon's bounds into {@code derivation}. */
+  public static Estimate fromEnergy(ModelMatch model, Figure.Known energy, IntensityResolver.Result resolved, List<String> warnings,
+      Derivation derivation) {
+    derivation.step("energy_wh_low", "energy_j / 3600 (a point value: low = high)", energy.range().low() / 3600, "Wh");
+    derivation.step("energy_wh_high", "energy_j / 3600", energy.range().high() / 3600, "Wh");
+    Intensity intensity = deriveIntensity(derivation, resolved);
     Figure carbon = intensity == null
         ? Figure.unknown(Quantity.CARBON, resolved.missing())
         : energy.scaled(Quantity.CARBON, intensity.gramsPerKwh() / JOULES_PER_KWH, energy.band().worse(intensity.band()));
+    if (carbon instanceof Figure.Known known) {
+      derivation.step("carbon_g_low", "energy_wh_low / 1000 × intensity_g_per_kwh", known.range().low(), "gCO2e");
+      derivation.step("carbon_g_high", "energy_wh_high / 1000 × intensity_g_per_kwh", known.range().high(), "gCO2e");
+    }
     var notModelled = new NullReason(NullReason.QUANTITY_NOT_MODELLED, energy.methodologyVersion() + " models energy only.");
     return new Estimate(energy.methodologyVersion(), model, energy, carbon, intensity,
         Figure.unknown(Quantity.EMBODIED_CARBON, notModelled), Figure.unknown(Quantity.WATER, notModelled), warnings);
+  }
+
+  /**
+   * Writes the resolved intensity (its value, the precedence step and dataset it came from, and the zone) or why there
+   * is none; returns the intensity, or {@code null}.
+   */
+  public static Intensity deriveIntensity(Derivation derivation, IntensityResolver.Result resolved) {
+    Intensity intensity = resolved.intensity();
+    if (!derivation.isRecording()) return intensity;
+    if (intensity == null) {
+      derivation.note("intensity", "none: " + resolved.missing().code() + ": " + resolved.missing().message() + " (carbon is null)");
+      return null;
+    }
+    derivation.note("intensity_source", intensity.source() + (intensity.zone() == null ? "" : ", zone " + intensity.zone())
+        + ", band " + intensity.band().code());
+    derivation.step("intensity_g_per_kwh", "read from intensity_source", intensity.gramsPerKwh(), "gCO2e/kWh");
+    return intensity;
   }
 
   /** The same estimate with more warnings appended. */

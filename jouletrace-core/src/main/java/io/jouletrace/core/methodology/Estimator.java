@@ -75,7 +75,12 @@ public final class Estimator {
 
   /** @param version a methodology version or family, or {@code null} for the default */
   public Estimate estimate(InvocationRecord record, String version) {
-    return estimate(record, version, NameEstimate.Rule.CURRENT);
+    return estimate(record, version, Derivation.NONE);
+  }
+
+  /** The same estimate, with each step of its arithmetic written into {@code derivation}. */
+  public Estimate estimate(InvocationRecord record, String version, Derivation derivation) {
+    return estimate(record, version, NameEstimate.Rule.CURRENT, derivation);
   }
 
   /**
@@ -83,19 +88,25 @@ public final class Estimator {
    * model source names ({@code name-estimate} is rule 1), so figures stored before a rule changed keep verifying.
    */
   public Estimate refigure(InvocationRecord record, String version, String storedModelSource) {
-    return estimate(record, version, NameEstimate.Rule.recomputing(storedModelSource));
+    return refigure(record, version, storedModelSource, Derivation.NONE);
   }
 
-  private Estimate estimate(InvocationRecord record, String version, NameEstimate.Rule names) {
+  /** The same recomputation, with each step of its arithmetic written into {@code derivation} ({@code explain}). */
+  public Estimate refigure(InvocationRecord record, String version, String storedModelSource, Derivation derivation) {
+    return estimate(record, version, NameEstimate.Rule.recomputing(storedModelSource), derivation);
+  }
+
+  private Estimate estimate(InvocationRecord record, String version, NameEstimate.Rule names, Derivation derivation) {
     Methodology chosen = forVersion(version == null ? defaultVersion : version);
     if (!chosen.models(record.operation())) {
       for (Methodology fallback : fallbacksByOperation) {
         if (fallback.models(record.operation())) {
-          return fallback.estimate(record, intensities).withWarnings(List.of("operation-figured-by-" + fallback.version()));
+          if (derivation.isRecording()) derivation.note("methodology", chosen.version() + " has no method for `" + record.operation() + "` calls; " + fallback.version() + " figures them");
+          return fallback.estimate(record, intensities, derivation).withWarnings(List.of("operation-figured-by-" + fallback.version()));
         }
       }
     }
-    return chosen.estimate(record, intensities, names);
+    return chosen.estimate(record, intensities, names, derivation);
   }
 
   /** A methodology name that is not registered. */

@@ -19,13 +19,18 @@ public interface Methodology {
   boolean models(Operation operation);
 
   /** Figures for one call; pure: the same record and resolver always give the same estimate. */
-  Estimate estimate(InvocationRecord record, IntensityResolver intensities);
+  default Estimate estimate(InvocationRecord record, IntensityResolver intensities) {
+    return estimate(record, intensities, Derivation.NONE);
+  }
+
+  /** The same estimate, writing each step of its arithmetic into {@code derivation} as it is taken ({@code jouletrace explain}). */
+  Estimate estimate(InvocationRecord record, IntensityResolver intensities, Derivation derivation);
 
   /**
-   * Figures for one call with sizes read from names by {@code names}: the rule a stored figure was made with, to
-   * recompute it. Methodologies that never read a size from a name ignore it.
+   * The same estimate with sizes read from names by {@code names}: the rule a stored figure was made with, to recompute
+   * it. Methodologies that never read a size from a name ignore it.
    */
-  default Estimate estimate(InvocationRecord record, IntensityResolver intensities, NameEstimate.Rule names) {
-    return estimate(record, intensities);
+  default Estimate estimate(InvocationRecord record, IntensityResolver intensities, NameEstimate.Rule names, Derivation derivation) {
+    return estimate(record, intensities, derivation);
   }
 }

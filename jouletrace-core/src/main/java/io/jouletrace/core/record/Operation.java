@@ -12,6 +12,16 @@ public record Operation(String code) {
   public static final Operation TEXT_COMPLETION = new Operation("text_completion");
   public static final Operation GENERATE_CONTENT = new Operation("generate_content");
   public static final Operation EMBEDDINGS = new Operation("embeddings");
+  // jouletrace's own names for the AI Energy Score's other tasks (OpenTelemetry names none of them).
+  public static final Operation SUMMARIZATION = new Operation("summarization");
+  /** Extractive question answering: an answer span picked from a given text. */
+  public static final Operation QUESTION_ANSWERING = new Operation("question_answering");
+  public static final Operation TEXT_CLASSIFICATION = new Operation("text_classification");
+  public static final Operation IMAGE_GENERATION = new Operation("image_generation");
+  public static final Operation IMAGE_CAPTIONING = new Operation("image_captioning");
+  public static final Operation IMAGE_CLASSIFICATION = new Operation("image_classification");
+  public static final Operation OBJECT_DETECTION = new Operation("object_detection");
+  public static final Operation SPEECH_RECOGNITION = new Operation("speech_recognition");
 
   public Operation {
     if (code == null || code.isBlank()) {

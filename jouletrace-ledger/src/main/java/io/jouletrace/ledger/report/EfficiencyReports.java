@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -403,11 +402,9 @@ public final class EfficiencyReports {
     return new AtMix(provider, model, estimate, stars(use.operation(), Stream.of(model, resolved)));
   }
 
-  /** The leaderboard's rating of the first of {@code names} it rates for the operation's task, by its own name matching. */
+  /** The leaderboard's rating of the first of {@code names} it rates for the operation's task: a call's energy score. */
   private Rating stars(Operation operation, Stream<String> names) {
-    return AiEnergyScoreMethodology.task(operation)
-        .flatMap(task -> names.filter(Objects::nonNull).map(name -> leaderboard.rating(task, name)).flatMap(Optional::stream).findFirst())
-        .orElse(null);
+    return leaderboard.energyScore(operation, names.toList()).rating();
   }
 
   private List<TeamUse> teamUses(Scope scope) {

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -132,7 +131,7 @@ public final class FocusExport {
       new Column("x_CostCenter", Row::costCenter));
 
   private final Store store;
-  private final AiEnergyScoreMethodology energyScores = Catalog.aiEnergyScore();
+  private final AiEnergyScoreMethodology energyScores = Catalog.leaderboard();
 
   public FocusExport(Store store) {
     this.store = store;
@@ -236,10 +235,9 @@ public final class FocusExport {
   private Integer stars(String model, Set<String> operations) {
     Set<Integer> stars = new HashSet<>();
     for (String operation : operations) {
-      Optional<AiEnergyScoreMethodology.Rating> rating = AiEnergyScoreMethodology.task(Operation.of(operation))
-          .flatMap(task -> energyScores.rating(task, model));
-      if (rating.isEmpty()) return null;
-      stars.add(rating.get().stars());
+      AiEnergyScoreMethodology.Rating rating = energyScores.energyScore(Operation.of(operation), List.of(model)).rating();
+      if (rating == null) return null;
+      stars.add(rating.stars());
     }
     return stars.size() == 1 ? stars.iterator().next() : null;
   }

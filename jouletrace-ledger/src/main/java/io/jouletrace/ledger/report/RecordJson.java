@@ -2,8 +2,10 @@ package io.jouletrace.ledger.report;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.catalog.EcoBlock;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
+import io.jouletrace.core.methodology.aienergyscore.AiEnergyScoreMethodology.EnergyScore;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
@@ -34,6 +36,7 @@ public final class RecordJson {
         .put("input_tokens", r.inputTokens()).put("output_tokens", r.outputTokens()).put("reasoning_tokens", r.reasoningTokens())
         .put("cached_input_tokens", r.cachedInputTokens()).put("latency_s", r.latencySeconds()).put("zone", r.zone())
         .put("region", r.region()).put("intensity_g_per_kwh", r.intensityGramsPerKwh());
+    putEnergyScore(root, entry);
     ObjectNode own = figures(entry.figures());
     nameMethods(own, refigure.apply(entry.figures().methodologyVersion()));
     root.set("figures", own);
@@ -51,6 +54,17 @@ public final class RecordJson {
       sets.add(node);
     }
     return root;
+  }
+
+  /**
+   * The record's {@code energy_score}, and {@code energy_score_null_reason} ({@code {code, message}}, null when rated):
+   * derived when read from the bundled leaderboard, so the stars are neither stored nor hashed.
+   */
+  static void putEnergyScore(ObjectNode root, LedgerEntry entry) {
+    EnergyScore score = EcoBlock.energyScore(entry.record(), entry.figures().modelResolved());
+    root.set(EcoBlock.ENERGY_SCORE, EcoBlock.energyScore(score));
+    root.set("energy_score_null_reason", score.missing() == null ? null
+        : NODES.objectNode().put("code", score.missing().code()).put("message", score.missing().message()));
   }
 
   /** A figure set: each amount with value, range, tier and band; carbon with the intensity and where it came from. */

@@ -265,6 +265,18 @@ class FocusExportTest {
   }
 
   @Test
+  void calls_of_every_leaderboard_task_carry_their_stars_as_the_eco_block_does() throws IOException {
+    var summary = InvocationRecord.builder("huggingface_hub", "facebook/bart-large-cnn", 100).id("summary")
+        .timestamp(Instant.parse("2026-11-04T09:00:00Z")).operation(Operation.SUMMARIZATION).build();
+    try (Ledger ledger = Ledger.open(DuckDbStore.open(dir), null)) {
+      LedgerContractTest.ingest(ledger, List.of(summary), 10);
+      String stars = only(rows(export(ledger, EVERYTHING, FocusExport.Options.defaults())), "ResourceId", "facebook/bart-large-cnn")
+          .get("x_EnergyScoreStars");
+      assertThat(stars).isEqualTo(io.jouletrace.catalog.EcoBlock.energyScore(summary, null).rating().stars() + "").isEqualTo("5");
+    }
+  }
+
+  @Test
   void the_validator_names_what_breaks_the_rules() throws IOException {
     try (Ledger ledger = ledger(StoreKind.DUCKDB)) {
       String csv = export(ledger, EVERYTHING, FocusExport.Options.defaults());

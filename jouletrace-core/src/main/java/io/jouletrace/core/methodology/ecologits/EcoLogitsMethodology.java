@@ -7,6 +7,7 @@ import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.figure.Quantity;
 import io.jouletrace.core.figure.Range;
+import io.jouletrace.core.methodology.Derivation;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Methodology;
 import io.jouletrace.core.model.ModelMatch;
@@ -63,39 +64,46 @@ public final class EcoLogitsMethodology implements Methodology {
   }
 
   @Override
-  public Estimate estimate(InvocationRecord record, IntensityResolver intensities) {
-    return estimate(record, intensities, NameEstimate.Rule.CURRENT);
+  public Estimate estimate(InvocationRecord record, IntensityResolver intensities, Derivation derivation) {
+    return estimate(record, intensities, NameEstimate.Rule.CURRENT, derivation);
   }
 
   @Override
-  public Estimate estimate(InvocationRecord record, IntensityResolver intensities, NameEstimate.Rule names) {
+  public Estimate estimate(InvocationRecord record, IntensityResolver intensities, NameEstimate.Rule names, Derivation derivation) {
     if (!models(record.operation())) {
       return unknownEverywhere(new NullReason(NullReason.OPERATION_NOT_MODELLED,
-          version() + " models text generation, not `" + record.operation() + "` calls."));
+          version() + " models text generation, not `" + record.operation() + "` calls."), derivation);
     }
     ModelMatch match = models.resolve(record.provider(), record.model(), names).orElse(null);
     if (match == null) {
-      return unknownEverywhere(NullReason.modelNotRegistered(record.provider(), record.model()));
+      return unknownEverywhere(NullReason.modelNotRegistered(record.provider(), record.model()), derivation);
     }
     ModelSpec spec = match.spec();
     List<String> warnings = new ArrayList<>(spec.warnings());
     Datacenter datacenter = coefficients.datacenter(spec.provider());
     if (!coefficients.knowsProvider(spec.provider())) warnings.add("datacenter-assumed");
+    if (derivation.isRecording()) deriveInputs(record, match, datacenter, derivation);
 
     double latency = record.latencySeconds() == null ? Double.POSITIVE_INFINITY : record.latencySeconds();
     IntensityResolver.Result resolved = intensities.resolve(record, mixes, datacenter.zone());
     Intensity intensity = resolved.intensity();
     double wueOffSite = waterZoneWue(record, intensity, datacenter);
-    LlmImpacts.Bound low = bound(spec, record.outputTokens(), latency, datacenter, wueOffSite, false);
-    LlmImpacts.Bound high = bound(spec, record.outputTokens(), latency, datacenter, wueOffSite, true);
+    LlmImpacts.Bound low = bound(spec, record.outputTokens(), latency, datacenter, wueOffSite, false, derivation.scoped("low"));
+    LlmImpacts.Bound high = bound(spec, record.outputTokens(), latency, datacenter, wueOffSite, true, derivation.scoped("high"));
 
     var energyJoules = new Range(low.requestEnergyKwh() * Estimate.JOULES_PER_KWH, high.requestEnergyKwh() * Estimate.JOULES_PER_KWH);
     if (match.isNameEstimate() && names != NameEstimate.Rule.V1) match = match.withBand(AccuracyBand.ofEstimatedRange(energyJoules));
     var energy = Figure.known(Quantity.ENERGY, energyJoules, match.tier(), match.band(), method, version());
+    derivation.step("energy_wh_low", "low.request_energy_kwh × 1000", energy.range().low() / 3600, "Wh");
+    derivation.step("energy_wh_high", "high.request_energy_kwh × 1000", energy.range().high() / 3600, "Wh");
+    Estimate.deriveIntensity(derivation, resolved);
     Figure carbon = intensity == null
         ? Figure.unknown(Quantity.CARBON, resolved.missing())
         : Figure.known(Quantity.CARBON,
-            new Range(low.requestEnergyKwh() * intensity.gramsPerKwh(), high.requestEnergyKwh() * intensity.gramsPerKwh()),
+            new Range(derivation.step("carbon_g_low", "low.request_energy_kwh × intensity_g_per_kwh",
+                low.requestEnergyKwh() * intensity.gramsPerKwh(), "gCO2e"),
+                derivation.step("carbon_g_high", "high.request_energy_kwh × intensity_g_per_kwh",
+                    high.requestEnergyKwh() * intensity.gramsPerKwh(), "gCO2e")),
             match.tier(), match.band().worse(intensity.band()), method, version());
     var embodied = Figure.known(Quantity.EMBODIED_CARBON,
         new Range(low.embodiedGwpKg() * 1000, high.embodiedGwpKg() * 1000), match.tier(), match.band(), method, version());
@@ -103,14 +111,52 @@ public final class EcoLogitsMethodology implements Methodology {
         water(low, high, match, intensity, wueOffSite, record), warnings);
   }
 
-  private LlmImpacts.Bound bound(ModelSpec spec, long tokens, double latency, Datacenter dc, double wueOffSite, boolean high) {
+  /** What the formulas start from: the matched model, the record's tokens and latency, the datacenter and the release's constants. */
+  private void deriveInputs(InvocationRecord record, ModelMatch match, Datacenter datacenter, Derivation d) {
+    d.note("model", "`" + record.model() + "` (" + record.provider() + ") resolved to `" + match.spec().name() + "` of " + match.spec().provider()
+        + " by " + match.source() + "; tier " + match.tier().code() + ", band " + match.band().code()
+        + (match.spec().warnings().isEmpty() ? "" : "; " + String.join(", ", match.spec().warnings())));
+    d.step("output_tokens", "from the record (input tokens do not enter this method)", record.outputTokens(), "tokens");
+    if (record.latencySeconds() == null) {
+      d.note("request_latency_s", "not recorded: taken as unbounded, so the modelled generation time applies");
+    } else {
+      d.step("request_latency_s", "from the record: it caps the modelled generation time", record.latencySeconds(), "s");
+    }
+    d.note("datacenter", (coefficients.knowsProvider(match.spec().provider())
+        ? version() + " places " + match.spec().provider() + " in zone " : "provider unknown to " + version() + ": assumed zone ")
+        + datacenter.zone() + ", PUE " + datacenter.pue() + ", on-site WUE " + datacenter.wueOnSiteLitresPerKwh() + " L/kWh");
+    String constant = "constant of " + version() + " (EcoLogits commit " + coefficients.commit().substring(0, 7) + ")";
+    EcoLogitsCoefficients c = coefficients;
+    d.step("gpu_energy_alpha", constant, c.gpuEnergyAlpha(), "");
+    d.step("gpu_energy_batch_factor", constant + ": exp(beta_E × batch_size), or 1 before 0.9", c.gpuEnergyBatchFactor(), "");
+    d.step("gpu_energy_gamma", constant, c.gpuEnergyGamma(), "");
+    d.step("gpu_energy_divisor", constant + ": 1000 where the fit is in Wh per token", c.gpuEnergyDivisor(), "");
+    d.step("gpu_energy_stdev", constant, c.gpuEnergyStdev(), "");
+    d.step("latency_alpha", constant, c.latencyAlpha(), "");
+    d.step("latency_beta", constant, c.latencyBeta(), "");
+    d.step("latency_batch_term", constant + ": the batch size from 0.9, else 1", c.latencyBatchTerm(), "");
+    d.step("latency_gamma", constant, c.latencyGamma(), "");
+    d.step("latency_stdev", constant, c.latencyStdev(), "");
+    d.step("batch_size", constant, c.batchSize(), "requests");
+    d.step("quantization_bits", constant, c.quantizationBits(), "bits");
+    d.step("gpu_memory_gb", constant, c.gpuMemoryGb(), "GB");
+    d.step("server_gpus", constant, c.serverGpus(), "GPUs");
+    d.step("server_power_kw", constant, c.serverPowerKw(), "kW");
+    d.step("server_embodied_gwp_kg", constant, c.serverEmbodiedGwpKg(), "kgCO2e");
+    d.step("gpu_embodied_gwp_kg", constant, c.gpuEmbodiedGwpKg(), "kgCO2e");
+    d.step("hardware_lifespan_s", constant, c.hardwareLifespanSeconds(), "s");
+  }
+
+  private LlmImpacts.Bound bound(ModelSpec spec, long tokens, double latency, Datacenter dc, double wueOffSite, boolean high, Derivation d) {
+    String params = high ? "the resolved model's size, high bound" : "the resolved model's size, low bound";
     return LlmImpacts.compute(coefficients,
-        high ? spec.activeParamsB().high() : spec.activeParamsB().low(),
-        high ? spec.totalParamsB().high() : spec.totalParamsB().low(),
+        d.step("active_params_b", params, high ? spec.activeParamsB().high() : spec.activeParamsB().low(), "billions"),
+        d.step("total_params_b", params, high ? spec.totalParamsB().high() : spec.totalParamsB().low(), "billions"),
         tokens, latency,
-        high ? dc.pue().high() : dc.pue().low(),
-        high ? dc.wueOnSiteLitresPerKwh().high() : dc.wueOnSiteLitresPerKwh().low(),
-        Double.isNaN(wueOffSite) ? 0 : wueOffSite, high);
+        d.step("pue", high ? "the datacenter's PUE, high bound" : "the datacenter's PUE, low bound", high ? dc.pue().high() : dc.pue().low(), ""),
+        d.step("wue_on_site_l_per_kwh", "the datacenter's on-site WUE", high ? dc.wueOnSiteLitresPerKwh().high() : dc.wueOnSiteLitresPerKwh().low(), "L/kWh"),
+        d.step("wue_off_site_l_per_kwh", "the electricity zone's off-site WUE (0 where unknown)", Double.isNaN(wueOffSite) ? 0 : wueOffSite, "L/kWh"),
+        high, d);
   }
 
   /**
@@ -137,7 +183,8 @@ public final class EcoLogitsMethodology implements Methodology {
     return Figure.known(Quantity.WATER, new Range(low.waterLitres(), high.waterLitres()), match.tier(), match.band(), method, version());
   }
 
-  private Estimate unknownEverywhere(NullReason reason) {
+  private Estimate unknownEverywhere(NullReason reason, Derivation derivation) {
+    if (derivation.isRecording()) derivation.note("null", reason.code() + ": " + reason.message());
     return Estimate.unknown(version(), reason);
   }
 }

@@ -1,5 +1,7 @@
 package io.jouletrace.core.methodology.ecologits;
 
+import io.jouletrace.core.methodology.Derivation;
+
 /**
  * EcoLogits' LLM-inference formulas ({@code ecologits/impacts/llm.py}), one bound at a time. Each
  * line keeps the code's order of floating-point operations, so 0.9.1 results are bit-identical to
@@ -22,18 +24,40 @@ public final class LlmImpacts {
    */
   public static Bound compute(EcoLogitsCoefficients c, double activeParamsB, double totalParamsB, long outputTokens,
       double requestLatencySeconds, double pue, double wueOnSite, double wueOffSite, boolean high) {
-    double gpuEnergyKwh = gpuEnergyKwh(c, activeParamsB, outputTokens, high);
-    double latencySeconds = generationLatencySeconds(c, activeParamsB, outputTokens, requestLatencySeconds, high);
-    double memoryGb = modelRequiredMemoryGb(c, totalParamsB);
+    return compute(c, activeParamsB, totalParamsB, outputTokens, requestLatencySeconds, pue, wueOnSite, wueOffSite, high, Derivation.NONE);
+  }
+
+  /**
+   * The same bound, writing every intermediate into {@code d} as it is computed (inputs and constants are written by
+   * the caller under the names the formulas use).
+   */
+  public static Bound compute(EcoLogitsCoefficients c, double activeParamsB, double totalParamsB, long outputTokens,
+      double requestLatencySeconds, double pue, double wueOnSite, double wueOffSite, boolean high, Derivation d) {
+    double gpuEnergyKwh = gpuEnergyKwh(c, activeParamsB, outputTokens, high, d);
+    double latencySeconds = generationLatencySeconds(c, activeParamsB, outputTokens, requestLatencySeconds, high, d);
+    double memoryGb = d.step("model_required_memory_gb", "1.2 × total_params_b × quantization_bits / 8",
+        modelRequiredMemoryGb(c, totalParamsB), "GB");
     int gpus = gpuRequiredCount(c, memoryGb);
-    double serverEnergyKwh = (latencySeconds / 3600) * c.serverPowerKw() * ((double) gpus / c.serverGpus()) * (1.0 / c.batchSize());
-    double requestEnergyKwh = pue * (serverEnergyKwh + gpus * gpuEnergyKwh);
+    d.step("gpu_required_count", c.gpuCountPowerOfTwo()
+        ? "ceil(model_required_memory_gb / gpu_memory_gb), rounded up to a power of two" : "ceil(model_required_memory_gb / gpu_memory_gb)",
+        gpus, "GPUs");
+    double serverEnergyKwh = d.step("server_energy_kwh",
+        "generation_latency_s / 3600 × server_power_kw × gpu_required_count / server_gpus × 1 / batch_size",
+        (latencySeconds / 3600) * c.serverPowerKw() * ((double) gpus / c.serverGpus()) * (1.0 / c.batchSize()), "kWh");
+    double requestEnergyKwh = d.step("request_energy_kwh", "pue × (server_energy_kwh + gpu_required_count × gpu_energy_kwh)",
+        pue * (serverEnergyKwh + gpus * gpuEnergyKwh), "kWh");
     double serverShare = (double) gpus / c.serverGpus();
-    return new Bound(gpuEnergyKwh, latencySeconds, memoryGb, gpus, serverEnergyKwh, requestEnergyKwh,
-        embodied(c, latencySeconds, serverShare * c.serverEmbodiedGwpKg() + gpus * c.gpuEmbodiedGwpKg()),
+    double embodiedGwpKg = d.step("embodied_gwp_kg", "generation_latency_s × (gpu_required_count / server_gpus × server_embodied_gwp_kg"
+        + " + gpu_required_count × gpu_embodied_gwp_kg) / (hardware_lifespan_s × batch_size)",
+        embodied(c, latencySeconds, serverShare * c.serverEmbodiedGwpKg() + gpus * c.gpuEmbodiedGwpKg()), "kgCO2e");
+    double water = c.modelsWater()
+        ? d.step("water_l", "request_energy_kwh × (wue_on_site_l_per_kwh + pue × wue_off_site_l_per_kwh)",
+            requestEnergyKwh * (wueOnSite + pue * wueOffSite), "L")
+        : Double.NaN;
+    return new Bound(gpuEnergyKwh, latencySeconds, memoryGb, gpus, serverEnergyKwh, requestEnergyKwh, embodiedGwpKg,
         embodied(c, latencySeconds, serverShare * c.serverEmbodiedAdpeKgSb() + gpus * c.gpuEmbodiedAdpeKgSb()),
         embodied(c, latencySeconds, serverShare * c.serverEmbodiedPeMj() + gpus * c.gpuEmbodiedPeMj()),
-        c.modelsWater() ? requestEnergyKwh * (wueOnSite + pue * wueOffSite) : Double.NaN);
+        water);
   }
 
   /**
@@ -41,10 +65,18 @@ public final class LlmImpacts {
    * {@code T · (α·P_act + β ± 1.96σ)} kWh (0.4–0.8), never below 0.
    */
   static double gpuEnergyKwh(EcoLogitsCoefficients c, double activeParamsB, long outputTokens, boolean high) {
+    return gpuEnergyKwh(c, activeParamsB, outputTokens, high, Derivation.NONE);
+  }
+
+  private static double gpuEnergyKwh(EcoLogitsCoefficients c, double activeParamsB, long outputTokens, boolean high, Derivation d) {
     double perToken = c.gpuEnergyAlpha() * c.gpuEnergyBatchFactor() * activeParamsB + c.gpuEnergyGamma();
     perToken /= c.gpuEnergyDivisor();
-    double margin = EcoLogitsCoefficients.Z_95 * c.gpuEnergyStdev();
-    return Math.max(0, outputTokens * (high ? perToken + margin : perToken - margin));
+    d.step("gpu_energy_per_token_kwh", "(gpu_energy_alpha × gpu_energy_batch_factor × active_params_b + gpu_energy_gamma) / gpu_energy_divisor",
+        perToken, "kWh/token");
+    double margin = d.step("gpu_energy_margin_kwh", "1.96 × gpu_energy_stdev", EcoLogitsCoefficients.Z_95 * c.gpuEnergyStdev(), "kWh/token");
+    return d.step("gpu_energy_kwh", high ? "max(0, output_tokens × (gpu_energy_per_token_kwh + gpu_energy_margin_kwh))"
+        : "max(0, output_tokens × (gpu_energy_per_token_kwh - gpu_energy_margin_kwh))",
+        Math.max(0, outputTokens * (high ? perToken + margin : perToken - margin)), "kWh");
   }
 
   /**
@@ -54,13 +86,32 @@ public final class LlmImpacts {
    */
   static double generationLatencySeconds(EcoLogitsCoefficients c, double activeParamsB, long outputTokens,
       double requestLatencySeconds, boolean high) {
-    double perToken = c.latencyAlpha() * activeParamsB + c.latencyBeta() * c.latencyBatchTerm() + c.latencyGamma();
-    double margin = EcoLogitsCoefficients.Z_95 * c.latencyStdev();
-    double modelledHigh = outputTokens * (perToken + margin);
+    return generationLatencySeconds(c, activeParamsB, outputTokens, requestLatencySeconds, high, Derivation.NONE);
+  }
+
+  // Formula texts are constants, so that a figure made without a derivation builds no strings.
+  private static final String NO_LATENCY = " (no latency recorded: nothing caps the modelled time)";
+  private static final String LATENCY_ABOVE_MODEL = " (request_latency_s is above modelled_latency_high_s: the modelled time applies)";
+  private static final String MODELLED_HIGH = "modelled_latency_high_s";
+  private static final String MODELLED_LOW = "max(0, output_tokens × (latency_per_token_s - latency_margin_s))";
+
+  private static double generationLatencySeconds(EcoLogitsCoefficients c, double activeParamsB, long outputTokens,
+      double requestLatencySeconds, boolean high, Derivation d) {
+    double perToken = d.step("latency_per_token_s", "latency_alpha × active_params_b + latency_beta × latency_batch_term + latency_gamma",
+        c.latencyAlpha() * activeParamsB + c.latencyBeta() * c.latencyBatchTerm() + c.latencyGamma(), "s/token");
+    double margin = d.step("latency_margin_s", "1.96 × latency_stdev", EcoLogitsCoefficients.Z_95 * c.latencyStdev(), "s/token");
+    double modelledHigh = d.step("modelled_latency_high_s", "output_tokens × (latency_per_token_s + latency_margin_s)",
+        outputTokens * (perToken + margin), "s");
     if (!(modelledHigh < requestLatencySeconds)) {
-      return requestLatencySeconds; // the measured latency binds (for an interval: unless all of it lies below)
+      // the measured latency binds (for an interval: unless all of it lies below)
+      return d.step("generation_latency_s", "request_latency_s (the measured latency, because it is not above modelled_latency_high_s)",
+          requestLatencySeconds, "s");
     }
-    return high ? modelledHigh : Math.max(0, outputTokens * (perToken - margin));
+    boolean unmeasured = Double.isInfinite(requestLatencySeconds);
+    return high
+        ? d.step("generation_latency_s", unmeasured ? MODELLED_HIGH + NO_LATENCY : MODELLED_HIGH + LATENCY_ABOVE_MODEL, modelledHigh, "s")
+        : d.step("generation_latency_s", unmeasured ? MODELLED_LOW + NO_LATENCY : MODELLED_LOW + LATENCY_ABOVE_MODEL,
+            Math.max(0, outputTokens * (perToken - margin)), "s");
   }
 
   /** {@code model_required_memory}: {@code 1.2 · P_tot · Q / 8} GB (1.2: activation and KV-cache overhead). */

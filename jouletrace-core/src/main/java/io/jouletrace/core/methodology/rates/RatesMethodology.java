@@ -7,6 +7,7 @@ import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.figure.Quantity;
 import io.jouletrace.core.figure.Range;
 import io.jouletrace.core.figure.Tier;
+import io.jouletrace.core.methodology.Derivation;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Methodology;
 import io.jouletrace.core.model.ModelMatch;
@@ -55,7 +56,7 @@ public final class RatesMethodology implements Methodology {
   }
 
   @Override
-  public Estimate estimate(InvocationRecord record, IntensityResolver intensities) {
+  public Estimate estimate(InvocationRecord record, IntensityResolver intensities, Derivation derivation) {
     if (!models(record.operation())) {
       return Estimate.unknown(version, new NullReason(NullReason.OPERATION_NOT_MODELLED,
           version + " has no rate for `" + record.operation() + "` calls."));
@@ -70,11 +71,17 @@ public final class RatesMethodology implements Methodology {
     if (rate == null) {
       return Estimate.unknown(version, NullReason.modelNotRegistered(record.provider(), record.model()));
     }
-    double wh = record.totalTokens() / 1000.0 * rate;
+    if (derivation.isRecording()) {
+      derivation.note("model", "`" + record.model() + "`: " + (source.equals("rates:model") ? "its own row" : "no row of its own, the default row (*)")
+          + " of " + tableSource + " (" + version + "); tier estimated, band gross");
+    }
+    long tokens = (long) derivation.step("total_tokens", "input_tokens + output_tokens (an unknown input count as 0)", record.totalTokens(), "tokens");
+    derivation.step("wh_per_1k_tokens", "the rate of the table row", rate, "Wh per 1,000 tokens");
+    double wh = derivation.step("energy_wh", "total_tokens / 1000 × wh_per_1k_tokens", tokens / 1000.0 * rate, "Wh");
     var match = new ModelMatch(record.provider(), record.model(),
         new ModelSpec(record.provider(), record.model(), null, null, List.of()), source, AccuracyBand.GROSS, Tier.ESTIMATED);
-    var energy = Figure.known(Quantity.ENERGY, Range.exactly(wh * 3600), Tier.ESTIMATED, AccuracyBand.GROSS,
-        "rates: tokens / 1000 x " + rate + " Wh per 1K tokens (" + tableSource + ")", version);
-    return Estimate.fromEnergy(match, energy, intensities.resolve(record, null, null), List.of());
+    var energy = Figure.known(Quantity.ENERGY, Range.exactly(derivation.step("energy_j", "energy_wh × 3600", wh * 3600, "J")),
+        Tier.ESTIMATED, AccuracyBand.GROSS, "rates: tokens / 1000 x " + rate + " Wh per 1K tokens (" + tableSource + ")", version);
+    return Estimate.fromEnergy(match, energy, intensities.resolve(record, null, null), List.of(), derivation);
   }
 }
