@@ -36,6 +36,9 @@ final class IngestCommand implements Callable<Integer> {
   @Mixin
   LedgerOptions ledgerOptions;
 
+  @Mixin
+  DeploymentOptions deployment;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Input files, or - for stdin.")
   List<String> inputs;
 
@@ -58,7 +61,7 @@ final class IngestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     LazyFile rejects = new LazyFile(rejectsFile);
     Ingest.Summary summary;
-    try (Ledger ledger = ledgerOptions.open();
+    try (Ledger ledger = ledgerOptions.open(deployment);
         Ledger.Writer writer = ledger.writer(methodology, batchSize);
         ProgressDisplay progress = ProgressDisplay.create(verbose ? spec.commandLine().getErr() : null)) {
       summary = Ingest.run(writer, inputs, System.in, rejects, progress);

@@ -37,6 +37,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   LedgerOptions ledgerOptions;
 
+  @Mixin
+  DeploymentOptions deployment;
+
   @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
@@ -118,7 +121,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Gateway.Config gateway = gateway();
     InvocationPublisher publisher = kafka == null ? null : new InvocationPublisher(kafka, kafkaTopic);
-    JouletraceServer server = JouletraceServer.start(ledgerOptions.open(),
+    JouletraceServer server = JouletraceServer.start(ledgerOptions.open(deployment),
         new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway, metricsTop),
         publisher == null ? CallPublisher.NONE : publisher::publish);
     if (publisher != null) out.printf("publishing stored calls to %s at %s%n", kafkaTopic, kafka);

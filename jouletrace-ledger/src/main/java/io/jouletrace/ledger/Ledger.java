@@ -1,6 +1,7 @@
 package io.jouletrace.ledger;
 
 import io.jouletrace.catalog.Catalog;
+import io.jouletrace.core.carbon.IntensityResolver;
 import io.jouletrace.core.carbon.IntensitySignal;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
@@ -45,7 +46,12 @@ public final class Ledger implements AutoCloseable {
 
   /** {@link #open(Store, Function, byte[])} with the bundled catalog's methodologies. */
   public static Ledger open(Store store, byte[] hmacKey) {
-    return open(store, signal -> Catalog.estimator(new Catalog.Options(null, null, null, signal)), hmacKey);
+    return open(store, (Supplier<IntensityResolver.Deployment>) null, hmacKey);
+  }
+
+  /** {@link #open(Store, Function, byte[])} with the bundled catalog's methodologies and the deployment's intensity settings. */
+  public static Ledger open(Store store, Supplier<IntensityResolver.Deployment> deployment, byte[] hmacKey) {
+    return open(store, signal -> Catalog.estimator(new Catalog.Options(null, null, deployment, signal)), hmacKey);
   }
 
   /**
@@ -72,6 +78,11 @@ public final class Ledger implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /** The estimator without the stored series, as a stateless estimate (the REST estimate) figures. */
+  public Estimator estimatorWithoutSignals() {
+    return estimators.apply(IntensitySignal.none());
   }
 
   /** The estimator new records are figured with: every stored series applies to them. */

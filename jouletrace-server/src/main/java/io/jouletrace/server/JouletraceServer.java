@@ -102,7 +102,7 @@ public final class JouletraceServer implements AutoCloseable {
   private final EfficiencyReports efficiency;
   private final ApiKeys keys;
   private final Map<String, ApiKeys.Principal> principals = new ConcurrentHashMap<>();
-  private final Estimator statelessEstimator = Catalog.estimator(Catalog.Options.defaults());
+  private final Estimator statelessEstimator;
   private final LedgerMetrics metrics;
   private final Ledger.Writer writer;
   private final Config config;
@@ -114,6 +114,7 @@ public final class JouletraceServer implements AutoCloseable {
 
   private JouletraceServer(Ledger ledger, Config config, CallPublisher publisher) {
     this.ledger = ledger;
+    this.statelessEstimator = ledger.estimatorWithoutSignals();
     this.config = config;
     this.publisher = publisher;
     this.reports = new Reports(ledger.store());
