@@ -66,6 +66,10 @@ final class VerifyCommand implements Callable<Integer> {
     out.printf("figures recomputed: %d (%d figure sets beside the records' own: backfilled or measured)%n", report.figuresRecomputed(), report.figureSetsChecked());
     out.printf("drift: %d%n", report.drift());
     report.driftExamples().forEach(example -> out.println("  " + example));
+    if (report.otherDatasets().figures() > 0) {
+      out.printf("figured with other dataset releases (not recomputed): %d%n", report.otherDatasets().figures());
+      report.otherDatasets().examples().forEach(example -> out.println("  " + example));
+    }
     VerifyReport.Derived derived = report.derived();
     out.printf("derived: %s; stream_aggregates: %d rows (%d partial); %d differ%n",
         derived.rollupStale() ? "report_rollup_day awaits a rebuild (a measured figure set came since), not compared"

@@ -163,7 +163,7 @@ public final class Ledger implements AutoCloseable {
     List<Store.StoredFigureSet> batch = new ArrayList<>();
     long[] added = {0};
     store.scanMissingFigureSets(methodologyVersion, entry -> {
-      FigureSet figures = FigureSet.of(refigure(entry, methodologyVersion));
+      FigureSet figures = FigureSet.withDatasets(refigure(entry, methodologyVersion));
       batch.add(new Store.StoredFigureSet(entry.record().id(), entry.seq(), figures, null, hasher.hash(entry.hash(), figures, null)));
       if (batch.size() >= batchSize) {
         added[0] += batch.size();
@@ -251,7 +251,7 @@ public final class Ledger implements AutoCloseable {
       for (Pending p : pending) {
         if (stored.contains(p.record().id()) || !inBatch.add(p.record().id())) continue;
         InvocationRecord record = LedgerEntry.withStoredTimestamp(p.record());
-        FigureSet figures = FigureSet.of(estimator.estimate(record, methodologyVersion));
+        FigureSet figures = FigureSet.withDatasets(estimator.estimate(record, methodologyVersion));
         LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null);
         previous = hasher.hash(previous, unsealed);
         entries.add(new LedgerEntry(seq, record, figures, p.sourceRef(), previous));

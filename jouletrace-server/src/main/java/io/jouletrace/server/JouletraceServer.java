@@ -614,6 +614,8 @@ public final class JouletraceServer implements AutoCloseable {
     report.driftExamples().forEach(body.putArray("drift_examples")::add);
     body.put("first_altered_id", report.firstAlteredId());
     body.set("derived", derivedJson(report.derived()));
+    ObjectNode otherDatasets = body.putObject("other_datasets").put("figures", report.otherDatasets().figures());
+    report.otherDatasets().examples().forEach(otherDatasets.putArray("examples")::add);
     ctx.json(body);
   }
 
