@@ -29,6 +29,9 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin
   LedgerOptions ledgerOptions;
 
+  @Mixin
+  DeploymentOptions deployment;
+
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
       description = "Verify a Kafka cluster's ledger instead: the per-partition chains of jouletrace.figured (as `stream verify`).")
   String bootstrap;
@@ -55,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
         : expectHeadFile != null ? Checkpoint.parse(Files.readString(expectHeadFile), expectHeadFile.toString()) : null;
     VerifyReport report;
     long started = System.nanoTime();
-    try (Ledger ledger = ledgerOptions.open()) {
+    try (Ledger ledger = ledgerOptions.open(deployment)) {
       report = ledger.verify(expected);
     }
     double seconds = (System.nanoTime() - started) / 1e9;

@@ -52,6 +52,12 @@ class DeploymentIntensityTest {
         deployment));
     assertThat(ingest.exitCode()).as(ingest.err()).isZero();
 
+    Run verify = jouletrace(concat(List.of("verify", "--data", data), deployment));
+    assertThat(verify.out()).as("verified with the settings the records were figured with").contains("drift: 0");
+    Run replay = jouletrace(concat(List.of("stream", "replay", "--records", file.toString(), "--json"), deployment));
+    assertThat(replay.exitCode()).as(replay.err()).isZero();
+    assertThat(replay.json().get("total_co2_grams").asDouble()).as("the stream topology").isEqualTo(cliCarbon.get("g").asDouble());
+
     CommandLine cli = Main.commandLine();
     StringWriter out = new StringWriter();
     cli.setOut(new PrintWriter(out));
