@@ -12,6 +12,7 @@ import io.jouletrace.core.carbon.IntensitySignal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,6 +47,7 @@ public final class DeploymentSettings implements Supplier<Deployment> {
   private final IntensityResolver checker = new IntensityResolver(GridData.bundled(), IntensitySignal.none(), null);
   private volatile Loaded loaded;
 
+  /** The settings read from the file and the file's modification time and size then; both null/-1 when unreadable. */
   private record Loaded(FileTime modified, long size, Deployment deployment) {}
 
   private DeploymentSettings(DeploymentDefault fixedDefault, Path file) {
@@ -87,9 +89,8 @@ public final class DeploymentSettings implements Supplier<Deployment> {
     if (file == null) return loaded.deployment();
     Loaded current = loaded;
     try {
-      if (Files.getLastModifiedTime(file).equals(current.modified()) && Files.size(file) == current.size()) {
-        return current.deployment();
-      }
+      BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+      if (now.lastModifiedTime().equals(current.modified()) && now.size() == current.size()) return current.deployment();
       synchronized (this) {
         if (loaded == current) loaded = read();
       }
@@ -97,7 +98,8 @@ public final class DeploymentSettings implements Supplier<Deployment> {
       synchronized (this) {
         if (loaded == current) {
           System.err.println("jouletrace: " + e.getMessage() + "; keeping the intensity settings in force");
-          loaded = new Loaded(modifiedOrNull(), sizeOrMinus(), current.deployment());
+          BasicFileAttributes now = attributesOrNull();
+          loaded = new Loaded(now == null ? null : now.lastModifiedTime(), now == null ? -1 : now.size(), current.deployment());
         }
       }
     }
@@ -106,11 +108,11 @@ public final class DeploymentSettings implements Supplier<Deployment> {
 
   private Loaded read() {
     try {
-      FileTime modified = Files.getLastModifiedTime(file);
-      long size = Files.size(file);
-      return new Loaded(modified, size, checked(parse(JSON.readTree(file.toFile()))));
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      return new Loaded(attributes.lastModifiedTime(), attributes.size(), checked(parse(JSON.readTree(file.toFile()))));
     } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + ": line " + e.getLocation().getLineNr() + ": malformed JSON: " + e.getOriginalMessage(), e);
+      String line = e.getLocation() == null ? "" : ": line " + e.getLocation().getLineNr();
+      throw new IllegalArgumentException(file + line + ": malformed JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read intensity configuration " + file + ": " + e.getMessage(), e);
     }
@@ -194,19 +196,11 @@ public final class DeploymentSettings implements Supplier<Deployment> {
     return value == null || value.isBlank() ? null : value.strip();
   }
 
-  private FileTime modifiedOrNull() {
+  private BasicFileAttributes attributesOrNull() {
     try {
-      return Files.getLastModifiedTime(file);
+      return Files.readAttributes(file, BasicFileAttributes.class);
     } catch (IOException e) {
       return null;
-    }
-  }
-
-  private long sizeOrMinus() {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      return -1;
     }
   }
 }

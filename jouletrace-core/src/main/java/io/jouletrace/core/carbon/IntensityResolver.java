@@ -6,6 +6,7 @@ import io.jouletrace.core.figure.AccuracyBand;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.record.InvocationRecord;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -121,7 +122,7 @@ public final class IntensityResolver {
       if (known(c.name())) throw new IllegalArgumentException("custom region `" + c.name() + "` is already a built-in zone or region");
       resolveCustom(c);
     });
-    for (DeploymentDefault configured : java.util.Arrays.asList(settings.deploymentDefault(), settings.fallback())) {
+    for (DeploymentDefault configured : Arrays.asList(settings.deploymentDefault(), settings.fallback())) {
       if (configured != null && configured.gramsPerKwh() == null && !known(configured.zone())
           && settings.region(configured.zone()).isEmpty()) {
         throw new IllegalArgumentException("`" + configured.zone() + "` is not a known zone, region or custom region");
