@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Assembles the core's {@link Estimator} from the bundled data and the user's own files: every
@@ -40,16 +41,17 @@ public final class Catalog {
   /**
    * @param modelTable a provider-documentation table in EcoLogits 0.4's {@code models.csv} layout, or {@code null}
    * @param rates a {@code model,wh_per_1k_tokens} file replacing the built-in rates, or {@code null}
-   * @param deploymentDefault the zone or intensity of this deployment, or {@code null}
+   * @param deployment the deployment's intensity settings ({@link DeploymentSettings}), or {@code null} for none
    * @param signal grid-intensity time series, or {@link IntensitySignal#none()}
    */
-  public record Options(Path modelTable, Path rates, IntensityResolver.DeploymentDefault deploymentDefault, IntensitySignal signal) {
+  public record Options(Path modelTable, Path rates, Supplier<IntensityResolver.Deployment> deployment, IntensitySignal signal) {
     public Options {
+      deployment = deployment == null ? IntensityResolver.Deployment.of(null) : deployment;
       signal = signal == null ? IntensitySignal.none() : signal;
     }
 
     public Options(Path modelTable, Path rates, IntensityResolver.DeploymentDefault deploymentDefault) {
-      this(modelTable, rates, deploymentDefault, IntensitySignal.none());
+      this(modelTable, rates, IntensityResolver.Deployment.of(deploymentDefault), IntensitySignal.none());
     }
 
     public static Options defaults() {
@@ -71,7 +73,7 @@ public final class Catalog {
     all.add(options.rates() == null
         ? rates(Resources.readSimpleCsv("/io/jouletrace/catalog/rates/rates-default.csv"), "built-in default rate")
         : rates(readUserCsv(options.rates()), "user file " + options.rates().getFileName()));
-    var intensities = new IntensityResolver(GridData.bundled(), options.signal(), options.deploymentDefault());
+    var intensities = new IntensityResolver(GridData.bundled(), options.signal(), options.deployment());
     return new Estimator(all, DEFAULT_METHODOLOGY, List.of(energyScore), intensities);
   }
 

@@ -20,6 +20,9 @@ final class BackfillCommand implements Callable<Integer> {
   @Mixin
   LedgerOptions ledgerOptions;
 
+  @Mixin
+  DeploymentOptions deployment;
+
   @Option(names = "--methodology", paramLabel = "V", required = true, description = "Methodology version to figure with, e.g. ecologits-0.8.2.")
   String methodology;
 
@@ -29,7 +32,7 @@ final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long added;
-    try (Ledger ledger = ledgerOptions.open()) {
+    try (Ledger ledger = ledgerOptions.open(deployment)) {
       added = ledger.backfill(methodology, batchSize);
     }
     spec.commandLine().getOut().printf("added %d figure sets under %s%n", added, methodology);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.catalog.EcoBlock;
 import io.jouletrace.catalog.EstimateRequest;
-import io.jouletrace.core.carbon.IntensityResolver.DeploymentDefault;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
@@ -88,16 +87,15 @@ final class EstimateCommand implements Callable<Integer> {
   @Option(names = "--rates", paramLabel = "FILE", description = "Per-model rates, CSV model,wh_per_1k_tokens (* = any model).")
   Path rates;
 
-  @Option(names = "--default-zone", paramLabel = "ZONE", description = "Zone or region this deployment runs in, used when a call names none.")
-  String defaultZone;
+  @picocli.CommandLine.Mixin
+  DeploymentOptions deployment;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public Integer call() {
     validate();
-    Estimator estimator = Catalog.estimator(new Catalog.Options(modelTable, rates,
-        defaultZone == null ? null : new DeploymentDefault(defaultZone, null)));
+    Estimator estimator = Catalog.estimator(new Catalog.Options(modelTable, rates, deployment.settings(), null));
     checkMethodology(estimator, methodology, "--methodology");
     PrintWriter out = spec.commandLine().getOut();
     if (batch != null) {

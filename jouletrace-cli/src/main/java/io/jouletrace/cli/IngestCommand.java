@@ -39,6 +39,9 @@ final class IngestCommand implements Callable<Integer> {
   @Mixin
   RecordBoundsOptions boundsOptions;
 
+  @Mixin
+  DeploymentOptions deployment;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Input files, or - for stdin.")
   List<String> inputs;
 
@@ -61,7 +64,7 @@ final class IngestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     LazyFile rejects = new LazyFile(rejectsFile);
     Ingest.Summary summary;
-    try (Ledger ledger = ledgerOptions.open();
+    try (Ledger ledger = ledgerOptions.open(deployment);
         Ledger.Writer writer = ledger.writer(methodology, batchSize);
         ProgressDisplay progress = ProgressDisplay.create(verbose ? spec.commandLine().getErr() : null)) {
       summary = Ingest.run(writer, inputs, System.in, rejects, progress, boundsOptions.bounds());

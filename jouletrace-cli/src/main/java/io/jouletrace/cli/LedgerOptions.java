@@ -1,5 +1,6 @@
 package io.jouletrace.cli;
 
+import io.jouletrace.catalog.DeploymentSettings;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.store.PostgresStore;
@@ -32,8 +33,13 @@ final class LedgerOptions {
     return DuckDbStore.open(data);
   }
 
-  /** The ledger, figuring with the bundled catalog and the series stored in it. */
+  /** The ledger, figuring with the bundled catalog, the series stored in it and the deployment settings of the environment. */
   Ledger open() {
-    return Ledger.open(openStore(), ledgerKey.key());
+    return Ledger.open(openStore(), DeploymentSettings.fromEnvironment(), ledgerKey.key());
+  }
+
+  /** The ledger, figuring with the deployment settings of {@code deployment}'s flags (else the environment). */
+  Ledger open(DeploymentOptions deployment) {
+    return Ledger.open(openStore(), deployment.settings(), ledgerKey.key());
   }
 }

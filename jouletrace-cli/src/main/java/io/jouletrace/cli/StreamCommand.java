@@ -2,6 +2,7 @@ package io.jouletrace.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jouletrace.catalog.Catalog;
+import io.jouletrace.catalog.DeploymentSettings;
 import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
@@ -69,6 +70,9 @@ final class StreamCommand {
     @picocli.CommandLine.Mixin
     LedgerKeyOption ledgerKey;
 
+    @picocli.CommandLine.Mixin
+    DeploymentOptions deployment;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
         description = "Serve Prometheus metrics on this port at /metrics: the late count and the instance's Kafka Streams metrics.")
     Integer metricsPort;
@@ -78,7 +82,7 @@ final class StreamCommand {
       StreamConfig loaded = config.load();
       String id = applicationId != null ? applicationId : loaded.applicationId() != null ? loaded.applicationId() : DEFAULT_APPLICATION_ID;
       StreamRunner.runUntilStopped(new StreamRunner.Settings(bootstrap, id, stateDir, loaded.topics(), methodology, grace, partitions,
-          ledgerKey.key()), metricsPort);
+          ledgerKey.key(), deployment.settings()), metricsPort);
       return 0;
     }
   }
@@ -114,6 +118,9 @@ final class StreamCommand {
     LedgerOptions ledgerOptions;
 
     @picocli.CommandLine.Mixin
+    DeploymentOptions deployment;
+
+    @picocli.CommandLine.Mixin
     StreamConfigOption config;
 
     @Override
@@ -121,7 +128,7 @@ final class StreamCommand {
       Topics topics = config.load().topics();
       java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
-      try (io.jouletrace.ledger.Ledger ledger = ledgerOptions.open()) {
+      try (io.jouletrace.ledger.Ledger ledger = ledgerOptions.open(deployment)) {
         StreamSink.Sunk sunk = StreamSink.run(bootstrap, topics, ledger, methodology, new StreamSink.SpanRecords(provider, zone), stop::get);
         spec.commandLine().getOut().printf("stored %d records and %d measured figure sets into %s%s%n", sunk.records(), sunk.measuredSets(),
             ledger.store().describe(), sunk.conflicts() == 0 ? ""
@@ -163,7 +170,8 @@ final class StreamCommand {
      * @param ledgerKey the key roots must be signed with; null: roots are checked by their hash alone
      */
     static int verify(String bootstrap, Topics topics, byte[] ledgerKey, PrintWriter out) {
-      StreamVerify.Report report = StreamVerify.run(bootstrap, topics, Catalog.estimator(Catalog.Options.defaults()), ledgerKey);
+      StreamVerify.Report report = StreamVerify.run(bootstrap, topics,
+          Catalog.estimator(new Catalog.Options(null, null, DeploymentSettings.fromEnvironment(), null)), ledgerKey);
       for (StreamVerify.PartitionReport p : report.partitions()) {
         out.printf("partition %d: %d records, head %s%s%n", p.partition(), p.records(), p.headHash(),
             p.firstProblem() == null ? "" : "  BROKEN: " + p.firstProblem());
@@ -205,9 +213,13 @@ final class StreamCommand {
     @Option(names = "--json", description = "Print the summary JSON.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    DeploymentOptions deployment;
+
     @Override
     public Integer call() throws Exception {
-      StreamReplay.Result result = StreamReplay.run(records, System.in, Catalog.estimator(Catalog.Options.defaults()), methodology, grace);
+      StreamReplay.Result result = StreamReplay.run(records, System.in,
+          Catalog.estimator(new Catalog.Options(null, null, deployment.settings(), null)), methodology, grace);
       Set<Dimension> breakdowns = new LinkedHashSet<>(Reports.DEFAULT_BREAKDOWNS);
       for (String d : by) breakdowns.add(Dimension.of(d));
       Reports.Summary summary = StreamReplay.summary(result, new ArrayList<>(breakdowns));

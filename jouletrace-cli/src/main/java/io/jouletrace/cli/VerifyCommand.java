@@ -29,6 +29,9 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin
   LedgerOptions ledgerOptions;
 
+  @Mixin
+  DeploymentOptions deployment;
+
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
       description = "Verify a Kafka cluster's ledger instead: the per-partition chains of jouletrace.figured (as `stream verify`).")
   String bootstrap;
@@ -55,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
         : expectHeadFile != null ? Checkpoint.parse(Files.readString(expectHeadFile), expectHeadFile.toString()) : null;
     VerifyReport report;
     long started = System.nanoTime();
-    try (Ledger ledger = ledgerOptions.open()) {
+    try (Ledger ledger = ledgerOptions.open(deployment)) {
       report = ledger.verify(expected);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -66,6 +69,10 @@ final class VerifyCommand implements Callable<Integer> {
     out.printf("figures recomputed: %d (%d figure sets beside the records' own: backfilled or measured)%n", report.figuresRecomputed(), report.figureSetsChecked());
     out.printf("drift: %d%n", report.drift());
     report.driftExamples().forEach(example -> out.println("  " + example));
+    if (report.otherDatasets().figures() > 0) {
+      out.printf("figured with other dataset releases (not recomputed): %d%n", report.otherDatasets().figures());
+      report.otherDatasets().examples().forEach(example -> out.println("  " + example));
+    }
     VerifyReport.Derived derived = report.derived();
     out.printf("derived: %s; stream_aggregates: %d rows (%d partial); %d differ%n",
         derived.rollupStale() ? "report_rollup_day awaits a rebuild (a measured figure set came since), not compared"

@@ -1,5 +1,6 @@
 package io.jouletrace.ledger;
 
+import io.jouletrace.catalog.Datasets;
 import io.jouletrace.core.carbon.Intensity;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
@@ -15,6 +16,8 @@ import java.util.stream.Collectors;
  * its reason in {@link #nullReasons}. Units are canonical: joules, grams, litres.
  *
  * @param nullReasons {@code field=code} pairs joined by {@code ;}, or {@code null} when every figure is known
+ * @param datasets the releases of the bundled datasets that figured it ({@link Datasets#forMethodology}), or {@code null}
+ *     for figures stored before releases were recorded and for measured sets
  */
 public record FigureSet(
     String methodologyVersion,
@@ -28,10 +31,19 @@ public record FigureSet(
     Double intensityGramsPerKwh,
     String intensitySource,
     String intensityZone,
-    String nullReasons) {
+    String nullReasons,
+    String datasets) {
 
   public FigureSet {
     Objects.requireNonNull(methodologyVersion, "methodologyVersion");
+  }
+
+  /** A set that names no dataset releases, as every set did before they were recorded. */
+  public FigureSet(String methodologyVersion, String modelResolved, String modelSource, String modelBand, Amount energyJoules,
+      Amount carbonGrams, Amount embodiedCarbonGrams, Amount waterLitres, Double intensityGramsPerKwh, String intensitySource,
+      String intensityZone, String nullReasons) {
+    this(methodologyVersion, modelResolved, modelSource, modelBand, energyJoules, carbonGrams, embodiedCarbonGrams, waterLitres,
+        intensityGramsPerKwh, intensitySource, intensityZone, nullReasons, null);
   }
 
   /** A known amount: bounds, tier and band. */
@@ -59,6 +71,23 @@ public record FigureSet(
         Amount.of(estimate.water()),
         intensity == null ? null : intensity.gramsPerKwh(), intensity == null ? null : intensity.source(),
         intensity == null ? null : intensity.zone(), reasons);
+  }
+
+  /** {@link #of} with the releases of the bundled datasets that figured it: what the ledger stores for a new figure. */
+  public static FigureSet withDatasets(Estimate estimate) {
+    FigureSet figures = of(estimate);
+    return new FigureSet(figures.methodologyVersion, figures.modelResolved, figures.modelSource, figures.modelBand,
+        figures.energyJoules, figures.carbonGrams, figures.embodiedCarbonGrams, figures.waterLitres, figures.intensityGramsPerKwh,
+        figures.intensitySource, figures.intensityZone, figures.nullReasons, Datasets.forMethodology(estimate.methodologyVersion()));
+  }
+
+  /**
+   * Whether this set names dataset releases other than {@code recomputed}'s (the bundled ones now): its figures then
+   * follow from data no longer bundled and are not compared. A set that names none (stored before releases were
+   * recorded) is always compared.
+   */
+  public boolean datasetsDiffer(FigureSet recomputed) {
+    return datasets != null && !datasets.equals(recomputed.datasets);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.jouletrace.ledger;
 
 import io.jouletrace.catalog.Catalog;
+import io.jouletrace.core.carbon.IntensityResolver;
 import io.jouletrace.core.carbon.IntensitySignal;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.methodology.Derivation;
@@ -46,7 +47,12 @@ public final class Ledger implements AutoCloseable {
 
   /** {@link #open(Store, Function, byte[])} with the bundled catalog's methodologies. */
   public static Ledger open(Store store, byte[] hmacKey) {
-    return open(store, signal -> Catalog.estimator(new Catalog.Options(null, null, null, signal)), hmacKey);
+    return open(store, (Supplier<IntensityResolver.Deployment>) null, hmacKey);
+  }
+
+  /** {@link #open(Store, Function, byte[])} with the bundled catalog's methodologies and the deployment's intensity settings. */
+  public static Ledger open(Store store, Supplier<IntensityResolver.Deployment> deployment, byte[] hmacKey) {
+    return open(store, signal -> Catalog.estimator(new Catalog.Options(null, null, deployment, signal)), hmacKey);
   }
 
   /**
@@ -73,6 +79,11 @@ public final class Ledger implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /** The estimator without the stored series, as a stateless estimate (the REST estimate) figures. */
+  public Estimator estimatorWithoutSignals() {
+    return estimators.apply(IntensitySignal.none());
   }
 
   /** The estimator new records are figured with: every stored series applies to them. */
@@ -192,7 +203,7 @@ public final class Ledger implements AutoCloseable {
     List<Store.StoredFigureSet> batch = new ArrayList<>();
     long[] added = {0};
     store.scanMissingFigureSets(methodologyVersion, entry -> {
-      FigureSet figures = FigureSet.of(refigure(entry, methodologyVersion));
+      FigureSet figures = FigureSet.withDatasets(refigure(entry, methodologyVersion));
       batch.add(new Store.StoredFigureSet(entry.record().id(), entry.seq(), figures, null, hasher.hash(entry.hash(), figures, null)));
       if (batch.size() >= batchSize) {
         added[0] += batch.size();
@@ -330,7 +341,7 @@ public final class Ledger implements AutoCloseable {
           }
           continue;
         }
-        FigureSet figures = FigureSet.of(figure(estimator, record, methodologyVersion));
+        FigureSet figures = FigureSet.withDatasets(figure(estimator, record, methodologyVersion));
         LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null);
         previous = hasher.hash(previous, unsealed);
         LedgerEntry entry = new LedgerEntry(seq, record, figures, p.sourceRef(), previous);

@@ -39,6 +39,8 @@ final class Verifier {
   private long drift;
   private final List<String> examples = new ArrayList<>();
   private long figureSets;
+  private long otherDatasets;
+  private final List<String> otherDatasetExamples = new ArrayList<>();
 
   /** The checkpoint's record as the scan met it; null while not met. */
   private LedgerEntry expectedHeadEntry;
@@ -57,7 +59,7 @@ final class Verifier {
     VerifyReport.HeadCheck head = expectedHead == null ? null
         : new VerifyReport.HeadCheck(expectedHead.seq(), expectedHead.hash(), expectedHeadProblem());
     return new VerifyReport(checked, firstAltered, alteration, recomputed, drift, List.copyOf(examples), figureSets, previousHash,
-        firstAlteredId, DerivedTables.check(store), head);
+        firstAlteredId, DerivedTables.check(store), head, new VerifyReport.OtherDatasets(otherDatasets, otherDatasetExamples));
   }
 
   /** Why the ledger does not extend the checkpoint (or the checkpoint is refused); null when it does. */
@@ -75,7 +77,7 @@ final class Verifier {
   private void check(LedgerEntry entry) {
     checked++;
     if (expectedHead != null && entry.seq() == expectedHead.seq()) expectedHeadEntry = entry;
-    List<String> differences = entry.figures().differences(FigureSet.of(ledger.refigure(entry, entry.figures())));
+    List<String> differences = refigured("seq " + entry.seq(), entry, entry.figures());
     recomputed++;
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq(), differences);
     if (firstAltered == null) {
@@ -100,7 +102,7 @@ final class Verifier {
     recomputed++;
     List<String> differences;
     if (set.attributionRun() == null) {
-      differences = set.figures().differences(FigureSet.of(ledger.refigure(entry, set.figures())));
+      differences = refigured("seq " + entry.seq() + " " + set.figures().methodologyVersion(), entry, set.figures());
     } else {
       differences = measuredDifferences(entry, set);
     }
@@ -133,6 +135,22 @@ final class Verifier {
     firstAltered = seq;
     firstAlteredId = id;
     alteration = what;
+  }
+
+  /**
+   * How {@code stored} differs from its recomputation; nothing when it names dataset releases no longer bundled, which
+   * is counted and named instead: its figures follow from other data, so a difference would not be drift.
+   */
+  private List<String> refigured(String where, LedgerEntry entry, FigureSet stored) {
+    FigureSet recomputedSet = FigureSet.withDatasets(ledger.refigure(entry, stored));
+    if (stored.datasetsDiffer(recomputedSet)) {
+      otherDatasets++;
+      if (otherDatasetExamples.size() < MAX_EXAMPLES) {
+        otherDatasetExamples.add(where + ": figured with " + stored.datasets() + ", bundled now " + recomputedSet.datasets());
+      }
+      return List.of();
+    }
+    return stored.differences(recomputedSet);
   }
 
   private void noteDrift(String where, List<String> differences) {

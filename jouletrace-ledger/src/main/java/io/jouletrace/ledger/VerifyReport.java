@@ -12,6 +12,7 @@ import java.util.List;
  * @param firstAlteredId the id of the record at {@code firstAlteredSeq}; null when the chain is intact or that seq is missing
  * @param derived the derived tables (the reports' daily rollup, the stream aggregates) checked against the records
  * @param expectedHead the checkpoint verify was asked to find the ledger extending; null when none was given
+ * @param otherDatasets figures that name dataset releases other than the bundled ones, so were not recomputed
  */
 public record VerifyReport(
     long recordsChecked,
@@ -24,7 +25,20 @@ public record VerifyReport(
     String headHash,
     String firstAlteredId,
     Derived derived,
-    HeadCheck expectedHead) {
+    HeadCheck expectedHead,
+    OtherDatasets otherDatasets) {
+
+  /**
+   * Figures made with dataset releases that are no longer bundled (docs/zones.md, "Dataset releases"): not drift, and
+   * not compared, since the data that made them is not here to recompute with.
+   *
+   * @param examples the first few, each naming the stored and the bundled releases
+   */
+  public record OtherDatasets(long figures, List<String> examples) {
+    public OtherDatasets {
+      examples = List.copyOf(examples);
+    }
+  }
 
   public boolean chainIntact() {
     return firstAlteredSeq == null;

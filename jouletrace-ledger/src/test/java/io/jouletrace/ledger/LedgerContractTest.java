@@ -735,4 +735,46 @@ public abstract class LedgerContractTest {
           .isEqualTo("checkpoint refused: it has no HMAC, and this ledger is sealed with a key");
     }
   }
+
+  @Test
+  public void new_figures_store_their_dataset_releases_and_the_hash_covers_them() throws Exception {
+    InvocationRecord record = records(1, 40).getFirst();
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, List.of(record), 10);
+      ledger.backfill("ecologits-0.8.2", 10);
+      LedgerEntry stored = ledger.store().entries(record.id()).getFirst();
+      assertThat(stored.figures().datasets()).isEqualTo(io.jouletrace.catalog.Datasets.forMethodology(Catalog.DEFAULT_METHODOLOGY))
+          .contains("grid-owid.1@");
+      assertThat(ledger.store().figureSets(stored.seq())).singleElement()
+          .satisfies(set -> assertThat(set.figures().datasets()).startsWith("ecologits-0.8.2-models.1@"));
+      assertThat(ledger.verify().ok()).isTrue();
+    }
+    sql("UPDATE ledger_records SET datasets = 'grid-owid.9@000000000000' WHERE id = '" + record.id() + "'");
+    try (Ledger ledger = open(null)) {
+      assertThat(ledger.verify().chainIntact()).as("the releases are part of the hashed form").isFalse();
+    }
+  }
+
+  @Test
+  public void a_figure_made_with_another_dataset_release_is_named_not_reported_as_drift() {
+    InvocationRecord record = InvocationRecord.builder("openai", "gpt-4o", 300).id("old-data").timestamp(Instant.parse("2026-11-02T10:00:00Z"))
+        .zone("FRA").build();
+    FigureSet now = FigureSet.withDatasets(ESTIMATOR.estimate(LedgerEntry.withStoredTimestamp(record), Catalog.DEFAULT_METHODOLOGY));
+    // As the figure would have been with an earlier grid file: another intensity, and the release that gave it.
+    FigureSet earlier = new FigureSet(now.methodologyVersion(), now.modelResolved(), now.modelSource(), now.modelBand(), now.energyJoules(),
+        new FigureSet.Amount(now.carbonGrams().low() * 2, now.carbonGrams().high() * 2, now.carbonGrams().tier(), now.carbonGrams().band()),
+        now.embodiedCarbonGrams(), now.waterLitres(), now.intensityGramsPerKwh() * 2, now.intensitySource(), now.intensityZone(),
+        now.nullReasons(), now.datasets().replace("ecologits-0.9.1-mixes.1@", "ecologits-0.9.1-mixes.0@"));
+    try (Ledger ledger = open(null)) {
+      LedgerEntry unsealed = new LedgerEntry(1, LedgerEntry.withStoredTimestamp(record), earlier, "test:1", null);
+      ledger.store().append(List.of(new LedgerEntry(1, unsealed.record(), earlier, "test:1",
+          ChainHasher.sha256().hash(ChainHasher.GENESIS, unsealed))));
+      VerifyReport report = ledger.verify();
+      assertThat(report.chainIntact()).isTrue();
+      assertThat(report.drift()).isZero();
+      assertThat(report.otherDatasets().figures()).isEqualTo(1);
+      assertThat(report.otherDatasets().examples()).singleElement().asString()
+          .contains("figured with ecologits-0.9.1-models.1@").contains("ecologits-0.9.1-mixes.0@").contains("bundled now");
+    }
+  }
 }

@@ -131,7 +131,7 @@ public final class JouletraceServer implements AutoCloseable {
   private final ApiKeys keys;
   /** Resolved keys, by key; each is looked up again after {@link #KEY_RECHECK}, so a revocation made elsewhere takes effect. */
   private final Map<String, CachedPrincipal> principals = new ConcurrentHashMap<>();
-  private final Estimator statelessEstimator = Catalog.estimator(Catalog.Options.defaults());
+  private final Estimator statelessEstimator;
   private final LedgerMetrics metrics;
   private final Ledger.Writer writer;
   private final Config config;
@@ -145,6 +145,7 @@ public final class JouletraceServer implements AutoCloseable {
 
   private JouletraceServer(Ledger ledger, Config config, CallPublisher publisher) {
     this.ledger = ledger;
+    this.statelessEstimator = ledger.estimatorWithoutSignals();
     this.config = config;
     this.publisher = publisher;
     this.reports = new Reports(ledger.store());
@@ -789,6 +790,8 @@ public final class JouletraceServer implements AutoCloseable {
     report.driftExamples().forEach(body.putArray("drift_examples")::add);
     body.put("first_altered_id", report.firstAlteredId());
     body.set("derived", derivedJson(report.derived()));
+    ObjectNode otherDatasets = body.putObject("other_datasets").put("figures", report.otherDatasets().figures());
+    report.otherDatasets().examples().forEach(otherDatasets.putArray("examples")::add);
     ctx.json(body);
   }
 

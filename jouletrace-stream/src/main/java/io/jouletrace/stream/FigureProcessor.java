@@ -73,7 +73,7 @@ final class FigureProcessor implements Processor<String, String, String, String>
       return;
     }
     InvocationRecord record = LedgerEntry.withStoredTimestamp(accepted.record());
-    FigureSet figures = FigureSet.of(Ledger.figure(estimator, record, methodology));
+    FigureSet figures = FigureSet.withDatasets(Ledger.figure(estimator, record, methodology));
 
     // Chain state per input partition: "seq hash" (state written before lateness moved to the aggregates has a third
     // field, the newest event time, which is no longer read).

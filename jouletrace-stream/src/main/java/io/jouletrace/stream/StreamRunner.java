@@ -1,6 +1,8 @@
 package io.jouletrace.stream;
 
 import io.jouletrace.catalog.Catalog;
+import io.jouletrace.catalog.DeploymentSettings;
+import io.jouletrace.core.carbon.IntensityResolver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,9 +36,17 @@ public final class StreamRunner {
   /**
    * @param partitions partitions of the topics this creates when missing (existing topics keep theirs)
    * @param ledgerKey the key the sealed roots are signed with; null: unsigned
+   * @param deployment the deployment's intensity settings the topology figures with
    */
   public record Settings(String bootstrap, String applicationId, Path stateDir, Topics topics, String methodology, Duration grace,
-      int partitions, byte[] ledgerKey) {}
+      int partitions, byte[] ledgerKey, Supplier<IntensityResolver.Deployment> deployment) {
+
+    /** Settings with the deployment's intensity settings from the environment. */
+    public Settings(String bootstrap, String applicationId, Path stateDir, Topics topics, String methodology, Duration grace,
+        int partitions, byte[] ledgerKey) {
+      this(bootstrap, applicationId, stateDir, topics, methodology, grace, partitions, ledgerKey, DeploymentSettings.fromEnvironment());
+    }
+  }
 
   private StreamRunner() {}
 
@@ -55,7 +66,7 @@ public final class StreamRunner {
     // A crashed instance's partitions move to the others after this long without heartbeats (the broker's minimum).
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_500);
-    KafkaStreams streams = new KafkaStreams(StreamTopology.build(settings.topics(), Catalog.estimator(Catalog.Options.defaults()),
+    KafkaStreams streams = new KafkaStreams(StreamTopology.build(settings.topics(), Catalog.estimator(new Catalog.Options(null, null, settings.deployment(), null)),
         settings.methodology(), settings.grace(), late, settings.ledgerKey()), config);
     streams.start();
     return streams;

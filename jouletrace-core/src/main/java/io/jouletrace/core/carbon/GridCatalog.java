@@ -88,6 +88,11 @@ public final class GridCatalog implements AnnualIntensities {
     return label == null ? Optional.empty() : Optional.of(resolveLabel(label));
   }
 
+  /** A label that is not part of this catalog (a deployment's custom region), resolved against its zones and regions. */
+  public RegionIntensity resolve(Label label) {
+    return resolveLabel(label);
+  }
+
   private RegionIntensity resolveLabel(Label label) {
     double weighted = 0;
     double totalWeight = 0;

@@ -11,11 +11,11 @@ public enum IntensitySource {
   SIGNAL("signal"),
   /** The annual average of the zone or region named on the record. */
   ZONE_ANNUAL("zone-annual"),
-  /** The annual average of the zone the methodology places the provider in (EcoLogits' provider location). */
-  PROVIDER_ZONE("provider-zone"),
   /** The zone or intensity the deployment was configured with. */
   DEPLOYMENT_DEFAULT("deployment-default"),
-  /** The world average, declared as a fallback. */
+  /** The annual average of the zone the methodology places the provider in (EcoLogits' provider location). */
+  PROVIDER_ZONE("provider-zone"),
+  /** The fallback: the world average unless the deployment configures another. */
   FALLBACK("fallback");
 
   private final String code;

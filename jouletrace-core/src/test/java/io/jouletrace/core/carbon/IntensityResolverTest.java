@@ -7,10 +7,11 @@ import io.jouletrace.core.figure.AccuracyBand;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.record.InvocationRecord;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The precedence: explicit → signal → record's zone/region → provider zone → deployment default → world fallback. */
+/** The precedence: explicit → signal → record's zone/region (or custom region) → deployment default → provider zone → fallback. */
 class IntensityResolverTest {
 
   private static final Instant NOON = Instant.parse("2026-11-25T12:00:00Z");
@@ -76,15 +77,60 @@ class IntensityResolverTest {
   }
 
   @Test
-  void without_a_zone_the_provider_zone_then_the_deployment_default_then_the_world_apply() {
+  void without_a_zone_the_deployment_default_then_the_provider_zone_then_the_world_apply() {
     assertThat(resolver.resolve(call().build(), Fixtures.mixes(), "USA").intensity().source()).isEqualTo("provider-zone: test mix USA");
-    var deployed = new IntensityResolver(Fixtures.grid(), IntensitySignal.none(), new IntensityResolver.DeploymentDefault("eu-north-1", null));
-    assertThat(deployed.resolve(call().build(), Fixtures.mixes(), "USA").intensity().source()).startsWith("provider-zone");
-    Intensity deployment = deployed.resolve(call().build(), null, null).intensity();
-    assertThat(deployment.source()).isEqualTo("deployment-default: region eu-north-1");
+    var deployed = new IntensityResolver(Fixtures.grid(), IntensitySignal.none(),
+        IntensityResolver.Deployment.of(new IntensityResolver.DeploymentDefault("eu-north-1", null)));
+    Intensity deployment = deployed.resolve(call().build(), Fixtures.mixes(), "USA").intensity();
+    assertThat(deployment.source()).as("the operator's setting beats the methodology's provider zone")
+        .isEqualTo("deployment-default: region eu-north-1");
     assertThat(deployment.gramsPerKwh()).isEqualTo(35.0);
+    assertThat(deployed.resolve(call().zone("FRA").build(), Fixtures.mixes(), "USA").intensity().source()).startsWith("zone-annual");
     Intensity fallback = resolver.resolve(call().build(), null, null).intensity();
     assertThat(fallback.source()).isEqualTo("fallback: grid WOR");
+    assertThat(fallback.gramsPerKwh()).isEqualTo(473.0);
     assertThat(fallback.band()).isEqualTo(AccuracyBand.GROSS);
+  }
+
+  @Test
+  void a_configured_intensity_and_a_configured_fallback_are_used_as_given() {
+    var byValue = new IntensityResolver(Fixtures.grid(), IntensitySignal.none(),
+        IntensityResolver.Deployment.of(new IntensityResolver.DeploymentDefault(null, 56.0)));
+    Intensity i = byValue.resolve(call().build(), Fixtures.mixes(), "USA").intensity();
+    assertThat(i.gramsPerKwh()).isEqualTo(56.0);
+    assertThat(i.source()).isEqualTo("deployment-default: configured 56.0 g/kWh");
+    assertThat(i.band()).isEqualTo(AccuracyBand.MEDIUM);
+    var eGrid = new IntensityResolver(Fixtures.grid(), IntensitySignal.none(),
+        () -> new IntensityResolver.Deployment(null, List.of(), new IntensityResolver.DeploymentDefault(null, 402.0)));
+    Intensity fallback = eGrid.resolve(call().build(), null, null).intensity();
+    assertThat(fallback.gramsPerKwh()).isEqualTo(402.0);
+    assertThat(fallback.source()).isEqualTo("fallback: configured 402.0 g/kWh");
+    assertThat(fallback.band()).isEqualTo(AccuracyBand.GROSS);
+  }
+
+  @Test
+  void custom_regions_resolve_to_their_value_or_the_weighted_mean_of_their_members_and_unknown_stays_null() {
+    var custom = new IntensityResolver.Deployment(null, List.of(
+        new IntensityResolver.CustomRegion("my-region", 120.0, null, "test config"),
+        new IntensityResolver.CustomRegion("my-mix", null, List.of(new GridCatalog.Member("FRA", 3), new GridCatalog.Member("eu-north-1", 1)),
+            "test config")), null);
+    var configured = new IntensityResolver(Fixtures.grid(), IntensitySignal.none(), () -> custom);
+    configured.check(custom);
+    Intensity fixed = configured.resolve(call().region("MY-REGION").build(), null, null).intensity();
+    assertThat(fixed.gramsPerKwh()).isEqualTo(120.0);
+    assertThat(fixed.source()).isEqualTo("zone-annual: custom region my-region 120.0 g/kWh (test config)");
+    Intensity mix = configured.resolve(call().zone("my-mix").build(), null, null).intensity();
+    assertThat(mix.gramsPerKwh()).isEqualTo((3 * 44.0 + 35.0) / 4);
+    assertThat(configured.resolve(call().region("elsewhere").build(), null, null).missing().code())
+        .isEqualTo(NullReason.ZONE_NOT_REGISTERED);
+  }
+
+  @Test
+  void a_custom_region_may_not_shadow_a_built_in_one_nor_name_unknown_members() {
+    var shadowing = new IntensityResolver.Deployment(null, List.of(new IntensityResolver.CustomRegion("fra", 1.0, null, "c")), null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> resolver.check(shadowing)).hasMessageContaining("`fra` is already a built-in");
+    var unknownMember = new IntensityResolver.Deployment(null,
+        List.of(new IntensityResolver.CustomRegion("x", null, List.of(new GridCatalog.Member("mars-1", 1)), "c")), null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> resolver.check(unknownMember)).hasMessageContaining("mars-1");
   }
 }

@@ -20,6 +20,12 @@ public final class Canonical {
   /** Bumped if the encoding ever changes; written first so old and new hashes can never collide. */
   public static final byte FORMAT = 1;
 
+  /**
+   * Marks a figure set's dataset releases, written last and only when present, so figures without them encode exactly
+   * as before. The marker cannot be mistaken for an attribution run's 4-byte length, whose first byte is 0.
+   */
+  static final byte DATASETS = 'D';
+
   private byte[] buffer = new byte[512];
   private int size;
 
@@ -48,6 +54,7 @@ public final class Canonical {
     writeOptional(r.intensityGramsPerKwh());
     writeString(entry.sourceRef());
     writeFigures(entry.figures());
+    writeDatasets(entry.figures());
     return buffer;
   }
 
@@ -58,7 +65,8 @@ public final class Canonical {
 
   /**
    * Encodes a figure set alone (chained to its record's hash): a backfilled set, or a measured one followed by its
-   * attribution run (absent, not null-marked, for a backfilled set, so those encode as they always have).
+   * attribution run (absent, not null-marked, for a backfilled set, so those encode as they always have); then the
+   * set's dataset releases when it names them.
    */
   public byte[] encode(String recordHash, FigureSet figures, String attributionRun) {
     size = 0;
@@ -66,6 +74,7 @@ public final class Canonical {
     writeString(recordHash);
     writeFigures(figures);
     if (attributionRun != null) writeString(attributionRun);
+    writeDatasets(figures);
     return buffer;
   }
 
@@ -82,6 +91,12 @@ public final class Canonical {
     writeString(f.intensitySource());
     writeString(f.intensityZone());
     writeString(f.nullReasons());
+  }
+
+  private void writeDatasets(FigureSet f) {
+    if (f.datasets() == null) return;
+    writeByte(DATASETS);
+    writeString(f.datasets());
   }
 
   private void writeAmount(FigureSet.Amount amount) {

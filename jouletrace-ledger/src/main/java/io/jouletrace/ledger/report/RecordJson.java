@@ -81,6 +81,7 @@ public final class RecordJson {
     node.set("embodied_carbon", amount(f.embodiedCarbonGrams(), 1, "g"));
     node.set("water", amount(f.waterLitres(), 1, "l"));
     node.put("null_reasons", f.nullReasons());
+    node.put("datasets", f.datasets());
     return node;
   }
 

@@ -42,7 +42,8 @@ abstract class JdbcStore implements Store {
 
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
   private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
-      "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates", "V9__tenant_identity", "V10__api_key_revocation");
+      "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates", "V9__tenant_identity", "V10__api_key_revocation",
+      "V11__figure_datasets");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -55,7 +56,7 @@ abstract class JdbcStore implements Store {
       "carbon_g_low", "carbon_g_high", "carbon_tier", "carbon_band",
       "embodied_g_low", "embodied_g_high", "embodied_tier", "embodied_band",
       "water_l_low", "water_l_high", "water_tier", "water_band",
-      "intensity_used_g_per_kwh", "intensity_source", "intensity_zone", "null_reasons");
+      "intensity_used_g_per_kwh", "intensity_source", "intensity_zone", "null_reasons", "datasets");
 
   static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
       + ", hash FROM ledger_records r";
@@ -374,7 +375,7 @@ abstract class JdbcStore implements Store {
           .number(r.latencySeconds()).text(r.zone()).text(r.region()).number(r.intensityGramsPerKwh())
           .text(entry.sourceRef());
       writeFigures(rows, entry.figures());
-      rows.text(entry.hash()).endRow();
+      rows.text(entry.hash()).text(entry.figures().datasets()).endRow();
     }
   }
 
@@ -383,7 +384,7 @@ abstract class JdbcStore implements Store {
     for (StoredFigureSet set : figureSets) {
       rows.text(set.id()).number(set.seq());
       writeFigures(rows, set.figures());
-      rows.text(set.hash()).text(set.attributionRun()).endRow();
+      rows.text(set.hash()).text(set.attributionRun()).text(set.figures().datasets()).endRow();
     }
   }
 
@@ -559,7 +560,7 @@ abstract class JdbcStore implements Store {
   private static FigureSet readFigures(ResultSet rs, int at) throws SQLException {
     return new FigureSet(rs.getString(at), rs.getString(at + 1), rs.getString(at + 2), rs.getString(at + 3),
         amount(rs, at + 4), amount(rs, at + 8), amount(rs, at + 12), amount(rs, at + 16),
-        optionalDouble(rs, at + 20), rs.getString(at + 21), rs.getString(at + 22), rs.getString(at + 23));
+        optionalDouble(rs, at + 20), rs.getString(at + 21), rs.getString(at + 22), rs.getString(at + 23), rs.getString(at + 24));
   }
 
   private static FigureSet.Amount amount(ResultSet rs, int at) throws SQLException {
