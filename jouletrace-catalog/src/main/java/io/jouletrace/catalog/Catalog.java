@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  */
 public final class Catalog {
 
-  public static final String DEFAULT_METHODOLOGY = "ecologits-0.9.1";
+  public static final String DEFAULT_METHODOLOGY = "ecologits-0.9.3";
   public static final String AIENERGYSCORE_VERSION = "aienergyscore-2025.08.26";
   public static final String RATES_VERSION = "rates-1";
 

@@ -63,13 +63,13 @@ class EstimateCommandTest {
     assertThat(names(block.get("embodied_carbon"))).containsExactly("g", "g_low", "g_high", "tier", "band");
     assertThat(names(block.get("water"))).containsExactly("l", "l_low", "l_high", "tier", "band");
 
-    assertThat(block.get("methodology_version").asText()).isEqualTo("ecologits-0.9.1");
+    assertThat(block.get("methodology_version").asText()).isEqualTo("ecologits-0.9.3");
     JsonNode energy = block.get("energy");
     assertThat(energy.get("wh").asDouble()).isEqualTo((energy.get("wh_low").asDouble() + energy.get("wh_high").asDouble()) / 2);
     assertThat(energy.get("tier").asText()).isEqualTo("modelled");
     // EcoLogits places Mistral's datacenters in Sweden: the zone default follows the methodology.
     assertThat(block.get("carbon").get("zone").asText()).isEqualTo("SWE");
-    assertThat(block.get("carbon").get("intensity_source").asText()).isEqualTo("provider-zone: ecologits-0.9.1 electricity mix SWE");
+    assertThat(block.get("carbon").get("intensity_source").asText()).isEqualTo("provider-zone: ecologits-0.9.3 electricity mix SWE");
   }
 
   @Test
@@ -192,7 +192,7 @@ class EstimateCommandTest {
     Run run = jouletrace("estimate", "--provider", "mistralai", "--model", "open-mistral-7b", "--output-tokens", "100");
     assertThat(run.exitCode()).isZero();
     // 0.0085378… Wh, accurate: three significant figures.
-    assertThat(run.out()).contains("0.00854 Wh", "modelled, accurate", "provider-zone", "ecologits-0.9.1");
+    assertThat(run.out()).contains("0.00854 Wh", "modelled, accurate", "provider-zone", "ecologits-0.9.3");
   }
 
   private static void assertError(JsonNode line, Path file, int lineNumber, String field) {

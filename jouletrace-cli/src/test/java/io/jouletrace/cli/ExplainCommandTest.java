@@ -31,7 +31,7 @@ class ExplainCommandTest {
     Run text = jouletrace("explain", "call-1", "--data", data());
     assertThat(text.exitCode()).as(text.err()).isZero();
     assertThat(text.out()).contains("record call-1 (seq 1): mistralai/open-mistral-7b, chat, 300 output tokens",
-        "ecologits-0.9.1 (own)", "request_latency_s = 2.5 s", "low.gpu_required_count = 1 GPUs", "output_tokens = 300 tokens", "high.pue = 1.16",
+        "ecologits-0.9.3 (own)", "request_latency_s = 2.5 s", "low.gpu_required_count = 1 GPUs", "output_tokens = 300 tokens", "high.pue = 1.16",
         "intensity_source: zone-annual", "recomputed: matches the stored figures");
 
     Run json = jouletrace("explain", "call-1", "--data", data(), "--json");

@@ -119,8 +119,8 @@ class ReportCommandTest {
 
   @Test
   void stream_replay_prints_the_summary_that_report_summary_prints_for_the_same_records() throws IOException {
-    // More records than the shared ledger: several teams, models, zones and days, one id repeated (with other figures:
-    // ingest keeps the first, so must replay) and one record late for its hour's aggregate.
+    // More records than the shared ledger: several teams, models, zones and days, one id repeated with other content (a
+    // conflict: ingest keeps the first and reports the second, so must replay) and one record late for its hour's aggregate.
     List<String> lines = new ArrayList<>();
     String[] models = {"\"provider\":\"openai\",\"model\":\"gpt-4o\"", "\"provider\":\"openai\",\"model\":\"gpt-4o-mini\"",
         "\"provider\":\"acme\",\"model\":\"mystery\""};
@@ -132,8 +132,12 @@ class ReportCommandTest {
     lines.add("{\"id\":\"r3\",\"timestamp\":\"2026-11-01T09:30:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":9999}");
     lines.add("{\"id\":\"early\",\"timestamp\":\"2026-11-01T07:00:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":50}");
     Path other = Files.createDirectories(dir.resolve("other"));
-    String otherData = ingest(other, lines.toArray(String[]::new));
-    Path records = other.resolve("records.jsonl");
+    String otherData = other.resolve("data").toString();
+    Path records = Files.writeString(other.resolve("records.jsonl"), String.join("\n", lines) + "\n");
+    Path rejects = other.resolve("rejects.txt");
+    assertThat(jouletrace("ingest", records.toString(), "--data", otherData, "--rejects", rejects.toString()).exitCode())
+        .as("the conflicting r3 is rejected alone").isEqualTo(3);
+    assertThat(Files.readString(rejects)).contains(records + ":31: id: ").contains("conflicts with stored record seq 4");
 
     Run replay = jouletrace("stream", "replay", "--records", records.toString(), "--by", "team,model", "--json");
     assertThat(replay.exitCode()).as(replay.err()).isZero();
