@@ -32,8 +32,11 @@ class EquivalencesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("bundled")
   void each_pair_is_catalogued_by_its_registry_and_the_proposed_model_uses_less_energy(ModelEquivalence row) {
-    Estimate current = estimate(row.provider(), row.model());
-    Estimate proposed = estimate(row.proposedProvider(), row.proposedModel());
+    // A row names models of the default registry, or of 0.9.1's for models 0.9.3 retired (teams whose calls were figured
+    // under 0.9.1 are estimated under 0.9.1: recommendations use the calls' own version).
+    String version = catalogues(Catalog.DEFAULT_METHODOLOGY, row) ? Catalog.DEFAULT_METHODOLOGY : RETIRED_FROM;
+    Estimate current = estimate(row.provider(), row.model(), version);
+    Estimate proposed = estimate(row.proposedProvider(), row.proposedModel(), version);
     for (Estimate e : List.of(current, proposed)) {
       assertThat(e.model()).as(row.origin()).isNotNull();
       assertThat(e.model().source()).as(row.origin() + " resolves by the registry's own lookup").isEqualTo(ModelResolver.REGISTRY);
@@ -41,8 +44,16 @@ class EquivalencesTest {
     assertThat(((Figure.Known) proposed.energy()).value()).as(row.origin()).isLessThan(((Figure.Known) current.energy()).value());
   }
 
-  private static Estimate estimate(String provider, String model) {
-    return ESTIMATOR.estimate(InvocationRecord.builder(provider, model, 400).inputTokens(1_000L).build(), Catalog.DEFAULT_METHODOLOGY);
+  /** The registry of the rows whose models the default registry no longer lists. */
+  private static final String RETIRED_FROM = "ecologits-0.9.1";
+
+  private static boolean catalogues(String version, ModelEquivalence row) {
+    return List.of(estimate(row.provider(), row.model(), version), estimate(row.proposedProvider(), row.proposedModel(), version)).stream()
+        .allMatch(e -> e.model() != null && e.model().source().equals(ModelResolver.REGISTRY));
+  }
+
+  private static Estimate estimate(String provider, String model, String version) {
+    return ESTIMATOR.estimate(InvocationRecord.builder(provider, model, 400).inputTokens(1_000L).build(), version);
   }
 
   @Test
