@@ -764,7 +764,7 @@ public abstract class LedgerContractTest {
     FigureSet earlier = new FigureSet(now.methodologyVersion(), now.modelResolved(), now.modelSource(), now.modelBand(), now.energyJoules(),
         new FigureSet.Amount(now.carbonGrams().low() * 2, now.carbonGrams().high() * 2, now.carbonGrams().tier(), now.carbonGrams().band()),
         now.embodiedCarbonGrams(), now.waterLitres(), now.intensityGramsPerKwh() * 2, now.intensitySource(), now.intensityZone(),
-        now.nullReasons(), now.datasets().replace("ecologits-0.9.1-mixes.1@", "ecologits-0.9.1-mixes.0@"));
+        now.nullReasons(), now.datasets().replace(Catalog.DEFAULT_METHODOLOGY + "-mixes.1@", Catalog.DEFAULT_METHODOLOGY + "-mixes.0@"));
     try (Ledger ledger = open(null)) {
       LedgerEntry unsealed = new LedgerEntry(1, LedgerEntry.withStoredTimestamp(record), earlier, "test:1", null);
       ledger.store().append(List.of(new LedgerEntry(1, unsealed.record(), earlier, "test:1",
@@ -774,7 +774,8 @@ public abstract class LedgerContractTest {
       assertThat(report.drift()).isZero();
       assertThat(report.otherDatasets().figures()).isEqualTo(1);
       assertThat(report.otherDatasets().examples()).singleElement().asString()
-          .contains("figured with ecologits-0.9.1-models.1@").contains("ecologits-0.9.1-mixes.0@").contains("bundled now");
+          .contains("figured with " + Catalog.DEFAULT_METHODOLOGY + "-models.1@").contains(Catalog.DEFAULT_METHODOLOGY + "-mixes.0@")
+          .contains("bundled now");
     }
   }
 }

@@ -66,7 +66,7 @@ class EfficiencyReportsTest {
       {"search", "openai", "gpt-4o-mini", "chat"},
       {"research", "huggingface_hub", "meta-llama/Meta-Llama-3-70B", "text_completion"},
       {"research", "huggingface_hub", "BAAI/bge-base-en-v1.5", "embeddings"},
-      {"support", "anthropic", "claude-3-opus-20240229", "chat"},
+      {"support", "anthropic", "claude-opus-4-1-20250805", "chat"},
       {"support", "acme", "mystery", "chat"},
       {null, "mistralai", "mistral-large-2411", "chat"}};
 
@@ -204,8 +204,8 @@ class EfficiencyReportsTest {
     assertThat(recommendations.notRecommended()).isEmpty();
     assertThat(recommendations.recommended()).extracting(r -> r.use().teamName() + ":" + r.use().model() + "->" + r.proposed().model())
         .containsExactlyInAnyOrder("search:gpt-4o->gpt-4o-mini", "search:gpt-4o-2024-08-06->gpt-4o-mini",
-            "research:meta-llama/Meta-Llama-3-70B->meta-llama/Meta-Llama-3-8B", "support:claude-3-opus-20240229->claude-3-sonnet-20240229",
-            "support:claude-3-opus-20240229->claude-3-haiku-20240307", "(none):mistral-large-2411->mistral-medium-latest",
+            "research:meta-llama/Meta-Llama-3-70B->meta-llama/Meta-Llama-3-8B", "support:claude-opus-4-1-20250805->claude-sonnet-4-20250514",
+            "(none):mistral-large-2411->mistral-medium-latest",
             "(none):mistral-large-2411->mistral-small-latest");
     assertThat(recommendations.withoutEquivalent()).extracting(EfficiencyReports.TeamUse::model)
         .containsExactlyInAnyOrder("gpt-4o-mini", "BAAI/bge-base-en-v1.5");
