@@ -343,7 +343,7 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   /** A client error with its status; its message is safe to show. */
-  static final class ApiError extends RuntimeException {
+  static class ApiError extends RuntimeException {
     final HttpStatus status;
     /** The spent gate budget that refused the request (429), or null. */
     final String budget;
@@ -356,6 +356,19 @@ public final class JouletraceServer implements AutoCloseable {
       super(message);
       this.status = status;
       this.budget = budget;
+    }
+  }
+
+  /**
+   * A record outside what the key may write: another tenant's, or a team or cost center other than the key's bound one.
+   * In a batch it rejects that entry alone (naming its field); a single record's request answers 403.
+   */
+  static final class ScopeRefusal extends ApiError {
+    final String field;
+
+    ScopeRefusal(String field, String message) {
+      super(HttpStatus.FORBIDDEN, message);
+      this.field = field;
     }
   }
 
@@ -411,7 +424,7 @@ public final class JouletraceServer implements AutoCloseable {
   static String charged(String bound, String asked, String field, String where) {
     if (bound == null) return asked;
     if (asked != null && !asked.equalsIgnoreCase(bound)) {
-      throw new ApiError(HttpStatus.FORBIDDEN, where + "this key is bound to " + field + " " + bound + ", not " + asked);
+      throw new ScopeRefusal(field, where + "this key is bound to " + field + " " + bound + ", not " + asked);
     }
     return bound;
   }
@@ -571,16 +584,23 @@ public final class JouletraceServer implements AutoCloseable {
     List<Parsed> parsed = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       JsonNode entry = entries.get(i);
+      String origin = "body[" + i + "]";
       if (!principal.isAdmin() && entry.isObject()) {
-        JsonNode tenant = entry.get(RecordFields.TENANT);
-        if (tenant != null && !tenant.isNull() && !tenant.asText().equals(principal.tenant())) {
-          throw new ApiError(HttpStatus.FORBIDDEN, "entry " + i + ": this key writes only tenant " + principal.tenant());
+        try {
+          JsonNode tenant = entry.get(RecordFields.TENANT);
+          if (tenant != null && !tenant.isNull() && !tenant.asText().equals(principal.tenant())) {
+            throw new ScopeRefusal(RecordFields.TENANT, origin + ": this key writes only tenant " + principal.tenant());
+          }
+          ((ObjectNode) entry).put(RecordFields.TENANT, principal.tenant());
+          stampBound((ObjectNode) entry, RecordFields.TEAM, principal.team(), origin + ": ");
+          stampBound((ObjectNode) entry, RecordFields.COST_CENTER, principal.costCenter(), origin + ": ");
+        } catch (ScopeRefusal refusal) {
+          if (!body.isArray()) throw refusal; // one record: the request itself is refused
+          parsed.add(new Parsed.Rejected(origin, refusal.field, refusal.getMessage().substring(origin.length() + 2)));
+          continue;
         }
-        ((ObjectNode) entry).put(RecordFields.TENANT, principal.tenant());
-        stampBound((ObjectNode) entry, RecordFields.TEAM, principal.team(), "entry " + i + ": ");
-        stampBound((ObjectNode) entry, RecordFields.COST_CENTER, principal.costCenter(), "entry " + i + ": ");
       }
-      parsed.add(config.recording().bounds().judge(RecordFields.parse(entry, "body[" + i + "]")));
+      parsed.add(config.recording().bounds().judge(RecordFields.parse(entry, origin)));
     }
     // Never refused by a budget: these calls happened already, and a ledger that dropped them would under-report.
     ObjectNode result = store(parsed, "api");
@@ -836,13 +856,16 @@ public final class JouletraceServer implements AutoCloseable {
       Parsed p = config.recording().bounds().judge(span);
       if (p instanceof Parsed.Accepted a && !principal.isAdmin()) {
         InvocationRecord record = a.record();
-        if (record.tenant() != null && !record.tenant().equals(principal.tenant())) {
-          throw new ApiError(HttpStatus.FORBIDDEN, a.origin() + ": this key writes only tenant " + principal.tenant());
+        try {
+          if (record.tenant() != null && !record.tenant().equals(principal.tenant())) {
+            throw new ScopeRefusal(RecordFields.TENANT, "this key writes only tenant " + principal.tenant());
+          }
+          parsed.add(new Parsed.Accepted(record.withTenant(principal.tenant()).withTeamAndCostCenter(
+              charged(principal.team(), record.team(), RecordFields.TEAM, ""),
+              charged(principal.costCenter(), record.costCenter(), RecordFields.COST_CENTER, "")), a.origin()));
+        } catch (ScopeRefusal refusal) { // that span alone is refused, as OTLP's partial success reports
+          parsed.add(new Parsed.Rejected(a.origin(), refusal.field, refusal.getMessage()));
         }
-        String where = a.origin() + ": ";
-        parsed.add(new Parsed.Accepted(record.withTenant(principal.tenant()).withTeamAndCostCenter(
-            charged(principal.team(), record.team(), RecordFields.TEAM, where),
-            charged(principal.costCenter(), record.costCenter(), RecordFields.COST_CENTER, where)), a.origin()));
       } else {
         parsed.add(p);
       }

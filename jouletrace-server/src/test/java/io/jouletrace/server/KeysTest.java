@@ -58,7 +58,7 @@ class KeysTest extends RunningServerTest {
 
     TestHttp.Reply other = http.send("POST", "/api/invocations", bound, call("b2", ",\"team\":\"research\""));
     assertThat(other.status()).isEqualTo(403);
-    assertThat(other.json().get("error").get("message").asText()).contains("entry 0").contains("team search").contains("research");
+    assertThat(other.json().get("error").get("message").asText()).contains("body[0]").contains("team search").contains("research");
     assertThat(http.send("POST", "/api/invocations", bound, call("b3", ",\"cost_center\":\"cc-8\"")).status()).isEqualTo(403);
     assertThat(http.send("POST", "/api/invocations", bound, call("b4", ",\"team\":\"Search\"")).status()).as("names match ignoring case")
         .isEqualTo(200);
@@ -70,8 +70,16 @@ class KeysTest extends RunningServerTest {
     assertThat(traced.get("cost_center").asText()).isEqualTo("cc-7");
     TestHttp.Reply otherSpan = http.send("POST", "/v1/traces", bound, span("EEE19B7EC3C1B175",
         ",{\"key\":\"jouletrace.team\",\"value\":{\"stringValue\":\"research\"}}"));
-    assertThat(otherSpan.status()).isEqualTo(403);
-    assertThat(otherSpan.json().get("error").get("message").asText()).contains("bound to team search");
+    assertThat(otherSpan.status()).as("that span alone is refused, as OTLP's partial success").isEqualTo(200);
+    assertThat(otherSpan.json().get("partialSuccess").get("rejectedSpans").asText()).isEqualTo("1");
+    assertThat(otherSpan.json().get("partialSuccess").get("errorMessage").asText()).contains("bound to team search");
+
+    // In a batch, an entry for another team or tenant is rejected alone, naming its place and field; the rest is stored.
+    JsonNode batch = http.send("POST", "/api/invocations", bound, "[" + call("b5", "") + "," + call("b6", ",\"team\":\"research\"") + ","
+        + call("b7", ",\"tenant\":\"globex\"") + "]").json();
+    assertThat(batch.get("accepted").asLong()).isEqualTo(1);
+    assertThat(batch.get("rejected")).extracting(r -> r.get("at").asText() + " " + r.get("field").asText())
+        .containsExactly("body[1] team", "body[2] tenant");
   }
 
   /** One OTLP/JSON GenAI span, with more attributes where given. */
