@@ -107,14 +107,14 @@ class FocusExportTest {
     return ledger;
   }
 
-  private static String export(Ledger ledger, Scope scope, FocusExport.Options options) throws IOException {
+  static String export(Ledger ledger, Scope scope, FocusExport.Options options) throws IOException {
     StringWriter out = new StringWriter();
     new FocusExport(ledger.store()).write(scope, options, out);
     return out.toString();
   }
 
   /** The data rows, column name → value (null for an empty field). */
-  private static List<Map<String, String>> rows(String csv) throws IOException {
+  static List<Map<String, String>> rows(String csv) throws IOException {
     List<Map<String, String>> out = new ArrayList<>();
     try (CsvRows rows = new CsvRows(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)))) {
       List<String> header = rows.next();
@@ -195,6 +195,12 @@ class FocusExportTest {
     }
   }
 
+  /** A row's tokens at these rates per million input and output tokens, computed apart from the export. */
+  private static BigDecimal listCost(Map<String, String> row, String inputRate, String outputRate) {
+    return new BigDecimal(row.get("x_InputTokens")).multiply(new BigDecimal(inputRate))
+        .add(new BigDecimal(row.get("x_OutputTokens")).multiply(new BigDecimal(outputRate))).movePointLeft(6);
+  }
+
   /** A row without a known price: costs 0 in USD (FOCUS allows no null there), its tokens as the pricing quantity, and it says so. */
   private static void assertUnpriced(Map<String, String> row) {
     for (String cost : COSTS) assertThat(row.get(cost)).as(cost + " without a price").isEqualTo("0.0");
@@ -224,8 +230,7 @@ class FocusExportTest {
 
       List<Map<String, String>> gpt4o = rows.stream().filter(r -> "gpt-4o".equals(r.get("ResourceId"))).toList();
       assertThat(gpt4o).isNotEmpty().allSatisfy(r -> {
-        BigDecimal expected = new BigDecimal(r.get("x_InputTokens")).multiply(new BigDecimal("2.50"))
-            .add(new BigDecimal(r.get("x_OutputTokens")).multiply(BigDecimal.TEN)).movePointLeft(6);
+        BigDecimal expected = listCost(r, "2.50", "10");
         for (String cost : List.of("BilledCost", "ListCost", "EffectiveCost", "ContractedCost")) {
           assertThat(new BigDecimal(r.get(cost))).as(cost).isEqualByComparingTo(expected);
         }
@@ -251,6 +256,32 @@ class FocusExportTest {
       String complete = export(ledger, november, new FocusExport.Options(Dimension.DAY, Dimension.TEAM, "acme-billing",
           PriceTable.parse("all.csv", bytes(String.join("\n", priced)))));
       assertThat(FocusRules.violations(complete, NUMERIC_CUSTOM)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void prices_stored_at_ingest_bill_the_rows_and_the_ledger_verifies(StoreKind kind) throws IOException {
+    PriceTable writtenUnder = PriceTable.parse("written-under.csv", bytes("""
+        provider,model,input_per_1m_tokens,output_per_1m_tokens,currency,source,as_of
+        openai,gpt-4o,2.50,10,USD,https://platform.openai.com/docs/pricing,2026-03-01
+        """));
+    try (Ledger ledger = ledger(kind, writtenUnder)) {
+      assertThat(ledger.verify().ok()).isTrue();
+      String csv = export(ledger, EVERYTHING, FocusExport.Options.defaults());
+      assertThat(FocusRules.violations(csv, NUMERIC_CUSTOM)).isEmpty();
+      List<Map<String, String>> gpt4o = rows(csv).stream().filter(r -> "gpt-4o".equals(r.get("ResourceId"))).toList();
+      assertThat(gpt4o).isNotEmpty().allSatisfy(r -> {
+        assertThat(new BigDecimal(r.get("BilledCost"))).isEqualByComparingTo(listCost(r, "2.50", "10"));
+        assertThat(r.get("x_ListPriceInputPerMillionTokens")).isEqualTo("2.5");
+        assertThat(r.get("x_ListPriceOutputPerMillionTokens")).isEqualTo("10.0");
+        assertThat(r.get("x_ListPriceSource")).isEqualTo("https://platform.openai.com/docs/pricing");
+        assertThat(r.get("x_ListPriceAsOf")).isEqualTo("2026-03-01");
+        assertThat(r.get("ProviderName")).isEqualTo("OpenAI");
+        assertThat(r.get("ServiceName")).isEqualTo("OpenAI API");
+      });
+      assertThat(rows(csv)).filteredOn(r -> "mistralai".equals(r.get("x_ProviderId"))).isNotEmpty()
+          .allSatisfy(r -> assertThat(r.get("PublisherName")).isEqualTo("Mistral AI"));
     }
   }
 

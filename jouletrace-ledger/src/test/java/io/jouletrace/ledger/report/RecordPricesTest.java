@@ -1,25 +1,19 @@
-package io.jouletrace.ledger;
+package io.jouletrace.ledger.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.ingest.CsvRows;
-import io.jouletrace.ledger.report.FocusExport;
-import io.jouletrace.ledger.report.PriceTable;
-import io.jouletrace.ledger.report.Scope;
+import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.LedgerContractTest;
 import io.jouletrace.ledger.store.DuckDbStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -105,20 +99,8 @@ class RecordPricesTest {
     }
   }
 
-  private List<Map<String, String>> export(Ledger ledger, PriceTable fallback) throws IOException {
-    StringWriter out = new StringWriter();
-    new FocusExport(ledger.store()).write(EVERYTHING, new FocusExport.Options(io.jouletrace.ledger.report.Dimension.DAY,
-        io.jouletrace.ledger.report.Dimension.TEAM, "acme", fallback), out);
-    List<Map<String, String>> rows = new ArrayList<>();
-    try (CsvRows csv = new CsvRows(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)))) {
-      List<String> header = csv.next();
-      for (List<String> cells; (cells = csv.next()) != null; ) {
-        Map<String, String> row = new HashMap<>();
-        for (int i = 0; i < header.size(); i++) row.put(header.get(i), cells.get(i).isEmpty() ? null : cells.get(i));
-        rows.add(row);
-      }
-    }
-    return rows;
+  private static List<Map<String, String>> export(Ledger ledger, PriceTable fallback) throws IOException {
+    return FocusExportTest.rows(FocusExportTest.export(ledger, EVERYTHING, new FocusExport.Options(Dimension.DAY, Dimension.TEAM, "acme", fallback)));
   }
 
   private void sql(String statement) throws Exception {
