@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.LedgerContractTest;
+import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.store.DuckDbStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -51,6 +52,10 @@ class RecordPricesTest {
       assertThat(price.source()).isEqualTo("https://platform.openai.com/docs/pricing");
       assertThat(price.asOf()).isNotNull();
       assertThat(ledger.store().entries("b").getFirst().price()).as("no price for an unlisted model").isNull();
+      var json = recordJson(ledger, "a");
+      assertThat(json.get("record").get("price").toString()).isEqualTo("{\"currency\":\"USD\",\"input_per_1m_tokens\":0.15,"
+          + "\"output_per_1m_tokens\":0.6,\"source\":\"https://platform.openai.com/docs/pricing\",\"as_of\":\"" + price.asOf() + "\"}");
+      assertThat(recordJson(ledger, "b").get("record").has("price")).isFalse();
       assertThat(ledger.verify().ok()).isTrue();
     }
   }
@@ -97,6 +102,12 @@ class RecordPricesTest {
       assertThat(ledger.store().entries("c").getFirst().price()).isNotNull();
       assertThat(ledger.verify().ok()).isTrue();
     }
+  }
+
+  /** The record as GET /api/invocations/{id} shows it. */
+  private static com.fasterxml.jackson.databind.node.ObjectNode recordJson(Ledger ledger, String id) {
+    LedgerEntry entry = ledger.store().entries(id).getFirst();
+    return RecordJson.of(entry, List.of(), version -> ledger.refigure(entry, version));
   }
 
   private static List<Map<String, String>> export(Ledger ledger, PriceTable fallback) throws IOException {
