@@ -20,7 +20,7 @@ final class ExportCommand {
   /** {@code jouletrace export focus}. */
   @Command(name = "focus", mixinStandardHelpOptions = true,
       description = {"FOCUS 1.2 cost and usage CSV (docs/focus.md): one row per charge period, provider, model and sub-account.",
-          "Energy, carbon and their provenance are in x_ columns; costs only where --prices prices every call of a row."})
+          "Energy, carbon and their provenance are in x_ columns; costs come from the list price stored on each record (0 without one)."})
   static final class Focus implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,7 +42,8 @@ final class ExportCommand {
     String billingAccount;
 
     @Option(names = "--prices", paramLabel = "FILE",
-        description = "Price table CSV: provider,model,input_per_1m_tokens,output_per_1m_tokens,currency. Without it costs are empty.")
+        description = "Price table CSV (provider,model,input_per_1m_tokens,output_per_1m_tokens,currency) for records written "
+            + "without a stored price (before prices were kept); stored prices always win.")
     Path prices;
 
     @Override

@@ -42,6 +42,9 @@ final class IngestCommand implements Callable<Integer> {
   @Mixin
   DeploymentOptions deployment;
 
+  @Mixin
+  PriceOptions prices;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Input files, or - for stdin.")
   List<String> inputs;
 
@@ -64,7 +67,7 @@ final class IngestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     LazyFile rejects = new LazyFile(rejectsFile);
     Ingest.Summary summary;
-    try (Ledger ledger = ledgerOptions.open(deployment);
+    try (Ledger ledger = prices.apply(ledgerOptions.open(deployment));
         Ledger.Writer writer = ledger.writer(methodology, batchSize);
         ProgressDisplay progress = ProgressDisplay.create(verbose ? spec.commandLine().getErr() : null)) {
       summary = Ingest.run(writer, inputs, System.in, rejects, progress, boundsOptions.bounds());

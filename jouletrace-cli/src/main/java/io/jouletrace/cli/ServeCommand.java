@@ -44,6 +44,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   DeploymentOptions deployment;
 
+  @Mixin
+  PriceOptions prices;
+
   @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
@@ -154,7 +157,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Gateway.Config gateway = gateway();
     InvocationPublisher publisher = kafka == null ? null : new InvocationPublisher(kafka, kafkaTopic);
-    JouletraceServer server = JouletraceServer.start(ledgerOptions.open(deployment),
+    JouletraceServer server = JouletraceServer.start(prices.apply(ledgerOptions.open(deployment)),
         new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway,
             new JouletraceServer.Recording(boundsOptions.bounds(), recordQueue, recordOverflow == Overflow.pass), metricsTop),
         publisher == null ? CallPublisher.NONE : publisher::publish);

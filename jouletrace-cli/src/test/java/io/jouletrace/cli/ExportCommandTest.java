@@ -50,7 +50,11 @@ class ExportCommandTest {
         call("a1", "2026-11-01T10:00:00Z", "openai", "gpt-4o", 1000L, 300, AWKWARD_TEAM, "CC-1"),
         call("a2", "2026-11-01T18:00:00Z", "openai", "gpt-4o", 500L, 200, AWKWARD_TEAM, "CC-1"),
         call("a3", "2026-11-02T10:00:00Z", "acme", "mystery", null, 200, "support", null)));
-    Run ingest = jouletrace("ingest", records.toString(), "--data", data, "--rejects", dir.resolve("rejects.txt").toString());
+    // The price in force when the calls were written, stored on their records.
+    Path writtenUnder = Files.writeString(dir.resolve("written-under.csv"), "provider,model,input_per_1m_tokens,output_per_1m_tokens,currency\n"
+        + "openai,gpt-4o,3,12,USD\n");
+    Run ingest = jouletrace("ingest", records.toString(), "--data", data, "--rejects", dir.resolve("rejects.txt").toString(),
+        "--prices", writtenUnder.toString());
     assertThat(ingest.exitCode()).as(ingest.err()).isZero();
   }
 
@@ -69,7 +73,7 @@ class ExportCommandTest {
   }
 
   @Test
-  void one_row_per_day_model_and_team_costed_from_the_price_table_and_adding_up_to_the_summary() throws IOException {
+  void one_row_per_day_model_and_team_costed_from_the_stored_price_and_adding_up_to_the_summary() throws IOException {
     Path prices = Files.writeString(dir.resolve("prices.csv"), "provider,model,input_per_1m_tokens,output_per_1m_tokens,currency\n"
         + "openai,gpt-4o,2.50,10.00,USD\n");
     Run run = jouletrace("export", "focus", "--since", "2026-11-01", "--until", "2026-12-01", "--prices", prices.toString(),
@@ -82,17 +86,21 @@ class ExportCommandTest {
     Map<String, String> gpt4o = rows.getFirst();
     assertThat(gpt4o.get("ChargePeriodStart")).isEqualTo("2026-11-01T00:00:00Z");
     assertThat(gpt4o.get("ChargePeriodEnd")).isEqualTo("2026-11-02T00:00:00Z");
-    assertThat(gpt4o.get("BilledCost")).isEqualTo("0.00875"); // 1,500 input tokens at 2.50 and 500 output at 10.00 per million
+    // 1,500 input tokens at 3 and 500 output at 12 per million: the price stored at ingest, not the export's --prices.
+    assertThat(gpt4o.get("BilledCost")).isEqualTo("0.0105");
+    assertThat(gpt4o.get("x_ListPriceSource")).isEqualTo("written-under.csv");
+    assertThat(gpt4o.get("ProviderName")).isEqualTo("OpenAI");
     assertThat(gpt4o.get("BillingCurrency")).isEqualTo("USD");
     assertThat(gpt4o.get("BillingAccountId")).isEqualTo("acme-001");
     assertThat(gpt4o.get("SubAccountId")).isEqualTo(AWKWARD_TEAM);
     assertThat(gpt4o.get("x_CostCenter")).isEqualTo("CC-1");
-    assertThat(gpt4o.get("ConsumedQuantity")).isEqualTo("2000");
+    assertThat(gpt4o.get("ConsumedQuantity")).isEqualTo("2000.0");
 
     Map<String, String> unrated = rows.getLast();
     assertThat(unrated.get("ResourceId")).isEqualTo("mystery");
     assertThat(unrated.get("x_EnergyWattHours")).as("unrated: empty, never 0").isEmpty();
-    assertThat(unrated.get("BilledCost")).as("unpriced: empty, never invented").isEmpty();
+    assertThat(unrated.get("BilledCost")).as("unpriced: 0, as FOCUS allows no null cost").isEqualTo("0.0");
+    assertThat(unrated.get("x_ListPriceSource")).as("and says it has no price").isEmpty();
 
     double totalWh = jouletrace("report", "summary", "--since", "2026-11-01", "--until", "2026-12-01", "--json", "--data", data).json()
         .get("total_wh").asDouble();

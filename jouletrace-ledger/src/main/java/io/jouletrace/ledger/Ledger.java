@@ -9,6 +9,7 @@ import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.report.PriceTable;
 import io.jouletrace.ledger.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class Ledger implements AutoCloseable {
   private final Function<IntensitySignal, Estimator> estimators;
   private volatile Signals signals;
   private final Supplier<ChainHasher> hashers;
+  private volatile PriceTable prices = PriceTable.bundled();
 
   private Ledger(Store store, Function<IntensitySignal, Estimator> estimators, Supplier<ChainHasher> hashers) {
     this.store = store;
@@ -79,6 +81,12 @@ public final class Ledger implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /** The list prices stored on the records written from now on ({@link PriceTable#bundled()} until set; {@code --prices}). */
+  public Ledger usePrices(PriceTable prices) {
+    this.prices = prices;
+    return this;
   }
 
   /** The estimator without the stored series, as a stateless estimate (the REST estimate) figures. */
@@ -342,9 +350,10 @@ public final class Ledger implements AutoCloseable {
           continue;
         }
         FigureSet figures = FigureSet.withDatasets(figure(estimator, record, methodologyVersion));
-        LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null);
+        PriceTable.Price price = prices.find(record.provider(), record.model());
+        LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null, price);
         previous = hasher.hash(previous, unsealed);
-        LedgerEntry entry = new LedgerEntry(seq, record, figures, p.sourceRef(), previous);
+        LedgerEntry entry = new LedgerEntry(seq, record, figures, p.sourceRef(), previous, price);
         entries.add(entry);
         earlier.put(p.identity(), entry);
         known.add(p.identity().fingerprint());

@@ -2,6 +2,7 @@ package io.jouletrace.ledger;
 
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.PhaseTimings;
+import io.jouletrace.ledger.report.PriceTable;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -12,8 +13,15 @@ import java.util.Objects;
  *
  * @param sourceRef where the record was read ({@code file:line}, {@code chain:<seq>}, …); part of the hash
  * @param hash hex SHA-256 (or HMAC-SHA-256) of {@link Canonical#encode} chained to the previous hash
+ * @param price the list price applied when the record was written; null for records written before prices were kept
+ *     (and where the table has none); part of the hash when present
  */
-public record LedgerEntry(long seq, InvocationRecord record, FigureSet figures, String sourceRef, String hash) {
+public record LedgerEntry(long seq, InvocationRecord record, FigureSet figures, String sourceRef, String hash, PriceTable.Price price) {
+
+  /** An entry without a stored price. */
+  public LedgerEntry(long seq, InvocationRecord record, FigureSet figures, String sourceRef, String hash) {
+    this(seq, record, figures, sourceRef, hash, null);
+  }
 
   public LedgerEntry {
     Objects.requireNonNull(record.id(), "record id");

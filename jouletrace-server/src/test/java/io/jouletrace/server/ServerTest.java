@@ -322,7 +322,7 @@ class ServerTest {
   }
 
   @Test
-  void the_focus_export_downloads_csv_without_costs_and_a_tenant_key_gets_only_its_tenant() throws Exception {
+  void the_focus_export_downloads_csv_costed_from_stored_prices_and_a_tenant_key_gets_only_its_tenant() throws Exception {
     post("/api/invocations", ADMIN, "[" + ACME_CALL + "," + GLOBEX_CALL + "]");
     Reply all = get("/api/export/focus?sub_account=tenant", ADMIN);
     assertThat(all.status()).isEqualTo(200);
@@ -338,7 +338,9 @@ class ServerTest {
     assertThat(acme.body()).contains("acme").doesNotContain("globex");
     java.util.List<String> header = java.util.List.of(lines[0].split(","));
     String[] acmeRow = acme.body().split("\r?\n")[1].split(",", -1);
-    assertThat(acmeRow[header.indexOf("BilledCost")]).as("no price table on the server: cost is null, never 0").isEmpty();
+    // gpt-4o's bundled list price (2.50 and 10 USD per million tokens), stored on the record when it was posted.
+    assertThat(acmeRow[header.indexOf("BilledCost")]).as("1,000 input and 300 output tokens").isEqualTo("0.0055");
+    assertThat(acmeRow[header.indexOf("x_ListPriceSource")]).isEqualTo("https://platform.openai.com/docs/pricing");
     assertThat(get("/api/export/focus?tenant=globex", acmeKey).status()).isEqualTo(403);
   }
 

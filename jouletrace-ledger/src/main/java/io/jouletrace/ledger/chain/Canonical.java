@@ -3,6 +3,7 @@ package io.jouletrace.ledger.chain;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.report.PriceTable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -25,6 +26,9 @@ public final class Canonical {
    * as before. The marker cannot be mistaken for an attribution run's 4-byte length, whose first byte is 0.
    */
   static final byte DATASETS = 'D';
+
+  /** Marks a record's stored list price, written after its datasets and only when present (records before V12 have none). */
+  static final byte PRICE = 'P';
 
   private byte[] buffer = new byte[512];
   private int size;
@@ -55,6 +59,7 @@ public final class Canonical {
     writeString(entry.sourceRef());
     writeFigures(entry.figures());
     writeDatasets(entry.figures());
+    writePrice(entry.price());
     return buffer;
   }
 
@@ -97,6 +102,16 @@ public final class Canonical {
     if (f.datasets() == null) return;
     writeByte(DATASETS);
     writeString(f.datasets());
+  }
+
+  private void writePrice(PriceTable.Price price) {
+    if (price == null) return;
+    writeByte(PRICE);
+    writeString(price.currency());
+    writeString(price.inputPerMillionTokens().toPlainString());
+    writeString(price.outputPerMillionTokens().toPlainString());
+    writeString(price.source());
+    writeString(price.asOf());
   }
 
   private void writeAmount(FigureSet.Amount amount) {

@@ -49,7 +49,8 @@ public final class FocusExport {
    * @param subAccount what a sub-account is: team or tenant
    * @param billingAccount BillingAccountId and BillingAccountName of every row: the user's account with the
    *     providers, which the ledger does not know
-   * @param prices fills the cost columns; {@link PriceTable#NONE} leaves them null
+   * @param prices prices the calls whose records carry no stored price (written before prices were kept);
+   *     {@link PriceTable#NONE} for none
    */
   public record Options(Dimension period, Dimension subAccount, String billingAccount, PriceTable prices) {
     public Options {
@@ -77,6 +78,25 @@ public final class FocusExport {
   private static final double JOULES_PER_KWH = 3_600_000;
   /** Distinct sources or versions listed in one field before the rest are counted ("+N more"). */
   private static final int LISTED = 3;
+  /** BillingCurrency of a row without a known price, whose costs are 0 (docs/focus.md, "Rows without a price"). */
+  static final String UNPRICED_CURRENCY = "USD";
+
+  /**
+   * Providers' names as FOCUS's ProviderName, PublisherName and InvoiceIssuerName want them (the display name, not the
+   * ledger's id); an id not listed is written as recorded.
+   */
+  private static final Map<String, String> PROVIDER_NAMES = Map.ofEntries(Map.entry("openai", "OpenAI"), Map.entry("anthropic", "Anthropic"),
+      Map.entry("google_genai", "Google"), Map.entry("mistralai", "Mistral AI"), Map.entry("cohere", "Cohere"),
+      Map.entry("huggingface_hub", "Hugging Face"), Map.entry("groq", "Groq"));
+
+  /** The price columns of ledger_records (V12) beside report_figures' columns, under report_figures' name for {@link Scope}. */
+  private static final String PRICED_FIGURES = " FROM (SELECT f.*, p.price_currency, p.price_input_per_1m, p.price_output_per_1m,"
+      + " p.price_source, p.price_as_of FROM report_figures f JOIN ledger_records p ON p.seq = f.seq) report_figures";
+  /** A row's stored price, between its model and its sub-account in the grouping keys. */
+  private static final List<String> PRICE_KEYS = List.of("price_currency", "price_input_per_1m", "price_output_per_1m", "price_source",
+      "price_as_of");
+  private static final int PRICE_AT = 3;
+
   private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   /** One output column: its name and how a row fills it (null is an empty field). */
@@ -87,7 +107,7 @@ public final class FocusExport {
       new Column("BilledCost", Row::cost),
       new Column("BillingAccountId", r -> r.options().billingAccount()),
       new Column("BillingAccountName", r -> r.options().billingAccount()),
-      new Column("BillingCurrency", Row::currency),
+      new Column("BillingCurrency", r -> r.price() == null ? UNPRICED_CURRENCY : r.price().currency()),
       new Column("BillingPeriodStart", r -> dateTime(r.billingStart())),
       new Column("BillingPeriodEnd", r -> dateTime(r.billingEnd())),
       new Column("ChargeCategory", r -> "Usage"),
@@ -97,16 +117,19 @@ public final class FocusExport {
       new Column("ChargePeriodEnd", r -> dateTime(r.chargeEnd())),
       new Column("ContractedCost", Row::cost),
       new Column("EffectiveCost", Row::cost),
-      new Column("InvoiceIssuerName", Row::provider),
+      new Column("InvoiceIssuerName", Row::providerName),
       new Column("ListCost", Row::cost),
-      new Column("PricingQuantity", r -> r.costAmount() == null ? null : String.valueOf(r.tokens())),
-      new Column("PricingUnit", r -> r.costAmount() == null ? null : "Tokens"),
-      new Column("ProviderName", Row::provider),
-      new Column("PublisherName", Row::provider),
+      new Column("PricingQuantity", r -> focusDecimal(BigDecimal.valueOf(r.tokens()))),
+      new Column("PricingUnit", r -> "Tokens"),
+      new Column("ProviderName", Row::providerName),
+      new Column("PublisherName", Row::providerName),
       new Column("ServiceCategory", r -> "AI and Machine Learning"),
-      new Column("ServiceName", r -> r.provider() + " API"),
-      // FOCUS conditional columns that the ledger can fill
-      new Column("ConsumedQuantity", r -> String.valueOf(r.tokens())),
+      new Column("ServiceName", r -> r.providerName() + " API"),
+      // FOCUS recommended and conditional columns that the ledger can fill
+      new Column("ChargeFrequency", r -> "Usage-Based"),
+      new Column("InvoiceId", r -> null),
+      new Column("ServiceSubcategory", r -> "Generative AI"),
+      new Column("ConsumedQuantity", r -> focusDecimal(BigDecimal.valueOf(r.tokens()))),
       new Column("ConsumedUnit", r -> "Tokens"),
       new Column("ResourceId", Row::model),
       new Column("ResourceName", Row::model),
@@ -116,6 +139,11 @@ public final class FocusExport {
       new Column("SubAccountType", Row::subAccountType),
       // jouletrace's columns
       new Column("x_ModelName", Row::model),
+      new Column("x_ProviderId", Row::provider),
+      new Column("x_ListPriceInputPerMillionTokens", r -> r.price() == null ? null : focusDecimal(r.price().inputPerMillionTokens())),
+      new Column("x_ListPriceOutputPerMillionTokens", r -> r.price() == null ? null : focusDecimal(r.price().outputPerMillionTokens())),
+      new Column("x_ListPriceSource", r -> r.price() == null ? null : r.price().source()),
+      new Column("x_ListPriceAsOf", r -> r.price() == null ? null : r.price().asOf()),
       new Column("x_InputTokens", r -> r.callsWithInputTokens() == 0 ? null : String.valueOf(r.figures().inputTokens())),
       new Column("x_OutputTokens", r -> String.valueOf(r.figures().outputTokens())),
       new Column("x_EnergyWattHours", r -> decimal(ReportJson.wh(r.figures().energyJoules().total()))),
@@ -144,7 +172,9 @@ public final class FocusExport {
 
   /** Writes the header and one row per charge period × provider × model × sub-account (× team × cost center). */
   public void write(Scope scope, Options options, Appendable out) throws IOException {
-    List<String> keys = new ArrayList<>(List.of(options.period().sql(), Dimension.PROVIDER.sql(), Dimension.MODEL.sql(), options.subAccount().sql()));
+    List<String> keys = new ArrayList<>(List.of(options.period().sql(), Dimension.PROVIDER.sql(), Dimension.MODEL.sql()));
+    keys.addAll(PRICE_KEYS);
+    keys.add(options.subAccount().sql());
     if (options.subAccount() != Dimension.TEAM) keys.add(Dimension.TEAM.sql());
     keys.add(Dimension.COST_CENTER.sql());
     List<Object> parameters = new ArrayList<>();
@@ -162,7 +192,7 @@ public final class FocusExport {
       store.select("export FOCUS rows", "SELECT " + String.join(", ", keys) + ", " + Aggregate.SELECT + ", CAST(count(input_tokens) AS BIGINT), "
           + "coalesce(sum(" + bothKnown + "(energy_j_low + energy_j_high) / 2 END), 0), "
           + "coalesce(sum(" + bothKnown + "(carbon_g_low + carbon_g_high) / 2 END), 0)"
-          + " FROM report_figures" + where + " GROUP BY " + groups + " ORDER BY " + groups, parameters, rs -> {
+          + PRICED_FIGURES + where + " GROUP BY " + groups + " ORDER BY " + groups, parameters, rs -> {
             List<Object> key = key(rs, keys.size());
             Row row = row(scope, options, key, Aggregate.read(rs, keys.size() + 1), rs.getLong(extra), rs.getDouble(extra + 1),
                 rs.getDouble(extra + 2), facets.get(key));
@@ -184,7 +214,7 @@ public final class FocusExport {
     Map<List<Object>, Facets> out = new HashMap<>();
     int n = keys.size();
     store.select("list what varies within FOCUS rows", "SELECT " + String.join(", ", keys)
-        + ", methodology_version, CASE WHEN carbon_g_low IS NULL THEN NULL ELSE intensity_source END, operation FROM report_figures"
+        + ", methodology_version, CASE WHEN carbon_g_low IS NULL THEN NULL ELSE intensity_source END, operation" + PRICED_FIGURES
         + where + " GROUP BY " + positions(n + 3), parameters, rs -> {
           Facets f = out.computeIfAbsent(key(rs, n), k -> new Facets(new TreeSet<>(), new TreeSet<>(), new HashSet<>()));
           f.versions().add(rs.getString(n + 1));
@@ -223,9 +253,17 @@ public final class FocusExport {
     LocalDateTime month = bucket.withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS);
     String provider = (String) key.get(1);
     String model = (String) key.get(2);
-    return new Row(options, start, end, Reports.instant(month), Reports.instant(month.plusMonths(1)), provider, model, (String) key.get(3),
-        (String) key.get(key.size() - 2), (String) key.getLast(), figures, callsWithInputTokens, jointEnergyJoules, jointCarbonGrams, facets,
-        stars(model, facets.operations()), options.prices().find(provider, model));
+    PriceTable.Price stored = storedPrice(key);
+    return new Row(options, start, end, Reports.instant(month), Reports.instant(month.plusMonths(1)), provider, model,
+        (String) key.get(PRICE_AT + PRICE_KEYS.size()), (String) key.get(key.size() - 2), (String) key.getLast(), figures, callsWithInputTokens,
+        jointEnergyJoules, jointCarbonGrams, facets, stars(model, facets.operations()), stored != null ? stored : options.prices().find(provider, model));
+  }
+
+  /** The price stored on the row's records (they share it: it is a grouping key); null for records written without one. */
+  private static PriceTable.Price storedPrice(List<Object> key) {
+    String currency = (String) key.get(PRICE_AT);
+    return currency == null ? null : new PriceTable.Price(new BigDecimal((String) key.get(PRICE_AT + 1)),
+        new BigDecimal((String) key.get(PRICE_AT + 2)), currency, (String) key.get(PRICE_AT + 3), (String) key.get(PRICE_AT + 4));
   }
 
   /**
@@ -248,24 +286,22 @@ public final class FocusExport {
    * @param callsWithInputTokens calls that report their input tokens (a call's cost needs them)
    * @param jointEnergyJoules energy of the calls that have both an energy and a carbon figure
    * @param jointCarbonGrams carbon of the same calls
-   * @param price the row's price, null when the table has none
+   * @param price the row's price: the one stored on its records, else the export's table's; null when neither has one
    */
   private record Row(Options options, Instant chargeStart, Instant chargeEnd, Instant billingStart, Instant billingEnd, String provider,
       String model, String subAccount, String team, String costCenter, Aggregate figures, long callsWithInputTokens, double jointEnergyJoules,
       double jointCarbonGrams, Facets facets, Integer stars, PriceTable.Price price) {
 
-    /** Known only when the model is priced and every call reports its tokens: never an invented or partial cost. */
-    BigDecimal costAmount() {
-      return price == null || callsWithInputTokens < figures.calls() ? null : price.cost(figures.inputTokens(), figures.outputTokens());
-    }
-
+    /**
+     * The list cost of the row's tokens; 0 without a price (FOCUS allows no null cost: docs/focus.md). A call that did
+     * not report its input tokens is priced on its output tokens alone, as the description says.
+     */
     String cost() {
-      BigDecimal cost = costAmount();
-      return cost == null ? null : plain(cost);
+      return focusDecimal(price == null ? BigDecimal.ZERO : price.cost(figures.inputTokens(), figures.outputTokens()));
     }
 
-    String currency() {
-      return costAmount() == null ? null : price.currency();
+    String providerName() {
+      return PROVIDER_NAMES.getOrDefault(provider, provider);
     }
 
     long tokens() {
@@ -274,8 +310,11 @@ public final class FocusExport {
 
     String description() {
       long unrated = figures.energyJoules().unratedCalls();
-      return figures.calls() + (figures.calls() == 1 ? " call to " : " calls to ") + model + " on " + provider
-          + (unrated == 0 ? "" : " (" + unrated + " without an energy figure)");
+      long withoutInputTokens = figures.calls() - callsWithInputTokens;
+      return figures.calls() + (figures.calls() == 1 ? " call to " : " calls to ") + model + " on " + providerName()
+          + (unrated == 0 ? "" : " (" + unrated + " without an energy figure)")
+          + (price == null ? "; no list price known: costs are 0" : "")
+          + (price == null || withoutInputTokens == 0 ? "" : "; " + withoutInputTokens + " without input tokens, priced on output tokens");
     }
 
     String subAccountType() {
@@ -318,6 +357,15 @@ public final class FocusExport {
   /** FOCUS numbers: plain decimals, no exponent, no grouping; null stays null. */
   private static String decimal(Double value) {
     return value == null ? null : plain(BigDecimal.valueOf(value));
+  }
+
+  /**
+   * A FOCUS Decimal column's value: plain, with a decimal point even when whole ({@code 2850.0}), so that CSV readers
+   * type the column DECIMAL/DOUBLE as FOCUS's Decimal data type asks (focus_validator's PricingQuantity-C-001-M).
+   */
+  static String focusDecimal(BigDecimal value) {
+    String plain = plain(value);
+    return plain.contains(".") ? plain : plain + ".0";
   }
 
   private static String plain(BigDecimal value) {

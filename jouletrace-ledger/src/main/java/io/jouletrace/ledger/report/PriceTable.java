@@ -7,27 +7,55 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * The user's prices per provider and model, which fill the FOCUS export's cost columns (docs/focus.md): a CSV file
- * with the header {@code provider,model,input_per_1m_tokens,output_per_1m_tokens,currency} (columns in any order),
- * prices per million tokens in an ISO 4217 currency. Provider and model match the recorded ones ignoring case. The
- * ledger has no prices of its own, so without a table every cost is unknown.
+ * List prices per provider and model (docs/focus.md): a CSV file with the header
+ * {@code provider,model,input_per_1m_tokens,output_per_1m_tokens,currency} (columns in any order), prices per million
+ * tokens in an ISO 4217 currency, and optionally {@code source} and {@code as_of} (what the price was read from, and
+ * when). Provider and model match the recorded ones ignoring case; a model not priced under its own name is priced
+ * under its name without a date snapshot suffix ({@code gpt-4o-mini-2024-07-18} as {@code gpt-4o-mini}). The ledger
+ * stores the price a record was written under on the record ({@link #bundled()} unless {@code --prices} names a
+ * table); the FOCUS export's costs come from it.
  */
 public final class PriceTable {
 
   public static final List<String> COLUMNS = List.of("provider", "model", "input_per_1m_tokens", "output_per_1m_tokens", "currency");
+  public static final String SOURCE = "source";
+  public static final String AS_OF = "as_of";
 
   /** No prices: every cost is unknown. */
   public static final PriceTable NONE = new PriceTable(Map.of());
 
-  /** A list price per million input and output tokens. */
-  public record Price(BigDecimal inputPerMillionTokens, BigDecimal outputPerMillionTokens, String currency) {
+  private static final String BUNDLED = "/io/jouletrace/ledger/prices/list-prices.csv";
+  /** A model name's date snapshot suffix: {@code -2024-07-18} or {@code -20241022}. */
+  private static final Pattern SNAPSHOT = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
+
+  /**
+   * A list price per million input and output tokens.
+   *
+   * @param source what the price was read from (the table's {@code source}, else its file name)
+   * @param asOf the date the price was read ({@code YYYY-MM-DD}); null when the table does not say
+   */
+  public record Price(BigDecimal inputPerMillionTokens, BigDecimal outputPerMillionTokens, String currency, String source, String asOf) {
+
+    /** The rates as hashed and stored: plain decimals without trailing zeros, so a price reads back as it was sealed. */
+    public Price {
+      inputPerMillionTokens = canonical(inputPerMillionTokens);
+      outputPerMillionTokens = canonical(outputPerMillionTokens);
+    }
+
+    private static BigDecimal canonical(BigDecimal rate) {
+      BigDecimal stripped = rate.stripTrailingZeros();
+      return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
 
     /** What these tokens cost at this price, exactly (no binary rounding). */
     public BigDecimal cost(long inputTokens, long outputTokens) {
@@ -49,9 +77,13 @@ public final class PriceTable {
     this.prices = Map.copyOf(prices);
   }
 
-  /** The price of a provider's model; null when the table has none. */
+  /** The price of a provider's model (or of its name without a date snapshot suffix); null when the table has none. */
   public Price find(String provider, String model) {
-    return prices.get(Key.of(provider, model));
+    if (provider == null || model == null) return null;
+    Price price = prices.get(Key.of(provider, model));
+    if (price != null) return price;
+    String undated = SNAPSHOT.matcher(model).replaceFirst("");
+    return undated.equals(model) ? null : prices.get(Key.of(provider, undated));
   }
 
   public static PriceTable read(Path file) {
@@ -59,6 +91,15 @@ public final class PriceTable {
       return parse(file.toString(), in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read price table " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The vendored, dated list prices (resources {@code prices/list-prices.csv}, sources in {@code prices/SOURCE.md}). */
+  public static PriceTable bundled() {
+    try (InputStream in = PriceTable.class.getResourceAsStream(BUNDLED)) {
+      return parse("list-prices.csv", in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the bundled price table: " + e.getMessage(), e);
     }
   }
 
@@ -77,7 +118,8 @@ public final class PriceTable {
       Map<Key, Price> prices = new HashMap<>();
       for (List<String> cells; (cells = rows.next()) != null; ) {
         Row row = new Row(file, rows.rowLine(), header, cells);
-        Price price = new Price(row.price("input_per_1m_tokens"), row.price("output_per_1m_tokens"), row.currency());
+        Price price = new Price(row.price("input_per_1m_tokens"), row.price("output_per_1m_tokens"), row.currency(),
+            row.optional(SOURCE, Path.of(file).getFileName().toString()), row.date(AS_OF));
         if (prices.putIfAbsent(Key.of(row.text("provider"), row.text("model")), price) != null) {
           throw row.bad("model", "`" + row.text("provider") + "` `" + row.text("model") + "` is priced twice");
         }
@@ -98,6 +140,23 @@ public final class PriceTable {
       String value = cells.get(header.indexOf(column)).strip();
       if (value.isEmpty()) throw bad(column, "empty");
       return value;
+    }
+
+    /** An optional column's value; {@code otherwise} when the table has no such column or the cell is empty. */
+    String optional(String column, String otherwise) {
+      int at = header.indexOf(column);
+      String value = at < 0 ? "" : cells.get(at).strip();
+      return value.isEmpty() ? otherwise : value;
+    }
+
+    String date(String column) {
+      String value = optional(column, null);
+      if (value == null) return null;
+      try {
+        return LocalDate.parse(value).toString();
+      } catch (DateTimeParseException e) {
+        throw bad(column, "expected a date YYYY-MM-DD, got `" + value + "`");
+      }
     }
 
     BigDecimal price(String column) {

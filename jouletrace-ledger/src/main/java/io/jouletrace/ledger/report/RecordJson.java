@@ -36,6 +36,11 @@ public final class RecordJson {
         .put("input_tokens", r.inputTokens()).put("output_tokens", r.outputTokens()).put("reasoning_tokens", r.reasoningTokens())
         .put("cached_input_tokens", r.cachedInputTokens()).put("latency_s", r.latencySeconds()).put("zone", r.zone())
         .put("region", r.region()).put("intensity_g_per_kwh", r.intensityGramsPerKwh());
+    if (entry.price() != null) {
+      PriceTable.Price price = entry.price();
+      record.putObject("price").put("currency", price.currency()).put("input_per_1m_tokens", price.inputPerMillionTokens())
+          .put("output_per_1m_tokens", price.outputPerMillionTokens()).put("source", price.source()).put("as_of", price.asOf());
+    }
     putEnergyScore(root, entry);
     ObjectNode own = figures(entry.figures());
     nameMethods(own, refigure.apply(entry.figures().methodologyVersion()));

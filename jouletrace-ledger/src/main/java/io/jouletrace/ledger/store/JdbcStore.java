@@ -6,8 +6,10 @@ import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.budget.Budget;
 import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.report.PriceTable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,7 +45,7 @@ abstract class JdbcStore implements Store {
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
   private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
       "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates", "V9__tenant_identity", "V10__api_key_revocation",
-      "V11__figure_datasets");
+      "V11__figure_datasets", "V12__record_prices");
 
   /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
   static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
@@ -58,8 +60,12 @@ abstract class JdbcStore implements Store {
       "water_l_low", "water_l_high", "water_tier", "water_band",
       "intensity_used_g_per_kwh", "intensity_source", "intensity_zone", "null_reasons", "datasets");
 
+  /** The stored list price, last in ledger_records (V12); read between the figures and the hash. */
+  static final List<String> PRICE_COLUMNS = List.of("price_currency", "price_input_per_1m", "price_output_per_1m", "price_source",
+      "price_as_of");
+
   static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
-      + ", hash FROM ledger_records r";
+      + ", " + prefixed("r.", PRICE_COLUMNS) + ", hash FROM ledger_records r";
 
   /** Replaced when a server store's connection breaks ({@link #reconnect}); every use is under the store's lock. */
   protected Connection connection;
@@ -375,7 +381,15 @@ abstract class JdbcStore implements Store {
           .number(r.latencySeconds()).text(r.zone()).text(r.region()).number(r.intensityGramsPerKwh())
           .text(entry.sourceRef());
       writeFigures(rows, entry.figures());
-      rows.text(entry.hash()).text(entry.figures().datasets()).endRow();
+      rows.text(entry.hash()).text(entry.figures().datasets());
+      PriceTable.Price price = entry.price();
+      if (price == null) {
+        rows.nul().nul().nul().nul().nul();
+      } else {
+        rows.text(price.currency()).text(price.inputPerMillionTokens().toPlainString()).text(price.outputPerMillionTokens().toPlainString())
+            .text(price.source()).text(price.asOf());
+      }
+      rows.endRow();
     }
   }
 
@@ -424,7 +438,7 @@ abstract class JdbcStore implements Store {
   public synchronized void scanFigureSets(BiConsumer<LedgerEntry, StoredFigureSet> consumer) {
     String sql = SELECT_ENTRY.replace(", hash FROM ledger_records r", ", r.hash, " + prefixed("f.", FIGURE_COLUMNS) + ", f.hash"
         + ", f.attribution_run FROM ledger_records r JOIN ledger_figure_sets f ON f.seq = r.seq") + " ORDER BY r.seq, f.methodology_version";
-    int setAt = RECORD_COLUMNS.size() + FIGURE_COLUMNS.size() + 2;
+    int setAt = RECORD_COLUMNS.size() + FIGURE_COLUMNS.size() + PRICE_COLUMNS.size() + 2;
     query("scan figure sets", sql, rs -> {
       LedgerEntry entry = readEntry(rs);
       consumer.accept(entry, new StoredFigureSet(entry.record().id(), entry.seq(), readFigures(rs, setAt),
@@ -553,8 +567,15 @@ abstract class JdbcStore implements Store {
         Operation.of(rs.getString(11)), optionalLong(rs, 12), rs.getLong(13), optionalLong(rs, 14), optionalLong(rs, 15),
         optionalDouble(rs, 16), rs.getString(17), rs.getString(18), optionalDouble(rs, 19), null);
     int figuresAt = RECORD_COLUMNS.size() + 1;
+    int priceAt = figuresAt + FIGURE_COLUMNS.size();
     return new LedgerEntry(rs.getLong(1), record, readFigures(rs, figuresAt), rs.getString(20),
-        rs.getString(figuresAt + FIGURE_COLUMNS.size()));
+        rs.getString(priceAt + PRICE_COLUMNS.size()), readPrice(rs, priceAt));
+  }
+
+  private static PriceTable.Price readPrice(ResultSet rs, int at) throws SQLException {
+    String currency = rs.getString(at);
+    return currency == null ? null : new PriceTable.Price(new BigDecimal(rs.getString(at + 1)), new BigDecimal(rs.getString(at + 2)),
+        currency, rs.getString(at + 3), rs.getString(at + 4));
   }
 
   private static FigureSet readFigures(ResultSet rs, int at) throws SQLException {

@@ -63,8 +63,7 @@ class FocusExportTest {
   private static final String AWKWARD_TEAM = "search, \"core\"";
   private static final Set<String> NUMERIC_CUSTOM = Set.of("x_InputTokens", "x_OutputTokens", "x_EnergyWattHours", "x_EnergyWattHoursLow",
       "x_EnergyWattHoursHigh", "x_CarbonEmissionsGramsCarbonDioxideEquivalent", "x_CarbonIntensityGramsPerKilowattHour", "x_EnergyScoreStars");
-  private static final List<String> COSTS = List.of("BilledCost", "ContractedCost", "EffectiveCost", "ListCost", "BillingCurrency",
-      "PricingQuantity", "PricingUnit");
+  private static final List<String> COSTS = List.of("BilledCost", "ContractedCost", "EffectiveCost", "ListCost");
 
   /**
    * A ledger with the contract test's mix (known, ranged and uncatalogued models), a team name that needs quoting, a
@@ -72,7 +71,13 @@ class FocusExportTest {
    * zones, and two measured calls sharing a row with an estimated one (a self-hosted model).
    */
   private Ledger ledger(StoreKind kind) {
-    Ledger ledger = Ledger.open(kind == StoreKind.DUCKDB ? DuckDbStore.open(dir) : PostgresStore.open(POSTGRES.newDatabase()), null);
+    return ledger(kind, PriceTable.NONE);
+  }
+
+  /** The ledger above, its records written under {@code prices} ({@link PriceTable#NONE}: as a ledger from before prices were kept). */
+  private Ledger ledger(StoreKind kind, PriceTable prices) {
+    Ledger ledger = Ledger.open(kind == StoreKind.DUCKDB ? DuckDbStore.open(dir) : PostgresStore.open(POSTGRES.newDatabase()), null)
+        .usePrices(prices);
     List<InvocationRecord> records = new ArrayList<>(LedgerContractTest.records(800, 5));
     records.add(InvocationRecord.builder("openai", "gpt-4o", 300).id("awkward").timestamp(Instant.parse("2026-11-03T10:00:00Z"))
         .team(AWKWARD_TEAM).costCenter("CC-1").tenant("acme").inputTokens(1000L).zone("FRA").build());
@@ -102,14 +107,14 @@ class FocusExportTest {
     return ledger;
   }
 
-  private static String export(Ledger ledger, Scope scope, FocusExport.Options options) throws IOException {
+  static String export(Ledger ledger, Scope scope, FocusExport.Options options) throws IOException {
     StringWriter out = new StringWriter();
     new FocusExport(ledger.store()).write(scope, options, out);
     return out.toString();
   }
 
   /** The data rows, column name → value (null for an empty field). */
-  private static List<Map<String, String>> rows(String csv) throws IOException {
+  static List<Map<String, String>> rows(String csv) throws IOException {
     List<Map<String, String>> out = new ArrayList<>();
     try (CsvRows rows = new CsvRows(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)))) {
       List<String> header = rows.next();
@@ -147,7 +152,7 @@ class FocusExportTest {
   void rows_follow_the_focus_rules_and_add_up_to_the_summary(StoreKind kind) throws IOException {
     try (Ledger ledger = ledger(kind)) {
       String csv = export(ledger, EVERYTHING, FocusExport.Options.defaults());
-      assertThat(FocusRules.violations(csv, FocusRules.CostColumns.MAY_BE_NULL, NUMERIC_CUSTOM)).isEmpty();
+      assertThat(FocusRules.violations(csv, NUMERIC_CUSTOM)).isEmpty();
       List<Map<String, String>> rows = rows(csv);
       assertAddsUpToTheSummary(ledger, EVERYTHING, rows);
 
@@ -155,7 +160,7 @@ class FocusExportTest {
       Set<List<String>> calls = new HashSet<>();
       ledger.store().scan(e -> calls.add(Arrays.asList(e.record().timestamp().truncatedTo(ChronoUnit.DAYS).toString(),
           e.record().provider(), e.record().model(), e.record().team(), e.record().costCenter())));
-      assertThat(rows).extracting(r -> Arrays.asList(r.get("ChargePeriodStart"), r.get("ProviderName"), r.get("ResourceId"), r.get("SubAccountId"),
+      assertThat(rows).extracting(r -> Arrays.asList(r.get("ChargePeriodStart"), r.get("x_ProviderId"), r.get("ResourceId"), r.get("SubAccountId"),
           r.get("x_CostCenter"))).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(calls);
 
       List<Map<String, String>> unrated = rows.stream().filter(r -> "mystery-model".equals(r.get("ResourceId"))).toList();
@@ -164,9 +169,9 @@ class FocusExportTest {
             "x_CarbonEmissionsGramsCarbonDioxideEquivalent", "x_CarbonIntensityGramsPerKilowattHour", "x_EmissionFactorSource")) {
           assertThat(r.get(column)).as(column + " of an unrated row").isNull();
         }
-        assertThat(r.get("ChargeDescription")).endsWith("without an energy figure)");
+        assertThat(r.get("ChargeDescription")).contains("without an energy figure)");
       });
-      assertThat(rows).allSatisfy(r -> COSTS.forEach(c -> assertThat(r.get(c)).as(c + " without prices").isNull()));
+      assertThat(rows).allSatisfy(r -> assertUnpriced(r));
 
       Map<String, String> mixed = only(rows, "ResourceId", SELF_HOSTED_MODEL);
       assertThat(mixed.get("x_ProvenanceTier")).matches("measured:0\\.\\d+;estimated:0\\.\\d+");
@@ -190,6 +195,24 @@ class FocusExportTest {
     }
   }
 
+  /** A row's tokens at these rates per million input and output tokens, computed apart from the export. */
+  private static BigDecimal listCost(Map<String, String> row, String inputRate, String outputRate) {
+    return new BigDecimal(row.get("x_InputTokens")).multiply(new BigDecimal(inputRate))
+        .add(new BigDecimal(row.get("x_OutputTokens")).multiply(new BigDecimal(outputRate))).movePointLeft(6);
+  }
+
+  /** A row without a known price: costs 0 in USD (FOCUS allows no null there), its tokens as the pricing quantity, and it says so. */
+  private static void assertUnpriced(Map<String, String> row) {
+    for (String cost : COSTS) assertThat(row.get(cost)).as(cost + " without a price").isEqualTo("0.0");
+    assertThat(row.get("BillingCurrency")).isEqualTo(FocusExport.UNPRICED_CURRENCY);
+    assertThat(row.get("PricingQuantity")).isEqualTo(row.get("ConsumedQuantity")).endsWith(".0");
+    assertThat(row.get("PricingUnit")).isEqualTo("Tokens");
+    assertThat(row.get("ChargeDescription")).contains("no list price known: costs are 0");
+    for (String price : List.of("x_ListPriceInputPerMillionTokens", "x_ListPriceOutputPerMillionTokens", "x_ListPriceSource", "x_ListPriceAsOf")) {
+      assertThat(row.get(price)).as(price).isNull();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void prices_fill_the_cost_columns_only_where_every_call_is_priced(StoreKind kind) throws IOException {
@@ -202,28 +225,28 @@ class FocusExportTest {
           """));
       var options = new FocusExport.Options(Dimension.DAY, Dimension.TEAM, "acme-billing", prices);
       String csv = export(ledger, EVERYTHING, options);
-      assertThat(FocusRules.violations(csv, FocusRules.CostColumns.MAY_BE_NULL, NUMERIC_CUSTOM)).isEmpty();
+      assertThat(FocusRules.violations(csv, NUMERIC_CUSTOM)).isEmpty();
       List<Map<String, String>> rows = rows(csv);
 
       List<Map<String, String>> gpt4o = rows.stream().filter(r -> "gpt-4o".equals(r.get("ResourceId"))).toList();
       assertThat(gpt4o).isNotEmpty().allSatisfy(r -> {
-        BigDecimal expected = new BigDecimal(r.get("x_InputTokens")).multiply(new BigDecimal("2.50"))
-            .add(new BigDecimal(r.get("x_OutputTokens")).multiply(BigDecimal.TEN)).movePointLeft(6);
+        BigDecimal expected = listCost(r, "2.50", "10");
         for (String cost : List.of("BilledCost", "ListCost", "EffectiveCost", "ContractedCost")) {
           assertThat(new BigDecimal(r.get(cost))).as(cost).isEqualByComparingTo(expected);
         }
         assertThat(r.get("BillingCurrency")).isEqualTo("USD");
         assertThat(r.get("PricingQuantity")).isEqualTo(r.get("ConsumedQuantity"));
+        assertThat(r.get("x_ListPriceSource")).isEqualTo("prices.csv");
         assertThat(r.get("PricingUnit")).isEqualTo("Tokens");
         assertThat(r.get("BillingAccountId")).isEqualTo("acme-billing");
       });
       assertThat(rows).filteredOn(r -> "open-mistral-7b".equals(r.get("ResourceId"))).isNotEmpty()
           .allSatisfy(r -> assertThat(r.get("BillingCurrency")).isEqualTo("EUR"));
       Map<String, String> noInputTokens = only(rows, "ResourceId", "gpt-4o-mini");
-      assertThat(noInputTokens.get("BilledCost")).as("priced, but a call's input tokens are unknown").isNull();
+      assertThat(noInputTokens.get("BilledCost")).as("priced on its output tokens: its input tokens are unknown").isEqualTo("0.00003");
+      assertThat(noInputTokens.get("ChargeDescription")).endsWith("; 1 without input tokens, priced on output tokens");
       assertThat(noInputTokens.get("x_InputTokens")).isNull();
-      assertThat(rows).filteredOn(r -> "claude-opus-4-1".equals(r.get("ResourceId"))).isNotEmpty()
-          .allSatisfy(r -> COSTS.forEach(c -> assertThat(r.get(c)).as(c + " of an unpriced model").isNull()));
+      assertThat(rows).filteredOn(r -> "claude-opus-4-1".equals(r.get("ResourceId"))).isNotEmpty().allSatisfy(FocusExportTest::assertUnpriced);
 
       // A table that prices every model of November: every cost column is filled and valid, FOCUS's rules unrelaxed.
       Set<String> priced = new LinkedHashSet<>();
@@ -232,7 +255,33 @@ class FocusExportTest {
       Scope november = new Scope(NOVEMBER, DECEMBER, Map.of());
       String complete = export(ledger, november, new FocusExport.Options(Dimension.DAY, Dimension.TEAM, "acme-billing",
           PriceTable.parse("all.csv", bytes(String.join("\n", priced)))));
-      assertThat(FocusRules.violations(complete, FocusRules.CostColumns.REQUIRED, NUMERIC_CUSTOM)).isEmpty();
+      assertThat(FocusRules.violations(complete, NUMERIC_CUSTOM)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void prices_stored_at_ingest_bill_the_rows_and_the_ledger_verifies(StoreKind kind) throws IOException {
+    PriceTable writtenUnder = PriceTable.parse("written-under.csv", bytes("""
+        provider,model,input_per_1m_tokens,output_per_1m_tokens,currency,source,as_of
+        openai,gpt-4o,2.50,10,USD,https://platform.openai.com/docs/pricing,2026-03-01
+        """));
+    try (Ledger ledger = ledger(kind, writtenUnder)) {
+      assertThat(ledger.verify().ok()).isTrue();
+      String csv = export(ledger, EVERYTHING, FocusExport.Options.defaults());
+      assertThat(FocusRules.violations(csv, NUMERIC_CUSTOM)).isEmpty();
+      List<Map<String, String>> gpt4o = rows(csv).stream().filter(r -> "gpt-4o".equals(r.get("ResourceId"))).toList();
+      assertThat(gpt4o).isNotEmpty().allSatisfy(r -> {
+        assertThat(new BigDecimal(r.get("BilledCost"))).isEqualByComparingTo(listCost(r, "2.50", "10"));
+        assertThat(r.get("x_ListPriceInputPerMillionTokens")).isEqualTo("2.5");
+        assertThat(r.get("x_ListPriceOutputPerMillionTokens")).isEqualTo("10.0");
+        assertThat(r.get("x_ListPriceSource")).isEqualTo("https://platform.openai.com/docs/pricing");
+        assertThat(r.get("x_ListPriceAsOf")).isEqualTo("2026-03-01");
+        assertThat(r.get("ProviderName")).isEqualTo("OpenAI");
+        assertThat(r.get("ServiceName")).isEqualTo("OpenAI API");
+      });
+      assertThat(rows(csv)).filteredOn(r -> "mistralai".equals(r.get("x_ProviderId"))).isNotEmpty()
+          .allSatisfy(r -> assertThat(r.get("PublisherName")).isEqualTo("Mistral AI"));
     }
   }
 
@@ -242,7 +291,7 @@ class FocusExportTest {
     try (Ledger ledger = ledger(kind)) {
       Scope fromMidMonth = new Scope(Instant.parse("2026-11-15T12:00:00.5Z"), DECEMBER, Map.of(Dimension.TENANT, "tenant-1"));
       String monthly = export(ledger, fromMidMonth, new FocusExport.Options(Dimension.MONTH, Dimension.TENANT, "b", PriceTable.NONE));
-      assertThat(FocusRules.violations(monthly, FocusRules.CostColumns.MAY_BE_NULL, NUMERIC_CUSTOM)).isEmpty();
+      assertThat(FocusRules.violations(monthly, NUMERIC_CUSTOM)).isEmpty();
       List<Map<String, String>> months = rows(monthly);
       assertAddsUpToTheSummary(ledger, fromMidMonth, months);
       assertThat(months).isNotEmpty().allSatisfy(r -> {
@@ -256,7 +305,7 @@ class FocusExportTest {
       assertThat(months).extracting(r -> r.get("x_Team")).as("rows split by team under a tenant").contains("team-0", "team-1");
 
       String hourly = export(ledger, EVERYTHING, new FocusExport.Options(Dimension.HOUR, Dimension.TEAM, "b", PriceTable.NONE));
-      assertThat(FocusRules.violations(hourly, FocusRules.CostColumns.MAY_BE_NULL, NUMERIC_CUSTOM)).isEmpty();
+      assertThat(FocusRules.violations(hourly, NUMERIC_CUSTOM)).isEmpty();
       List<Map<String, String>> hours = rows(hourly);
       assertAddsUpToTheSummary(ledger, EVERYTHING, hours);
       assertThat(hours).allSatisfy(r -> assertThat(
@@ -281,33 +330,49 @@ class FocusExportTest {
     try (Ledger ledger = ledger(StoreKind.DUCKDB)) {
       String csv = export(ledger, EVERYTHING, FocusExport.Options.defaults());
       Map<String, String> row = rows(csv).getFirst();
-      Map<String, String> expected = Map.of(
-          "ChargePeriodStart", "ChargePeriodStart is not YYYY-MM-DDTHH:mm:ssZ",
-          "x_OutputTokens", "x_OutputTokens is not a FOCUS decimal",
-          "ChargeCategory", "ChargeCategory `Fee` is not allowed",
-          "ServiceCategory", "ServiceCategory `AI` is not allowed",
-          "PricingUnit", "PricingUnit must be null exactly when PricingQuantity is",
-          "ChargePeriodEnd", "ChargePeriodStart must be before ChargePeriodEnd",
-          "BillingAccountId", "BillingAccountId is null");
+      // Each broken value, and the FOCUS 1.2 requirement the rules name for it.
+      Map<String, String> expected = new HashMap<>(Map.ofEntries(
+          Map.entry("ChargePeriodStart", "ChargePeriodStart is not YYYY-MM-DDTHH:mm:ssZ"),
+          Map.entry("x_OutputTokens", "x_OutputTokens is not a FOCUS decimal"),
+          Map.entry("ChargeCategory", "ChargeCategory `Fee` is not allowed"),
+          Map.entry("ServiceCategory", "ServiceCategory `AI` is not allowed"),
+          Map.entry("ServiceSubcategory", "ServiceSubcategory `Databases` is not an allowed value under ServiceCategory `AI and Machine Learning`"),
+          Map.entry("ChargeFrequency", "ChargeFrequency `Daily` is not allowed"),
+          Map.entry("PricingQuantity", "PricingQuantity MUST be of type Decimal: `2850` reads as an integer"),
+          Map.entry("ChargePeriodEnd", "ChargePeriodStart must be before ChargePeriodEnd")));
       Map<String, String> replacements = new HashMap<>(Map.of("ChargePeriodStart", "2026-11-01 00:00:00", "x_OutputTokens", "1,000",
-          "ChargeCategory", "Fee", "ServiceCategory", "AI", "PricingUnit", "Tokens", "ChargePeriodEnd", row.get("ChargePeriodStart")));
-      replacements.put("BillingAccountId", null);
+          "ChargeCategory", "Fee", "ServiceCategory", "AI", "ServiceSubcategory", "Databases", "ChargeFrequency", "Daily",
+          "PricingQuantity", "2850", "ChargePeriodEnd", row.get("ChargePeriodStart")));
+      // BilledCost-C-003-M and its kin: the columns FOCUS allows no null in.
+      for (String notNull : List.of("BilledCost", "BillingCurrency", "ContractedCost", "EffectiveCost", "ListCost", "BillingAccountId",
+          "ChargeFrequency", "ServiceSubcategory")) {
+        expected.put(notNull, notNull + " MUST NOT be null");
+        replacements.put(notNull, null);
+      }
+      expected.put("PricingUnit", "PricingUnit must be null exactly when PricingQuantity is");
+      replacements.put("PricingUnit", null);
+      assertThat(FocusRules.violations(csv(row), NUMERIC_CUSTOM)).isEmpty();
       expected.forEach((column, violation) -> {
         Map<String, String> broken = new HashMap<>(row);
         broken.put(column, replacements.get(column));
-        assertThat(FocusRules.violations(csv(broken), FocusRules.CostColumns.MAY_BE_NULL, NUMERIC_CUSTOM)).as(column)
+        assertThat(FocusRules.violations(csv(broken), NUMERIC_CUSTOM)).as(column)
             .anySatisfy(v -> assertThat(v).contains(violation));
       });
-      assertThat(FocusRules.violations(csv, FocusRules.CostColumns.REQUIRED, NUMERIC_CUSTOM))
-          .anySatisfy(v -> assertThat(v).endsWith("BilledCost is null"));
+      Map<String, String> usageWithoutQuantity = new HashMap<>(row);
+      usageWithoutQuantity.put("PricingQuantity", null);
+      usageWithoutQuantity.put("PricingUnit", null);
+      assertThat(FocusRules.violations(csv(usageWithoutQuantity), NUMERIC_CUSTOM))
+          .containsExactly("line 2: PricingQuantity MUST NOT be null when ChargeCategory is Usage or Purchase");
 
       String header = String.join(",", FocusExport.header());
       assertThat(FocusRules.violations(header.replace("BilledCost,BillingAccountId", "BillingAccountId,BilledCost"),
-          FocusRules.CostColumns.MAY_BE_NULL, Set.of())).anySatisfy(v -> assertThat(v).startsWith("header: the mandatory columns must come first"));
-      assertThat(FocusRules.violations(header + ",x_energy_wh", FocusRules.CostColumns.MAY_BE_NULL, Set.of()))
+          Set.of())).anySatisfy(v -> assertThat(v).startsWith("header: the mandatory columns must come first"));
+      assertThat(FocusRules.violations(header + ",x_energy_wh", Set.of()))
           .containsExactly("header: custom column `x_energy_wh` is not x_ + PascalCase");
-      assertThat(FocusRules.violations(header.replace(",ConsumedQuantity", "") + ",ConsumedQuantity", FocusRules.CostColumns.MAY_BE_NULL, Set.of()))
+      assertThat(FocusRules.violations(header.replace(",ConsumedQuantity", "") + ",ConsumedQuantity", Set.of()))
           .containsExactly("header: FOCUS column `ConsumedQuantity` after a custom column");
+      assertThat(FocusRules.violations(header.replace(",InvoiceId", ""), Set.of()))
+          .containsExactly("header: InvoiceId is RECOMMENDED to be present in a FOCUS dataset");
     }
   }
 
