@@ -92,7 +92,7 @@ function showTotals(summary) {
   setText('unrated-tokens', String(summary.unrated.tokens));
   const unratedModels = Object.entries(summary.by_model).filter(([, e]) => e.unrated.calls > 0);
   table('unrated-models', ['model', 'unrated calls', 'tokens', 'why'], unratedModels.map(([model, e]) =>
-    [model, String(e.unrated.calls), String(e.unrated.tokens), e.wh === null ? 'not catalogued' : 'some calls without a figure']));
+    [model, String(e.unrated.calls), String(e.unrated.tokens), e.wh === null ? 'no call of it has a figure' : 'some of its calls have no figure']));
 }
 
 function showBreakdown(tableId, entries) {
@@ -202,6 +202,7 @@ async function showRecord(id) {
 async function load() {
   const status = document.getElementById('status');
   status.textContent = 'loading…';
+  delete document.body.dataset.loaded;
   try {
     const params = range();
     const summaryParams = new URLSearchParams(params);

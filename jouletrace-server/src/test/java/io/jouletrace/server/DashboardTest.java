@@ -108,6 +108,7 @@ class DashboardTest {
             "{\"scope\":\"team\",\"scope_value\":\"search\",\"quantity\":\"energy\",\"limit\":0.001,\"period\":\"month\",\"mode\":\"gate\"}"))
         .build(), HttpResponse.BodyHandlers.ofString());
     browser.get(base() + server.adminSignInPath());
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(b -> "true".equals(b.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
     ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
         "document.getElementById('since').value = arguments[0]; document.getElementById('until').value = arguments[1];", since, until);
     browser.findElement(By.id("load")).click();
@@ -318,6 +319,7 @@ class DashboardTest {
     assertThat(cookie.getSameSite()).isEqualTo("Strict");
     assertThat(js("return document.cookie")).asString().doesNotContain(DashboardSessions.COOKIE);
     assertThat(text("total-calls")).isEqualTo(api("/api/energy/summary").get("total_calls").asText());
+    assertThat(text("budgets-empty")).as("no budget is set here").startsWith("No budgets are set");
 
     HttpResponse<String> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + link)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -332,6 +334,20 @@ class DashboardTest {
     HttpResponse<String> withOldCookie = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + "/api/energy/summary"))
         .header("Cookie", DashboardSessions.COOKIE + "=" + cookie.getValue()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(withOldCookie.statusCode()).as("the session ended on the server too").isEqualTo(401);
+
+    // A tenant key gets a link of its own; its session sees only its tenant.
+    String tenantKey = server.createKey("acme", "dashboard test");
+    HttpResponse<String> tenantLink = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + "/api/session/link"))
+        .header("Authorization", "Bearer " + tenantKey).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(tenantLink.statusCode()).isEqualTo(201);
+    HttpResponse<String> signedIn = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base()
+        + JSON.readTree(tenantLink.body()).get("path").asText())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).isEqualTo(303);
+    String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict");
+    HttpResponse<String> otherTenant = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + "/api/energy/summary?tenant=globex"))
+        .header("Cookie", setCookie.substring(0, setCookie.indexOf(';'))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(otherTenant.statusCode()).isEqualTo(403);
 
     // A key still works, typed into the form.
     browser.findElement(By.cssSelector("#key-entry summary")).click();
