@@ -292,6 +292,15 @@ class DashboardTest {
     // Budgets: the one set shows; the intensities are the stored figures'; the footer names the methodology.
     JsonNode intensities = api("/api/intensities?" + range).get("intensities");
     assertThat(intensities.size()).as("the demo's calls ran in several zones").isGreaterThan(1);
+    long withIntensity = 0;
+    java.util.Set<String> zones = new java.util.HashSet<>();
+    for (JsonNode used : intensities) {
+      withIntensity += used.get("calls").asLong();
+      zones.add(used.get("zone").asText());
+    }
+    assertThat(withIntensity).as("every call with a figure, once").isEqualTo(summary.get("total_calls").asLong() - summary.get("unrated").get("calls").asLong());
+    assertThat(zones).isEqualTo(api("/api/energy/summary?by=zone&" + range).get("by_zone").properties().stream()
+        .filter(z -> !z.getValue().get("co2_grams").isNull()).map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()));
     List<WebElement> intensityRows = browser.findElements(By.cssSelector("#intensities tr"));
     assertThat(intensityRows).hasSize(1 + intensities.size());
     List<WebElement> topIntensity = intensityRows.get(1).findElements(By.tagName("td"));
