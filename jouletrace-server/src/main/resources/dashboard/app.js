@@ -1,4 +1,5 @@
-// The jouletrace dashboard: reads the REST API with the key the user gives and draws what it returns.
+// The jouletrace dashboard: reads the REST API, signed in by the session cookie a sign-in link set (or with a key the
+// user gives), and draws what it returns.
 // Every figure with a range is rounded to the precision its range supports, bounds outward, as the CLI does
 // (docs/methodology.md §2, "Display"); a number without one to its accuracy band's digits.
 'use strict';
@@ -42,10 +43,15 @@ function percent(part, whole) {
   return whole ? (100 * part / whole).toFixed(0) + '%' : '–';
 }
 
+/** Thrown for a 401: neither a session cookie nor a key signs the request in. */
+class SignedOut extends Error {}
+
 async function api(path) {
   const key = document.getElementById('api-key').value.trim();
-  const response = await fetch(path, { headers: { Authorization: 'Bearer ' + key } });
+  // Without a key, the browser sends the HttpOnly session cookie (same origin).
+  const response = await fetch(path, { headers: key ? { Authorization: 'Bearer ' + key } : {} });
   const body = await response.json();
+  if (response.status === 401) throw new SignedOut(body.error.message);
   if (!response.ok) throw new Error(body.error ? body.error.message : response.status);
   return body;
 }
@@ -84,6 +90,9 @@ function showTotals(summary) {
   }
   setText('unrated-calls', String(summary.unrated.calls));
   setText('unrated-tokens', String(summary.unrated.tokens));
+  const unratedModels = Object.entries(summary.by_model).filter(([, e]) => e.unrated.calls > 0);
+  table('unrated-models', ['model', 'unrated calls', 'tokens', 'why'], unratedModels.map(([model, e]) =>
+    [model, String(e.unrated.calls), String(e.unrated.tokens), e.wh === null ? 'no call of it has a figure' : 'some of its calls have no figure']));
 }
 
 function showBreakdown(tableId, entries) {
@@ -117,7 +126,7 @@ function showBreakdown(tableId, entries) {
 function drawSeries(canvasId, series, field) {
   const buckets = [...new Set(series.points.map(p => p.bucket))];
   const keys = [...new Set(series.points.map(p => p.key))];
-  const unrated = series.points.filter(p => p[field] === null).map(p => p.key + ' ' + p.bucket.substring(0, 10));
+  const unrated = series.points.filter(p => p[field] === null);
   const datasets = keys.map(key => ({
     label: key,
     data: buckets.map(b => {
@@ -131,8 +140,22 @@ function drawSeries(canvasId, series, field) {
     data: { labels: buckets.map(b => b.substring(0, 10)), datasets },
     options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true } } },
   });
-  document.getElementById(canvasId + '-unrated').textContent = unrated.length === 0 ? ''
-    : 'unrated (no figure, not plotted): ' + unrated.join(', ');
+  gapList(document.getElementById(canvasId + '-unrated'), unrated);
+}
+
+/** The points a chart leaves out: per key a count of days on one line, the days themselves behind a click. */
+function gapList(element, unrated) {
+  element.replaceChildren();
+  if (unrated.length === 0) return;
+  const days = new Map();
+  for (const p of unrated) days.set(p.key, [...(days.get(p.key) || []), p.bucket.substring(0, 10)]);
+  const details = document.createElement('details');
+  const summary = document.createElement('summary');
+  summary.textContent = 'unrated, not plotted: ' + [...days].map(([key, list]) => key + ' (' + list.length + ' days)').join(', ');
+  const list = document.createElement('p');
+  list.textContent = [...days].map(([key, list]) => key + ': ' + list.join(', ')).join('; ');
+  details.append(summary, list);
+  element.appendChild(details);
 }
 
 /** The value, low–high range, band and method of one figure of the record view; 'unrated' when it is null. */
@@ -179,13 +202,15 @@ async function showRecord(id) {
 async function load() {
   const status = document.getElementById('status');
   status.textContent = 'loading…';
+  delete document.body.dataset.loaded;
   try {
     const params = range();
     const summaryParams = new URLSearchParams(params);
-    summaryParams.set('by', 'team');
+    summaryParams.set('by', 'team,cost_center');
     const summary = await api('/api/energy/summary?' + summaryParams);
     showTotals(summary);
     showBreakdown('by-team', summary.by_team);
+    showBreakdown('by-cost-center', summary.by_cost_center);
     showBreakdown('by-model', summary.by_model);
     for (const by of ['team', 'model']) {
       const seriesParams = new URLSearchParams(params);
@@ -199,10 +224,13 @@ async function load() {
     status.textContent = '';
     document.body.dataset.loaded = 'true';
   } catch (e) {
-    status.textContent = 'error: ' + e.message;
+    status.textContent = e instanceof SignedOut
+      ? 'not signed in: open the sign-in link `jouletrace serve` printed, or use an API key'
+      : 'error: ' + e.message;
   }
 }
 
+/** Fills table {@code id}: a header row, then one row per cells; a cell is text or a DOM node (a list of assumptions). */
 function table(id, titles, rows) {
   const element = document.getElementById(id);
   element.replaceChildren();
@@ -216,8 +244,12 @@ function table(id, titles, rows) {
     const row = element.insertRow();
     cells.forEach((text, i) => {
       const cell = row.insertCell();
+      if (text instanceof Node) {
+        cell.appendChild(text);
+        return;
+      }
       cell.textContent = text;
-      if (i > 0 && /^[-0-9.]/.test(text)) cell.className = 'num';
+      if (i > 0 && /^[-−0-9.]/.test(text)) cell.className = 'num';
       if (text === 'unrated') cell.classList.add('unrated');
     });
   }
@@ -237,27 +269,104 @@ async function showRanking(params) {
 
 async function showBudgets() {
   const status = await api('/api/budgets/status');
+  setText('budgets-empty', status.budgets.length ? '' : 'No budgets are set for this scope. `jouletrace budget set` or '
+    + 'PUT /api/budgets/{name} sets one (docs/server.md); its spending and state then show here.');
+  document.getElementById('budgets').hidden = !status.budgets.length;
   table('budgets', ['budget', 'scope', 'mode', 'spent', 'limit', 'projected', 'state'], status.budgets.map(s => [
     s.budget.name, s.budget.scope + ' ' + s.budget.scope_value, s.budget.mode, display(s.spent, s.band || 'medium') + ' ' + s.unit,
     s.budget.limit + ' ' + s.unit, s.projected === null ? '–' : display(s.projected, s.band || 'medium') + ' ' + s.unit,
     s.state + (s.crossed_at ? ' at ' + s.crossed_at : '')]));
 }
 
-async function showRecommendations(params) {
-  const result = await api('/api/reports/recommendations?' + params);
-  const list = document.getElementById('recommendations');
-  list.replaceChildren();
-  for (const r of result.recommendations) {
+/** A list element of {@code items} (a recommendation's assumptions). */
+function bulletList(items) {
+  const list = document.createElement('ul');
+  for (const text of items || []) {
     const item = document.createElement('li');
-    item.textContent = r.statement + ' (' + display(r.annual.co2_grams_difference / 1000, r.annual.band)
-      + ' kgCO2e a year at its volume; stars ' + stars(r.current.stars) + ' → ' + stars(r.proposed.stars) + ')';
+    item.textContent = text;
     list.appendChild(item);
   }
-  if (!result.recommendations.length) list.textContent = 'No more efficient equivalent found for the models in use.';
+  return list;
+}
+
+function modelName(provider, model) {
+  return provider + '/' + model;
+}
+
+const TOP_RECOMMENDATIONS = 10;
+
+/** The ten recommendations with the largest yearly effect (the API orders them so), each with its assumptions. */
+async function showRecommendations(params) {
+  const result = await api('/api/reports/recommendations?' + params);
+  const top = result.recommendations.slice(0, TOP_RECOMMENDATIONS);
+  table('recommendations', ['team', 'current → proposed', 'reduction', 'kgCO2e a year saved', 'assumptions'], top.map(r => {
+    const share = r.reduction_share === null ? null : ranged(100 * r.reduction_share, 100 * r.reduction_share_low,
+      100 * r.reduction_share_high, r.band);
+    const carbon = r.annual.co2_grams_difference === null ? null : ranged(r.annual.co2_grams_difference / 1000,
+      r.annual.co2_grams_difference_low / 1000, r.annual.co2_grams_difference_high / 1000, r.annual.band);
+    return [r.team || '(no team)', modelName(r.provider, r.model) + ' → ' + modelName(r.proposed.provider, r.proposed.model), share ? share.value + '% (' + share.low + '–' + share.high + '%)' : 'unrated',
+    carbon ? carbon.value + ' (' + carbon.low + ' – ' + carbon.high + ')' : 'unrated', bulletList(r.assumptions)];
+  }));
+  const more = result.recommendations.length - top.length;
+  setText('recommendations-note', !result.recommendations.length ? 'No more efficient equivalent found for the models in use.'
+    : 'The ' + top.length + ' largest by yearly carbon' + (more > 0 ? ' (' + more + ' more: GET /api/reports/recommendations)' : '')
+      + '; over ' + (result.period ? result.period.days + ' days' : 'the range') + ', scaled to a year at the same volume.');
+}
+
+/** The models the picker offers as a baseline: those the ranking rated, most efficient first. */
+async function fillBaselinePicker(params) {
+  const ranking = await api('/api/reports/ranking?' + params);
+  const picker = document.getElementById('baseline-model');
+  const chosen = picker.value;
+  picker.replaceChildren();
+  for (const m of ranking.models) {
+    const option = document.createElement('option');
+    option.value = modelName(m.provider, m.model);
+    option.textContent = option.value;
+    picker.appendChild(option);
+  }
+  if ([...picker.options].some(o => o.value === chosen)) picker.value = chosen;
+  await showBaseline(params);
+}
+
+/** Each team's use beside what the same requests would have taken on the picked model (GET /api/reports/compare). */
+async function showBaseline(params) {
+  const picked = document.getElementById('baseline-model').value;
+  if (!picked) {
+    setText('baseline-note', 'No rated model in this range to compare with.');
+    return;
+  }
+  const slash = picked.indexOf('/');
+  const query = new URLSearchParams(params);
+  query.set('baseline_provider', picked.substring(0, slash));
+  query.set('baseline', picked.substring(slash + 1));
+  const result = await api('/api/reports/compare?' + query);
+  const kwh = (amount, band) => amount.kwh === null ? 'unrated' : ranged(amount.kwh, amount.kwh_low, amount.kwh_high, band).value;
+  table('baseline', ['team', 'model', 'requests', 'kWh used', 'kWh on ' + picked, 'difference'], result.lines.map(l => [
+    l.team || '(no team)', modelName(l.provider, l.model), String(l.requests), kwh(l.actual, l.actual.band),
+    kwh(l.baseline, l.baseline.band || l.actual.band),
+    l.kwh_difference === null ? 'unrated' : ranged(l.kwh_difference, l.kwh_difference_low, l.kwh_difference_high, l.actual.band).value]));
+  const unratedCalls = result.unrated.reduce((sum, u) => sum + u.calls, 0);
+  setText('baseline-note', 'Compared with ' + result.compared_with + '.' + (unratedCalls ? ' ' + unratedCalls
+    + ' unrated calls are left out.' : ''));
+}
+
+/** The grid intensities the range's carbon figures used (GET /api/intensities). */
+async function showIntensities(params) {
+  const result = await api('/api/intensities?' + params);
+  table('intensities', ['zone', 'gCO2e / kWh', 'source', 'calls'], result.intensities.map(i =>
+    [i.zone || '–', display(i.g_per_kwh, 'accurate'), i.source || '–', String(i.calls)]));
+}
+
+async function showMethodology() {
+  const methodology = await api('/api/methodology');
+  setText('methodology-version', methodology.version);
+  setText('methodology-effective', methodology.effective || 'date not recorded');
 }
 
 /** Sections beyond the summary; each takes the range parameters. */
-window.jouletraceExtras = [showRanking, () => showBudgets(), showRecommendations];
+window.jouletraceExtras = [showRanking, () => showBudgets(), showRecommendations, fillBaselinePicker, showIntensities,
+  () => showMethodology()];
 
 document.addEventListener('DOMContentLoaded', () => {
   const key = document.getElementById('api-key');
@@ -267,11 +376,21 @@ document.addEventListener('DOMContentLoaded', () => {
     sessionStorage.setItem('jouletrace-key', key.value.trim());
     load();
   });
+  document.getElementById('baseline-model').addEventListener('change', () => showBaseline(range()).catch(e => {
+    document.getElementById('status').textContent = 'error: ' + e.message;
+  }));
+  document.getElementById('logout').addEventListener('click', async () => {
+    sessionStorage.removeItem('jouletrace-key');
+    key.value = '';
+    await fetch('/api/session/logout', { method: 'POST' });
+    delete document.body.dataset.loaded;
+    document.getElementById('status').textContent = 'signed out';
+  });
   document.getElementById('record-form').addEventListener('submit', event => {
     event.preventDefault();
     showRecord(document.getElementById('record-id').value.trim()).catch(e => {
       document.getElementById('status').textContent = 'error: ' + e.message;
     });
   });
-  if (key.value) load();
+  load(); // signed in by the session cookie or the key kept for this tab; else it says how to sign in
 });

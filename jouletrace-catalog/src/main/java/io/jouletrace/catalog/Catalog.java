@@ -29,6 +29,8 @@ import java.util.function.Supplier;
 public final class Catalog {
 
   public static final String DEFAULT_METHODOLOGY = "ecologits-0.9.3";
+  /** When each methodology release took effect upstream (its tag's date, ecologits/SOURCE.md), for display. */
+  public static final Map<String, java.time.LocalDate> METHODOLOGY_RELEASED = Map.of("ecologits-0.9.3", java.time.LocalDate.of(2026, 2, 25));
   public static final String AIENERGYSCORE_VERSION = "aienergyscore-2025.08.26";
   public static final String RATES_VERSION = "rates-1";
 

@@ -166,6 +166,8 @@ final class ServeCommand implements Callable<Integer> {
     server.firstAdminKey().ifPresent(key -> out.printf("admin key (shown once; keep it): %s%n", key));
     out.printf("jouletrace serving %s at http://%s:%d/  (dashboard /, API /api, OTLP /v1/traces, metrics /metrics, spec /openapi.json)%n",
         server.describe(), host, server.port());
+    out.printf("dashboard sign-in link (admin; once, within %d minutes): http://%s:%d%s%n", JouletraceServer.SIGN_IN_LINK_MINUTES, host,
+        server.port(), server.adminSignInPath());
     if (gateway != null) {
       gateway.upstreams().forEach(u -> out.printf("gateway: models %s -> %s (%s)%n", u.prefix().isEmpty() ? "*" : u.prefix() + "*", u.baseUrl(),
           u.provider()));

@@ -140,6 +140,7 @@ public final class JouletraceServer implements AutoCloseable {
   private final CallPublisher publisher;
   private final Gateway gateway;
   private final Javalin app;
+  private final DashboardSessions sessions = new DashboardSessions();
   /** Why the ledger cannot write now: set by a failed append, cleared by the next one that succeeds; null while all is well. */
   private volatile String writeFailure;
 
@@ -215,6 +216,14 @@ public final class JouletraceServer implements AutoCloseable {
     return withLedger(() -> DemoData.load(writer, java.time.Instant.now()));
   }
 
+  /** How long a sign-in link stays good. */
+  public static final long SIGN_IN_LINK_MINUTES = DashboardSessions.LINK_LIFETIME.toMinutes();
+
+  /** A one-time dashboard sign-in link's path and query for the admin ({@code serve} prints it; docs/server.md). */
+  public String adminSignInPath() {
+    return sessions.issueLink(ApiKeys.Principal.ADMIN_PRINCIPAL);
+  }
+
   /**
    * On a ledger that has no key while the environment gives no admin key either: makes an admin key, which the
    * caller shows once. Otherwise empty.
@@ -250,10 +259,15 @@ public final class JouletraceServer implements AutoCloseable {
       else error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "the ledger cannot write: " + failure);
     });
     r.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
+    r.get(DashboardSessions.SIGN_IN_PATH, sessions::signIn);
     r.before("/api/*", this::authenticate);
     r.before("/v1/*", this::authenticate);
     r.before("/metrics", this::authenticate);
 
+    r.post("/api/session/link", ctx -> ctx.status(HttpStatus.CREATED).json(Map.of("path", sessions.issueLink(principal(ctx)))));
+    r.post("/api/session/logout", sessions::logout);
+    r.get("/api/methodology", this::methodology);
+    r.get("/api/intensities", this::intensities);
     r.post("/api/energy/estimate", this::estimate);
     r.get("/api/energy/summary", this::summary);
     r.get("/api/energy/series", this::series);
@@ -397,7 +411,12 @@ public final class JouletraceServer implements AutoCloseable {
     String header = ctx.header("Authorization");
     String apiKey = ctx.header("x-api-key");
     String key = header != null ? ApiKeys.bearerKey(header) : apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
-    if (key == null) throw new ApiError(HttpStatus.UNAUTHORIZED, "an API key is required: Authorization: Bearer KEY (or x-api-key: KEY)");
+    if (key == null) {
+      ApiKeys.Principal signedIn = sessions.principal(ctx).orElseThrow(() -> new ApiError(HttpStatus.UNAUTHORIZED,
+          "an API key is required: Authorization: Bearer KEY (or x-api-key: KEY), or the dashboard's sign-in link"));
+      ctx.attribute(PRINCIPAL, signedIn);
+      return;
+    }
     CachedPrincipal cached = principals.get(key);
     if (cached == null || System.nanoTime() - cached.checkedAtNanos() > KEY_RECHECK.toNanos()) {
       ApiKeys.Principal principal = withLedger(() -> keys.resolve(key)).orElse(null);
@@ -478,6 +497,25 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   // ---- routes ----------------------------------------------------------------------------------
+
+  /** {@code GET /api/methodology}: the version new figures are made with and when that release took effect (null if unknown). */
+  private void methodology(Context ctx) {
+    java.time.LocalDate released = Catalog.METHODOLOGY_RELEASED.get(config.methodology());
+    ObjectNode body = JSON.createObjectNode().put("version", config.methodology());
+    body.put("effective", released == null ? null : released.toString());
+    ctx.json(body);
+  }
+
+  /** {@code GET /api/intensities}: the grid intensities the scope's carbon figures used, per zone and source. */
+  private void intensities(Context ctx) {
+    Scope scope = scope(ctx);
+    ObjectNode body = JSON.createObjectNode();
+    var list = body.putArray("intensities");
+    for (Reports.IntensityInUse used : withLedger(() -> reports.intensitiesInUse(scope))) {
+      list.addObject().put("zone", used.zone()).put("source", used.source()).put("g_per_kwh", used.gramsPerKwh()).put("calls", used.calls());
+    }
+    ctx.json(body);
+  }
 
   private void estimate(Context ctx) throws IOException {
     EstimateRequest request = EstimateRequest.fromJson(JSON.readTree(body(ctx)));

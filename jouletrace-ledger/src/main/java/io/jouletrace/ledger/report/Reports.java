@@ -147,6 +147,24 @@ public final class Reports {
         calls.isEmpty() ? null : calls.getLast().timestamp(), calls);
   }
 
+  /**
+   * One grid intensity the scope's carbon figures used: the zone, where its figure came from, its value and how many
+   * calls it figured.
+   */
+  public record IntensityInUse(String zone, String source, double gramsPerKwh, long calls) {}
+
+  /** The intensities the scope's carbon figures were made with (calls without one left out), most-used first. */
+  public List<IntensityInUse> intensitiesInUse(Scope scope) {
+    List<Object> parameters = new ArrayList<>();
+    String where = scope.where(parameters);
+    String used = (where.isEmpty() ? " WHERE " : where + " AND ") + "intensity_used_g_per_kwh IS NOT NULL";
+    List<IntensityInUse> out = new ArrayList<>();
+    store.select("intensities in use", "SELECT intensity_zone, intensity_source, intensity_used_g_per_kwh, CAST(count(*) AS BIGINT)"
+        + " FROM report_figures" + used + " GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3", parameters,
+        rs -> out.add(new IntensityInUse(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getLong(4))));
+    return out;
+  }
+
   /** Per model, measured and modelled energy of the records that have a measured figure beside a known modelled one. */
   public List<Comparison> measuredVsModelled(Scope scope) {
     List<Object> parameters = new ArrayList<>();
