@@ -22,7 +22,7 @@ public final class Main {
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("jouletrace " + line.getCommandName() + ": " + e.getMessage());
       line.getErr().flush();
-      return 1;
+      return e instanceof LedgerHeldException ? LedgerHeldException.EXIT_CODE : 1;
     });
     return cli;
   }

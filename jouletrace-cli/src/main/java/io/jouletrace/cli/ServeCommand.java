@@ -128,9 +128,10 @@ final class ServeCommand implements Callable<Integer> {
   Overflow recordOverflow;
 
   /** The server and (with --kafka) its publisher; closing stops the server first, so its last stored calls are handed over. */
-  record Serving(JouletraceServer server, InvocationPublisher publisher) implements AutoCloseable {
+  record Serving(JouletraceServer server, InvocationPublisher publisher, ServeLock lock) implements AutoCloseable {
     @Override
     public void close() {
+      if (lock != null) lock.close(); // first: from here on, other commands open the ledger themselves
       server.close();
       if (publisher != null) publisher.close();
     }
@@ -168,7 +169,15 @@ final class ServeCommand implements Callable<Integer> {
           u.provider()));
     }
     out.flush();
-    return new Serving(server, publisher);
+    // Other commands on this embedded ledger find the server here and go through its API (docs/server.md).
+    ServeLock lock = ledgerOptions.store != null ? null
+        : ServeLock.write(ledgerOptions.data, URI.create("http://" + reachable(host) + ":" + server.port() + "/"), maxBody);
+    return new Serving(server, publisher, lock);
+  }
+
+  /** An address a command on this machine reaches the server at: the loopback one when it listens on every interface. */
+  private static String reachable(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
   }
 
   /** The gateway's upstreams from --upstream and --gateway-config; null when neither is given. */
