@@ -2,10 +2,8 @@ package io.jouletrace.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jouletrace.ledger.Ingest;
-import io.jouletrace.ledger.ingest.InputFiles;
 import io.jouletrace.ledger.ingest.Parsed;
 import io.jouletrace.ledger.ingest.RecordBounds;
-import io.jouletrace.ledger.ingest.RecordReader;
 import io.jouletrace.stream.RecordJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,28 +45,22 @@ final class IngestThroughServer {
   }
 
   private Ingest.Summary ingest(List<String> inputs, InputStream stdin, RecordBounds bounds) {
-    long entries = 0;
-    long skipped = 0;
-    List<String> unreadable = new ArrayList<>();
-    for (String input : inputs) {
-      try (RecordReader reader = InputFiles.open(input, stdin)) {
-        for (Parsed parsed; (parsed = bounds.judge(reader.next())) != null; ) {
-          entries++;
-          switch (parsed) {
-            case Parsed.Accepted record -> add(RecordJson.of(record.record()).toString(), record.origin());
-            case Parsed.Rejected rejection -> reject(rejection.line());
-            case Parsed.Skipped ignored -> skipped++;
-          }
-        }
-      } catch (IOException e) {
-        unreadable.add(input + ": " + e.getMessage());
-        write(input + ": cannot read: " + e.getMessage());
+    var counts = new Object() {
+      long entries;
+      long skipped;
+    };
+    List<String> unreadable = Ingest.read(inputs, stdin, bounds, rejects, parsed -> {
+      counts.entries++;
+      switch (parsed) {
+        case Parsed.Accepted record -> add(RecordJson.of(record.record()).toString(), record.origin());
+        case Parsed.Rejected rejection -> reject(rejection.line());
+        case Parsed.Skipped ignored -> counts.skipped++;
       }
-    }
+    });
     post();
     JsonNode head = api.get("/api/ledger/head", Map.of());
-    return new Ingest.Summary(entries, accepted, duplicates, rejected, skipped, List.copyOf(unreadable), head.path("seq").asLong(),
-        head.path("hash").asText());
+    return new Ingest.Summary(counts.entries, accepted, duplicates, rejected, counts.skipped, List.copyOf(unreadable),
+        head.path("seq").asLong(), head.path("hash").asText());
   }
 
   private void add(String json, String origin) {
@@ -105,10 +97,6 @@ final class IngestThroughServer {
 
   private void reject(String line) {
     rejected++;
-    write(line);
-  }
-
-  private void write(String line) {
     try {
       rejects.write(line);
       rejects.write('\n');

@@ -159,6 +159,9 @@ final class ServeCommand implements Callable<Integer> {
         new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway,
             new JouletraceServer.Recording(boundsOptions.bounds(), recordQueue, recordOverflow == Overflow.pass), metricsTop),
         publisher == null ? CallPublisher.NONE : publisher::publish);
+    // Other commands on this embedded ledger find the server here and go through its API (docs/server.md).
+    ServeLock lock = ledgerOptions.store != null ? null
+        : ServeLock.write(ledgerOptions.data, URI.create("http://" + reachable(host) + ":" + server.port() + "/"), maxBody);
     if (publisher != null) out.printf("publishing stored calls to %s at %s%n", kafkaTopic, kafka);
     if (demo) out.printf("demo: %d sample records offered (already stored ones skipped)%n", server.loadDemo());
     server.firstAdminKey().ifPresent(key -> out.printf("admin key (shown once; keep it): %s%n", key));
@@ -169,9 +172,6 @@ final class ServeCommand implements Callable<Integer> {
           u.provider()));
     }
     out.flush();
-    // Other commands on this embedded ledger find the server here and go through its API (docs/server.md).
-    ServeLock lock = ledgerOptions.store != null ? null
-        : ServeLock.write(ledgerOptions.data, URI.create("http://" + reachable(host) + ":" + server.port() + "/"), maxBody);
     return new Serving(server, publisher, lock);
   }
 
