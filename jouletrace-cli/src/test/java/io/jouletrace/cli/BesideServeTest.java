@@ -78,6 +78,8 @@ class BesideServeTest {
     Path calls = Files.writeString(dir.resolve("calls.jsonl"), call("c1", 300) + "\n" + call("c2", 200) + "\n" + call("c3", -3) + "\n");
     Path rejects = dir.resolve("rejects.txt");
     JsonNode throughServer;
+    JsonNode head;
+    String focus;
     StringWriter printed = new StringWriter();
     try (ServeCommand.Serving serving = serve(printed, "--data", data.toString())) {
       Matcher admin = ADMIN_KEY.matcher(printed.toString());
@@ -107,6 +109,12 @@ class BesideServeTest {
       throughServer = summary.json();
       assertThat(throughServer.path("total_calls").asLong()).isEqualTo(2);
 
+      Run created = forked(key, dir, "keys", "create", "--tenant", "acme", "--label", "beside", "--data", data.toString());
+      assertThat(created.exitCode()).as(created.err()).isZero();
+      assertThat(created.out().strip()).hasSizeGreaterThanOrEqualTo(32);
+      head = forked(key, dir, "head", "--json", "--data", data.toString()).json();
+      focus = forked(key, dir, "export", "focus", "--data", data.toString()).out();
+
       assumeTrue(System.getenv(ApiKeys.ADMIN_KEY_ENV) == null, "the no-key checks need JOULETRACE_ADMIN_KEY unset in the test's JVM");
       Run noKey = jouletrace("keys", "list", "--data", data.toString());
       assertThat(noKey.exitCode()).isEqualTo(LedgerHeldException.EXIT_CODE);
@@ -120,6 +128,11 @@ class BesideServeTest {
     assertThat(data.resolve(ServeLock.FILE_NAME)).as("removed when serve stops").doesNotExist();
     Run local = jouletrace("report", "summary", "--json", "--data", data.toString());
     assertThat(local.json()).as("the same report as the server answered").isEqualTo(throughServer);
+    JsonNode localHead = jouletrace("head", "--json", "--data", data.toString()).json();
+    assertThat(head.get("seq")).isEqualTo(localHead.get("seq"));
+    assertThat(head.get("hash")).isEqualTo(localHead.get("hash"));
+    assertThat(focus).as("the same FOCUS rows").isEqualTo(jouletrace("export", "focus", "--data", data.toString()).out()).contains("gpt-4o");
+    assertThat(jouletrace("keys", "list", "--data", data.toString()).out()).contains("acme").contains("beside");
   }
 
   @Test
