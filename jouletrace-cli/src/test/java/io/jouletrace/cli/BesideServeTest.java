@@ -136,6 +136,23 @@ class BesideServeTest {
   }
 
   @Test
+  void ingest_through_the_server_posts_batches_under_its_body_limit() throws Exception {
+    Path data = dir.resolve("data");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 40; i++) lines.append(call("b" + i, 100 + i)).append('\n');
+    Path calls = Files.writeString(dir.resolve("calls.jsonl"), lines);
+    StringWriter printed = new StringWriter();
+    // About 4,000 bytes of records, a 1,500-byte limit (a batch leaves 1 KiB of room): about ten requests, none refused.
+    try (ServeCommand.Serving ignored = serve(printed, "--data", data.toString(), "--max-body", "1500")) {
+      Matcher admin = ADMIN_KEY.matcher(printed.toString());
+      assertThat(admin.find()).as(printed.toString()).isTrue();
+      Run ingest = forked(admin.group(1), dir, "ingest", "--data", data.toString(), calls.toString());
+      assertThat(ingest.exitCode()).as(ingest.out() + ingest.err()).isZero();
+      assertThat(ingest.out()).contains("accepted 40, duplicates skipped 0, rejected 0");
+    }
+  }
+
+  @Test
   void a_stale_lock_file_is_ignored() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     int closedPort;
