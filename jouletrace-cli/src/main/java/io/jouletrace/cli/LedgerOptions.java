@@ -27,15 +27,15 @@ final class LedgerOptions {
   LedgerKeyOption ledgerKey;
 
   Store openStore() {
-    if (store == null) ServeLock.find(data).ifPresent(holder -> {
-      throw LedgerHeldException.notThroughApi(holder);
-    });
     if (store != null) {
       if (store.startsWith("postgresql://") || store.startsWith("postgres://") || store.startsWith("jdbc:postgresql:")) {
         return PostgresStore.open(store);
       }
       throw new IllegalArgumentException("--store: expected postgresql://…, got " + store);
     }
+    ServeLock.find(data).ifPresent(holder -> {
+      throw LedgerHeldException.notThroughApi(holder);
+    });
     try {
       return DuckDbStore.open(data);
     } catch (StoreException e) {

@@ -131,7 +131,7 @@ final class ServeCommand implements Callable<Integer> {
   record Serving(JouletraceServer server, InvocationPublisher publisher, ServeLock lock) implements AutoCloseable {
     @Override
     public void close() {
-      if (lock != null) lock.close(); // first: from here on, other commands open the ledger themselves
+      if (lock != null) lock.close(); // first, so that no command goes to a server that is stopping
       server.close();
       if (publisher != null) publisher.close();
     }
@@ -177,7 +177,8 @@ final class ServeCommand implements Callable<Integer> {
 
   /** An address a command on this machine reaches the server at: the loopback one when it listens on every interface. */
   private static String reachable(String host) {
-    return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
+    return host.contains(":") ? "[" + host + "]" : host; // an IPv6 literal goes in brackets in a URL
   }
 
   /** The gateway's upstreams from --upstream and --gateway-config; null when neither is given. */
