@@ -5,6 +5,9 @@ import io.jouletrace.ledger.report.FocusExport;
 import io.jouletrace.ledger.report.PriceTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,8 +55,18 @@ final class ExportCommand {
           FocusExport.choice("--sub-account", subAccount, FocusExport.SUB_ACCOUNTS), billingAccount,
           prices == null ? PriceTable.NONE : PriceTable.read(prices));
       PrintWriter out = spec.commandLine().getOut();
-      try (Ledger ledger = ledgerOptions.open()) {
-        new FocusExport(ledger.store()).write(scopeOptions.scope(), options, out);
+      Optional<ServerApi> server = ledgerOptions.server();
+      if (server.isPresent()) {
+        if (prices != null) throw new IllegalArgumentException("--prices cannot go through the server's API (it has no price table): stop the server");
+        Map<String, String> query = new LinkedHashMap<>(scopeOptions.query());
+        query.put("period", period);
+        query.put("sub_account", subAccount);
+        query.put("billing_account", billingAccount);
+        out.print(server.get().getText("/api/export/focus", query));
+      } else {
+        try (Ledger ledger = ledgerOptions.open()) {
+          new FocusExport(ledger.store()).write(scopeOptions.scope(), options, out);
+        }
       }
       out.flush();
       return 0;

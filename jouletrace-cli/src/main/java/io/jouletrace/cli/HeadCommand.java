@@ -3,6 +3,8 @@ package io.jouletrace.cli;
 import io.jouletrace.ledger.Checkpoint;
 import io.jouletrace.ledger.Ledger;
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +33,13 @@ final class HeadCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Checkpoint checkpoint;
-    try (Ledger ledger = ledgerOptions.open()) {
-      checkpoint = ledger.checkpoint();
+    Optional<ServerApi> server = ledgerOptions.server();
+    if (server.isPresent()) {
+      checkpoint = Checkpoint.parse(server.get().getText("/api/ledger/head", Map.of()), "GET /api/ledger/head");
+    } else {
+      try (Ledger ledger = ledgerOptions.open()) {
+        checkpoint = ledger.checkpoint();
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(json ? checkpoint.json().toString() : checkpoint.text());

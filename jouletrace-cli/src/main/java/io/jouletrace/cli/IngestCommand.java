@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -67,10 +68,11 @@ final class IngestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     LazyFile rejects = new LazyFile(rejectsFile);
     Ingest.Summary summary;
-    try (Ledger ledger = prices.apply(ledgerOptions.open(deployment));
-        Ledger.Writer writer = ledger.writer(methodology, batchSize);
-        ProgressDisplay progress = ProgressDisplay.create(verbose ? spec.commandLine().getErr() : null)) {
-      summary = Ingest.run(writer, inputs, System.in, rejects, progress, boundsOptions.bounds());
+    try {
+      // Beside a running serve, through its API: it figures with its own methodology and deployment settings.
+      Optional<ServerApi> server = ledgerOptions.server();
+      summary = server.isPresent() ? IngestThroughServer.run(server.get(), inputs, System.in, rejects, boundsOptions.bounds(), batchSize)
+          : ingestHere(rejects);
     } finally {
       rejects.close();
     }
@@ -81,6 +83,14 @@ final class IngestCommand implements Callable<Integer> {
     out.printf("ledger head: seq %d, hash %s%n", summary.headSeq(), summary.headHash());
     out.flush();
     return summary.exitCode();
+  }
+
+  private Ingest.Summary ingestHere(LazyFile rejects) {
+    try (Ledger ledger = prices.apply(ledgerOptions.open(deployment));
+        Ledger.Writer writer = ledger.writer(methodology, batchSize);
+        ProgressDisplay progress = ProgressDisplay.create(verbose ? spec.commandLine().getErr() : null)) {
+      return Ingest.run(writer, inputs, System.in, rejects, progress, boundsOptions.bounds());
+    }
   }
 
   /**

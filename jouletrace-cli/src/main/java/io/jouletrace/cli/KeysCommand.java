@@ -1,12 +1,19 @@
 package io.jouletrace.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.store.Store;
 import io.jouletrace.server.ApiKeys;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -23,6 +30,20 @@ import picocli.CommandLine.Spec;
 final class KeysCommand {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * A key as the server's API shows it ({@link ApiKeys#json}). The API gives the id, not the whole SHA-256, so the id
+   * stands in for it: the printers show only its first 12 digits anyway.
+   */
+  private static Store.ApiKey apiKey(JsonNode k) {
+    return new Store.ApiKey(k.path("id").asText(), k.path("role").asText(), text(k, "tenant"), text(k, "label"),
+        Instant.parse(k.path("created_at").asText()), text(k, "team"), text(k, "cost_center"),
+        k.path("revoked_at").isTextual() ? Instant.parse(k.get("revoked_at").asText()) : null);
+  }
+
+  private static String text(JsonNode node, String field) {
+    return node.path(field).isTextual() ? node.get(field).asText() : null;
+  }
 
   /** {@code jouletrace keys create --admin | --tenant T [--team X] [--cost-center Y]}. */
   @Command(name = "create", mixinStandardHelpOptions = true,
@@ -59,8 +80,15 @@ final class KeysCommand {
     @Override
     public Integer call() {
       String key;
-      try (Ledger ledger = ledgerOptions.open()) {
-        key = new ApiKeys(ledger.store(), null).create(role.admin ? null : role.tenant, team, costCenter, label);
+      Optional<ServerApi> server = ledgerOptions.server();
+      if (server.isPresent()) {
+        ObjectNode body = JSON.createObjectNode().put("role", role.admin ? "admin" : "tenant").put("tenant", role.tenant)
+            .put("team", team).put("cost_center", costCenter).put("label", label);
+        key = server.get().post("/api/keys", body.toString()).path("key").asText();
+      } else {
+        try (Ledger ledger = ledgerOptions.open()) {
+          key = new ApiKeys(ledger.store(), null).create(role.admin ? null : role.tenant, team, costCenter, label);
+        }
       }
       spec.commandLine().getOut().println(key);
       spec.commandLine().getOut().flush();
@@ -85,8 +113,14 @@ final class KeysCommand {
     @Override
     public Integer call() throws Exception {
       List<Store.ApiKey> keys;
-      try (Ledger ledger = ledgerOptions.open()) {
-        keys = new ApiKeys(ledger.store(), null).list();
+      Optional<ServerApi> server = ledgerOptions.server();
+      if (server.isPresent()) {
+        keys = new ArrayList<>();
+        for (JsonNode k : server.get().get("/api/keys", Map.of()).path("keys")) keys.add(apiKey(k));
+      } else {
+        try (Ledger ledger = ledgerOptions.open()) {
+          keys = new ApiKeys(ledger.store(), null).list();
+        }
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
@@ -129,8 +163,18 @@ final class KeysCommand {
     @Override
     public Integer call() {
       Optional<Store.ApiKey> revoked;
-      try (Ledger ledger = ledgerOptions.open()) {
-        revoked = new ApiKeys(ledger.store(), null).revoke(id);
+      Optional<ServerApi> server = ledgerOptions.server();
+      if (server.isPresent()) {
+        try {
+          revoked = Optional.of(apiKey(server.get().delete("/api/keys/" + URLEncoder.encode(id, StandardCharsets.UTF_8))));
+        } catch (ServerApi.Refused e) {
+          if (e.status != 404) throw e;
+          revoked = Optional.empty();
+        }
+      } else {
+        try (Ledger ledger = ledgerOptions.open()) {
+          revoked = new ApiKeys(ledger.store(), null).revoke(id);
+        }
       }
       if (revoked.isEmpty()) {
         spec.commandLine().getErr().println("jouletrace keys revoke: no key with id " + id);

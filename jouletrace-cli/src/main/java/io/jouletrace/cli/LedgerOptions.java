@@ -5,7 +5,10 @@ import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.store.PostgresStore;
 import io.jouletrace.ledger.store.Store;
+import io.jouletrace.ledger.store.StoreException;
+import io.jouletrace.server.ApiKeys;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -30,7 +33,38 @@ final class LedgerOptions {
       }
       throw new IllegalArgumentException("--store: expected postgresql://…, got " + store);
     }
-    return DuckDbStore.open(data);
+    ServeLock.find(data).ifPresent(holder -> {
+      throw LedgerHeldException.notThroughApi(holder);
+    });
+    try {
+      return DuckDbStore.open(data);
+    } catch (StoreException e) {
+      if (duckDbLockRefused(e)) throw LedgerHeldException.lockedByAnotherProcess(data);
+      throw e;
+    }
+  }
+
+  /**
+   * The running {@code serve} that holds the embedded ledger, to go through with the admin key from the environment; empty
+   * when none holds it (a PostgreSQL ledger takes several connections, so it is never held).
+   *
+   * @throws LedgerHeldException when a server holds it and no admin key is set
+   */
+  Optional<ServerApi> server() {
+    if (store != null) return Optional.empty();
+    Optional<ServeLock.Holder> holder = ServeLock.find(data);
+    if (holder.isEmpty()) return Optional.empty();
+    String adminKey = System.getenv(ApiKeys.ADMIN_KEY_ENV);
+    if (adminKey == null || adminKey.isBlank()) throw LedgerHeldException.needsAdminKey(holder.get());
+    return Optional.of(new ServerApi(holder.get(), adminKey.strip()));
+  }
+
+  /** Whether DuckDB refused the file because another process has it open (its IO error "Could not set lock on file"). */
+  private static boolean duckDbLockRefused(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null && cause.getMessage().contains("Could not set lock on file")) return true;
+    }
+    return false;
   }
 
   /** The ledger, figuring with the bundled catalog, the series stored in it and the deployment settings of the environment. */

@@ -56,6 +56,15 @@ final class ScopeOptions {
     return new Scope(Scope.time("--since", since), Scope.time("--until", until), filters);
   }
 
+  /** The same scope as the server's query parameters (since, until and a dimension's code for each filter). */
+  Map<String, String> query() {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (since != null) query.put("since", since);
+    if (until != null) query.put("until", until);
+    scope().filters().forEach((dimension, value) -> query.put(dimension.code(), value));
+    return query;
+  }
+
   private static void put(Map<Dimension, String> filters, Dimension dimension, String value) {
     if (value != null) filters.put(dimension, value);
   }

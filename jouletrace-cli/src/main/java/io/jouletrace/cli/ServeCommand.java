@@ -131,9 +131,10 @@ final class ServeCommand implements Callable<Integer> {
   Overflow recordOverflow;
 
   /** The server and (with --kafka) its publisher; closing stops the server first, so its last stored calls are handed over. */
-  record Serving(JouletraceServer server, InvocationPublisher publisher) implements AutoCloseable {
+  record Serving(JouletraceServer server, InvocationPublisher publisher, ServeLock lock) implements AutoCloseable {
     @Override
     public void close() {
+      if (lock != null) lock.close(); // first, so that no command goes to a server that is stopping
       server.close();
       if (publisher != null) publisher.close();
     }
@@ -161,6 +162,9 @@ final class ServeCommand implements Callable<Integer> {
         new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway,
             new JouletraceServer.Recording(boundsOptions.bounds(), recordQueue, recordOverflow == Overflow.pass), metricsTop),
         publisher == null ? CallPublisher.NONE : publisher::publish);
+    // Other commands on this embedded ledger find the server here and go through its API (docs/server.md).
+    ServeLock lock = ledgerOptions.store != null ? null
+        : ServeLock.write(ledgerOptions.data, URI.create("http://" + reachable(host) + ":" + server.port() + "/"), maxBody);
     if (publisher != null) out.printf("publishing stored calls to %s at %s%n", kafkaTopic, kafka);
     if (demo) out.printf("demo: %d sample records offered (already stored ones skipped)%n", server.loadDemo());
     server.firstAdminKey().ifPresent(key -> out.printf("admin key (shown once; keep it): %s%n", key));
@@ -173,7 +177,13 @@ final class ServeCommand implements Callable<Integer> {
           u.provider()));
     }
     out.flush();
-    return new Serving(server, publisher);
+    return new Serving(server, publisher, lock);
+  }
+
+  /** An address a command on this machine reaches the server at: the loopback one when it listens on every interface. */
+  private static String reachable(String host) {
+    if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
+    return host.contains(":") ? "[" + host + "]" : host; // an IPv6 literal goes in brackets in a URL
   }
 
   /** The gateway's upstreams from --upstream and --gateway-config; null when neither is given. */

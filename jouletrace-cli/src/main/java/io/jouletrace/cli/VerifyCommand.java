@@ -1,5 +1,6 @@
 package io.jouletrace.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jouletrace.ledger.Checkpoint;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.VerifyReport;
@@ -7,6 +8,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,8 +63,15 @@ final class VerifyCommand implements Callable<Integer> {
         : expectHeadFile != null ? Checkpoint.parse(Files.readString(expectHeadFile), expectHeadFile.toString()) : null;
     VerifyReport report;
     long started = System.nanoTime();
-    try (Ledger ledger = ledgerOptions.open(deployment)) {
-      report = ledger.verify(expected);
+    Optional<ServerApi> server = ledgerOptions.server();
+    if (server.isPresent()) {
+      if (expected != null) throw new IllegalArgumentException("--expect-head cannot go through the server's API (GET /api/verify takes "
+          + "no checkpoint): stop the server to check a checkpoint");
+      report = report(server.get().get("/api/verify", Map.of()));
+    } else {
+      try (Ledger ledger = ledgerOptions.open(deployment)) {
+        report = ledger.verify(expected);
+      }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     PrintWriter out = spec.commandLine().getOut();
@@ -87,5 +99,35 @@ final class VerifyCommand implements Callable<Integer> {
     out.printf("took %.2f s (%.0f records/s)%n", seconds, report.recordsChecked() / Math.max(seconds, 1e-9));
     out.flush();
     return report.ok() ? 0 : 1;
+  }
+
+  /** The report {@code GET /api/verify} answers with (docs/server.md), read back for the same printout. */
+  static VerifyReport report(JsonNode body) {
+    JsonNode derived = body.path("derived");
+    List<VerifyReport.Difference> differences = new ArrayList<>();
+    for (JsonNode d : derived.path("examples")) {
+      differences.add(new VerifyReport.Difference(d.path("table").asText(), d.path("row").asText(), d.path("field").asText(),
+          text(d, "expected"), text(d, "stored")));
+    }
+    return new VerifyReport(body.path("records_checked").asLong(),
+        body.path("first_altered_seq").isNumber() ? body.get("first_altered_seq").asLong() : null, text(body, "alteration"),
+        body.path("figures_recomputed").asLong(), body.path("drift").asLong(), texts(body.path("drift_examples")),
+        body.path("figure_sets_checked").asLong(), text(body, "head_hash"), text(body, "first_altered_id"),
+        new VerifyReport.Derived(derived.path("report_rollup_day").path("through_seq").asLong(),
+            derived.path("report_rollup_day").path("stale").asBoolean(), derived.path("report_rollup_day").path("groups_compared").asLong(),
+            derived.path("stream_aggregates").path("rows_checked").asLong(), derived.path("stream_aggregates").path("partial_rows").asLong(),
+            derived.path("differences").asLong(), differences),
+        null, new VerifyReport.OtherDatasets(body.path("other_datasets").path("figures").asLong(),
+            texts(body.path("other_datasets").path("examples"))));
+  }
+
+  private static String text(JsonNode node, String field) {
+    return node.path(field).isTextual() ? node.get(field).asText() : null;
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> list = new ArrayList<>();
+    array.forEach(item -> list.add(item.asText()));
+    return list;
   }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Streams inputs into a ledger writer: each accepted record is queued, each rejected entry goes to
@@ -49,43 +50,54 @@ public final class Ingest {
   /** Ingests {@code inputs}; an entry outside {@code bounds} is rejected like one that does not parse. */
   public static Summary run(Ledger.Writer writer, List<String> inputs, InputStream stdin, Writer rejects, Progress progress,
       RecordBounds bounds) {
-    long entries = 0;
-    long rejected = 0;
-    long skipped = 0;
-    List<String> unreadable = new ArrayList<>();
-    for (String input : inputs) {
-      try (RecordReader reader = InputFiles.open(input, stdin)) {
-        for (Parsed parsed; (parsed = bounds.judge(reader.next())) != null; ) {
-          entries++;
-          switch (parsed) {
-            case Parsed.Accepted accepted -> {
-              writer.add(accepted.record(), accepted.origin());
-              rejected += rejectConflicts(writer, rejects);
-            }
-            case Parsed.Rejected rejection -> {
-              rejected++;
-              rejects.write(rejection.line());
-              rejects.write('\n');
-            }
-            case Parsed.Skipped ignored -> skipped++;
-          }
-          if (entries % PROGRESS_EVERY == 0) progress.update(entries, writer.accepted(), writer.duplicates(), rejected);
+    var counts = new Object() {
+      long entries;
+      long rejected;
+      long skipped;
+    };
+    List<String> unreadable = read(inputs, stdin, bounds, rejects, parsed -> {
+      counts.entries++;
+      switch (parsed) {
+        case Parsed.Accepted accepted -> {
+          writer.add(accepted.record(), accepted.origin());
+          counts.rejected += rejectConflicts(writer, rejects);
         }
-      } catch (IOException e) {
-        unreadable.add(input + ": " + e.getMessage());
-        writeQuietly(rejects, input + ": cannot read: " + e.getMessage() + "\n");
+        case Parsed.Rejected rejection -> {
+          counts.rejected++;
+          writeQuietly(rejects, rejection.line() + "\n");
+        }
+        case Parsed.Skipped ignored -> counts.skipped++;
       }
-    }
+      if (counts.entries % PROGRESS_EVERY == 0) progress.update(counts.entries, writer.accepted(), writer.duplicates(), counts.rejected);
+    });
     writer.flush();
-    rejected += rejectConflicts(writer, rejects);
+    counts.rejected += rejectConflicts(writer, rejects);
     try {
       rejects.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the rejects file", e);
     }
-    progress.update(entries, writer.accepted(), writer.duplicates(), rejected);
-    return new Summary(entries, writer.accepted(), writer.duplicates(), rejected, skipped, List.copyOf(unreadable),
+    progress.update(counts.entries, writer.accepted(), writer.duplicates(), counts.rejected);
+    return new Summary(counts.entries, writer.accepted(), writer.duplicates(), counts.rejected, counts.skipped, List.copyOf(unreadable),
         writer.head().seq(), writer.head().hash());
+  }
+
+  /**
+   * Reads the entries of {@code inputs} in order, each judged by {@code bounds}, and hands them to {@code each}. An input
+   * that cannot be read is noted in {@code rejects} as {@code FILE: cannot read: why}, named in the list returned, and
+   * the others go on.
+   */
+  public static List<String> read(List<String> inputs, InputStream stdin, RecordBounds bounds, Writer rejects, Consumer<Parsed> each) {
+    List<String> unreadable = new ArrayList<>();
+    for (String input : inputs) {
+      try (RecordReader reader = InputFiles.open(input, stdin)) {
+        for (Parsed parsed; (parsed = bounds.judge(reader.next())) != null; ) each.accept(parsed);
+      } catch (IOException e) {
+        unreadable.add(input + ": " + e.getMessage());
+        writeQuietly(rejects, input + ": cannot read: " + e.getMessage() + "\n");
+      }
+    }
+    return unreadable;
   }
 
   /** Writes the writer's new conflicts as reject lines; returns how many. */
