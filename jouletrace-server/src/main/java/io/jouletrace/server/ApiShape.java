@@ -13,6 +13,8 @@ sealed interface ApiShape {
 
   /** OpenAI's {@code /v1/chat/completions}, {@code /v1/completions} and {@code /v1/embeddings}. */
   ApiShape OPENAI = new OpenAi();
+  /** OpenAI's Responses API, {@code /v1/responses}. */
+  ApiShape OPENAI_RESPONSES = new OpenAiResponses();
   /** Anthropic's {@code /v1/messages}. */
   ApiShape ANTHROPIC = new Anthropic();
 
@@ -28,6 +30,11 @@ sealed interface ApiShape {
 
   /** Readies a streamed request so that its stream reports usage at the end. */
   void askForUsage(ObjectNode request);
+
+  /** Whether the client's own request has its stream report usage (APIs that always report it: true). */
+  default boolean usageAsked(ObjectNode request) {
+    return true;
+  }
 
   /** The usage a whole answer reports, or null when it reports none. */
   Usage usage(ObjectNode answer);
@@ -67,6 +74,11 @@ sealed interface ApiShape {
     @Override
     public void askForUsage(ObjectNode request) {
       request.withObjectProperty("stream_options").put("include_usage", true); // the client's other options stay
+    }
+
+    @Override
+    public boolean usageAsked(ObjectNode request) {
+      return request.path("stream_options").path("include_usage").asBoolean(false);
     }
 
     @Override
@@ -118,6 +130,65 @@ sealed interface ApiShape {
         if (nonEmptyText(choice.path("delta").path("content")) || nonEmptyText(choice.path("text"))) return true;
       }
       return false;
+    }
+  }
+
+  /**
+   * OpenAI's Responses API: {@code usage.input_tokens} (with {@code input_tokens_details.cached_tokens}) and
+   * {@code output_tokens} (with {@code output_tokens_details.reasoning_tokens}); a stream reports them unasked on
+   * {@code response.completed}. Keys and refusals as OpenAI's other routes.
+   */
+  final class OpenAiResponses implements ApiShape {
+    private OpenAiResponses() {}
+
+    @Override
+    public void askForUsage(ObjectNode request) {}
+
+    @Override
+    public Usage usage(ObjectNode answer) {
+      JsonNode usage = answer.get("usage");
+      if (usage == null || !usage.isObject()) return null;
+      return new Usage(text(answer.get("id")), text(answer.get("model")), count(usage.get("output_tokens")), count(usage.get("input_tokens")),
+          count(usage.path("input_tokens_details").get("cached_tokens")), count(usage.path("output_tokens_details").get("reasoning_tokens")));
+    }
+
+    @Override
+    public void authorize(HttpFields.Mutable headers, String authorization) {
+      OPENAI.authorize(headers, authorization);
+    }
+
+    @Override
+    public ObjectNode budgetRefusal(String message, String budget) {
+      return OPENAI.budgetRefusal(message, budget);
+    }
+
+    /** {@code response.created} names the response and model; text deltas are content; {@code response.completed} has the usage. */
+    @Override
+    public StreamReader streamReader() {
+      return new StreamReader() {
+        private JsonNode response;
+        private long contentDeltas;
+
+        @Override
+        public Usage read(ObjectNode event) {
+          switch (event.path("type").asText()) {
+            case "response.created" -> response = event.get("response");
+            case "response.output_text.delta", "response.reasoning_summary_text.delta" -> contentDeltas++;
+            case "response.completed" -> {
+              if (event.get("response") instanceof ObjectNode completed) return usage(completed);
+            }
+            default -> { }
+          }
+          return null;
+        }
+
+        @Override
+        public Usage delivered() {
+          if (contentDeltas == 0) return null;
+          return new Usage(response == null ? null : text(response.get("id")), response == null ? null : text(response.get("model")),
+              contentDeltas, null, null, null);
+        }
+      };
     }
   }
 
