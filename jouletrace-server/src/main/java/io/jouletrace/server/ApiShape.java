@@ -28,8 +28,8 @@ sealed interface ApiShape {
    */
   record Usage(String answerId, String model, Long outputTokens, Long inputTokens, Long cachedInputTokens, Long reasoningTokens) {}
 
-  /** Readies a streamed request so that its stream reports usage at the end. */
-  void askForUsage(ObjectNode request);
+  /** Readies a streamed request so that its stream reports usage at the end; APIs that report it unasked need nothing. */
+  default void askForUsage(ObjectNode request) {}
 
   /** Whether the client's own request has its stream report usage (APIs that always report it: true). */
   default boolean usageAsked(ObjectNode request) {
@@ -37,7 +37,13 @@ sealed interface ApiShape {
   }
 
   /** The usage a whole answer reports, or null when it reports none. */
-  Usage usage(ObjectNode answer);
+  default Usage usage(ObjectNode answer) {
+    JsonNode usage = answer.get("usage");
+    return usage != null && usage.isObject() ? usage(text(answer.get("id")), text(answer.get("model")), usage) : null;
+  }
+
+  /** The figures of a {@code usage} object of answer {@code answerId} by {@code model}. */
+  Usage usage(String answerId, String model, JsonNode usage);
 
   /** Puts the provider key on the upstream request; {@code authorization} is {@code Bearer KEY} (or the bare key). */
   void authorize(HttpFields.Mutable headers, String authorization);
@@ -82,10 +88,8 @@ sealed interface ApiShape {
     }
 
     @Override
-    public Usage usage(ObjectNode answer) {
-      JsonNode usage = answer.get("usage");
-      if (usage == null || !usage.isObject()) return null;
-      return new Usage(text(answer.get("id")), text(answer.get("model")), count(usage.get("completion_tokens")),
+    public Usage usage(String answerId, String model, JsonNode usage) {
+      return new Usage(answerId, model, count(usage.get("completion_tokens")),
           count(usage.get("prompt_tokens")), count(usage.path("prompt_tokens_details").get("cached_tokens")),
           count(usage.path("completion_tokens_details").get("reasoning_tokens")));
     }
@@ -142,13 +146,8 @@ sealed interface ApiShape {
     private OpenAiResponses() {}
 
     @Override
-    public void askForUsage(ObjectNode request) {}
-
-    @Override
-    public Usage usage(ObjectNode answer) {
-      JsonNode usage = answer.get("usage");
-      if (usage == null || !usage.isObject()) return null;
-      return new Usage(text(answer.get("id")), text(answer.get("model")), count(usage.get("output_tokens")), count(usage.get("input_tokens")),
+    public Usage usage(String answerId, String model, JsonNode usage) {
+      return new Usage(answerId, model, count(usage.get("output_tokens")), count(usage.get("input_tokens")),
           count(usage.path("input_tokens_details").get("cached_tokens")), count(usage.path("output_tokens_details").get("reasoning_tokens")));
     }
 
@@ -200,15 +199,10 @@ sealed interface ApiShape {
   final class Anthropic implements ApiShape {
     private Anthropic() {}
 
-    /** A Messages stream always reports usage: {@code message_start} the input, {@code message_delta} the totals. */
+    /** A Messages stream always reports usage unasked: {@code message_start} the input, {@code message_delta} the totals. */
     @Override
-    public void askForUsage(ObjectNode request) {}
-
-    @Override
-    public Usage usage(ObjectNode answer) {
-      JsonNode usage = answer.get("usage");
-      if (usage == null || !usage.isObject()) return null;
-      return usage(text(answer.get("id")), text(answer.get("model")), usage, null);
+    public Usage usage(String answerId, String model, JsonNode usage) {
+      return usage(answerId, model, usage, null);
     }
 
     /** {@code usage}'s figures, any it lacks taken from {@code earlier} (a stream's {@code message_start} usage). */

@@ -255,7 +255,7 @@ public final class Gateway {
     byte[] body = ctx.bodyAsBytes();
     if (body.length > 0) upstreamRequest.body(new BytesRequestContent(ctx.contentType(), body));
     InputStreamResponseListener listener = new InputStreamResponseListener();
-    relayHeaders(ctx, send(upstreamRequest, listener, upstream, "passthrough"));
+    relayHeaders(ctx, send(upstreamRequest, listener, upstream, null));
     OutputStream out = ctx.res().getOutputStream();
     byte[] buffer = new byte[8192];
     try (InputStream in = new StallGuard(listener.getInputStream(), config.timeout(), stallTimer)) {
@@ -297,7 +297,12 @@ public final class Gateway {
     }
   }
 
-  /** Sends the request and waits up to the timeout for the answer's headers; a failure becomes the gateway's 502 or 504. */
+  /**
+   * Sends the request and waits up to the timeout for the answer's headers; a failure becomes the gateway's 502 or 504.
+   *
+   * @param endpoint the figured route, whose failures are counted as unrecorded calls; null for a passed-through route
+   *     (never recorded, so not counted)
+   */
   private Response send(Request upstreamRequest, InputStreamResponseListener listener, Upstream upstream, String endpoint) {
     upstreamRequest.send(listener);
     try {
@@ -305,7 +310,7 @@ public final class Gateway {
       return listener.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       upstreamRequest.abort(e);
-      unrecorded.unrecorded(endpoint, "upstream_timeout", "no answer within " + config.timeout());
+      if (endpoint != null) unrecorded.unrecorded(endpoint, "upstream_timeout", "no answer within " + config.timeout());
       throw timedOut(upstream);
     } catch (InterruptedException e) {
       upstreamRequest.abort(e);
@@ -313,7 +318,7 @@ public final class Gateway {
       throw new JouletraceServer.ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      unrecorded.unrecorded(endpoint, "upstream_unreachable", String.valueOf(cause.getMessage()));
+      if (endpoint != null) unrecorded.unrecorded(endpoint, "upstream_unreachable", String.valueOf(cause.getMessage()));
       String how = cause instanceof ConnectException || cause instanceof SocketTimeoutException ? " cannot be reached: " : " failed: ";
       throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + how + cause.getMessage());
     }
