@@ -34,4 +34,12 @@ if [ ${#packages[@]} -gt 0 ]; then
   fi
 fi
 
+# GatewayTest runs the official Python SDKs' documented streaming snippets through the gateway: the openai and anthropic
+# packages (skipped, with a note, where python3 or pip is missing).
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import openai, anthropic' 2>/dev/null; then
+  # A Debian python3 refuses a plain install (PEP 668): then into the user's site-packages.
+  python3 -m pip install --quiet openai anthropic 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages openai anthropic \
+    || echo "could not install the openai and anthropic Python packages: GatewayTest skips their snippets" >&2
+fi
+
 ./mvnw -B -ntp verify

@@ -13,6 +13,8 @@ sealed interface ApiShape {
 
   /** OpenAI's {@code /v1/chat/completions}, {@code /v1/completions} and {@code /v1/embeddings}. */
   ApiShape OPENAI = new OpenAi();
+  /** OpenAI's Responses API, {@code /v1/responses}. */
+  ApiShape OPENAI_RESPONSES = new OpenAiResponses();
   /** Anthropic's {@code /v1/messages}. */
   ApiShape ANTHROPIC = new Anthropic();
 
@@ -26,11 +28,22 @@ sealed interface ApiShape {
    */
   record Usage(String answerId, String model, Long outputTokens, Long inputTokens, Long cachedInputTokens, Long reasoningTokens) {}
 
-  /** Readies a streamed request so that its stream reports usage at the end. */
-  void askForUsage(ObjectNode request);
+  /** Readies a streamed request so that its stream reports usage at the end; APIs that report it unasked need nothing. */
+  default void askForUsage(ObjectNode request) {}
+
+  /** Whether the client's own request has its stream report usage (APIs that always report it: true). */
+  default boolean usageAsked(ObjectNode request) {
+    return true;
+  }
 
   /** The usage a whole answer reports, or null when it reports none. */
-  Usage usage(ObjectNode answer);
+  default Usage usage(ObjectNode answer) {
+    JsonNode usage = answer.get("usage");
+    return usage != null && usage.isObject() ? usage(text(answer.get("id")), text(answer.get("model")), usage) : null;
+  }
+
+  /** The figures of a {@code usage} object of answer {@code answerId} by {@code model}. */
+  Usage usage(String answerId, String model, JsonNode usage);
 
   /** Puts the provider key on the upstream request; {@code authorization} is {@code Bearer KEY} (or the bare key). */
   void authorize(HttpFields.Mutable headers, String authorization);
@@ -70,10 +83,13 @@ sealed interface ApiShape {
     }
 
     @Override
-    public Usage usage(ObjectNode answer) {
-      JsonNode usage = answer.get("usage");
-      if (usage == null || !usage.isObject()) return null;
-      return new Usage(text(answer.get("id")), text(answer.get("model")), count(usage.get("completion_tokens")),
+    public boolean usageAsked(ObjectNode request) {
+      return request.path("stream_options").path("include_usage").asBoolean(false);
+    }
+
+    @Override
+    public Usage usage(String answerId, String model, JsonNode usage) {
+      return new Usage(answerId, model, count(usage.get("completion_tokens")),
           count(usage.get("prompt_tokens")), count(usage.path("prompt_tokens_details").get("cached_tokens")),
           count(usage.path("completion_tokens_details").get("reasoning_tokens")));
     }
@@ -122,6 +138,60 @@ sealed interface ApiShape {
   }
 
   /**
+   * OpenAI's Responses API: {@code usage.input_tokens} (with {@code input_tokens_details.cached_tokens}) and
+   * {@code output_tokens} (with {@code output_tokens_details.reasoning_tokens}); a stream reports them unasked on
+   * {@code response.completed}. Keys and refusals as OpenAI's other routes.
+   */
+  final class OpenAiResponses implements ApiShape {
+    private OpenAiResponses() {}
+
+    @Override
+    public Usage usage(String answerId, String model, JsonNode usage) {
+      return new Usage(answerId, model, count(usage.get("output_tokens")), count(usage.get("input_tokens")),
+          count(usage.path("input_tokens_details").get("cached_tokens")), count(usage.path("output_tokens_details").get("reasoning_tokens")));
+    }
+
+    @Override
+    public void authorize(HttpFields.Mutable headers, String authorization) {
+      OPENAI.authorize(headers, authorization);
+    }
+
+    @Override
+    public ObjectNode budgetRefusal(String message, String budget) {
+      return OPENAI.budgetRefusal(message, budget);
+    }
+
+    /** {@code response.created} names the response and model; text deltas are content; {@code response.completed} has the usage. */
+    @Override
+    public StreamReader streamReader() {
+      return new StreamReader() {
+        private JsonNode response;
+        private long contentDeltas;
+
+        @Override
+        public Usage read(ObjectNode event) {
+          switch (event.path("type").asText()) {
+            case "response.created" -> response = event.get("response");
+            case "response.output_text.delta", "response.reasoning_summary_text.delta" -> contentDeltas++;
+            case "response.completed" -> {
+              if (event.get("response") instanceof ObjectNode completed) return usage(completed);
+            }
+            default -> { }
+          }
+          return null;
+        }
+
+        @Override
+        public Usage delivered() {
+          if (contentDeltas == 0) return null;
+          return new Usage(response == null ? null : text(response.get("id")), response == null ? null : text(response.get("model")),
+              contentDeltas, null, null, null);
+        }
+      };
+    }
+  }
+
+  /**
    * Anthropic's usage (docs: {@code usage.py}, {@code message_delta_usage.py}): {@code input_tokens} leaves out the
    * cached ones, so the input is {@code input_tokens + cache_creation_input_tokens + cache_read_input_tokens};
    * {@code output_tokens} includes thinking tokens.
@@ -129,15 +199,10 @@ sealed interface ApiShape {
   final class Anthropic implements ApiShape {
     private Anthropic() {}
 
-    /** A Messages stream always reports usage: {@code message_start} the input, {@code message_delta} the totals. */
+    /** A Messages stream always reports usage unasked: {@code message_start} the input, {@code message_delta} the totals. */
     @Override
-    public void askForUsage(ObjectNode request) {}
-
-    @Override
-    public Usage usage(ObjectNode answer) {
-      JsonNode usage = answer.get("usage");
-      if (usage == null || !usage.isObject()) return null;
-      return usage(text(answer.get("id")), text(answer.get("model")), usage, null);
+    public Usage usage(String answerId, String model, JsonNode usage) {
+      return usage(answerId, model, usage, null);
     }
 
     /** {@code usage}'s figures, any it lacks taken from {@code earlier} (a stream's {@code message_start} usage). */

@@ -81,9 +81,10 @@ public final class Gateway {
      * @param refusedBy the gate budget that is spent (the call is refused with 429), or null
      * @param refusal what the client is told
      * @param warnings crossed advisory budgets, named in the {@code x-jouletrace-budget-warning} header
+     * @param resumesAt when the refusing budget's period ends (the refusal's {@code Retry-After}); null when none refuses
      */
-    record Verdict(String refusedBy, String refusal, List<String> warnings) {
-      static final Verdict PASS = new Verdict(null, null, List.of());
+    record Verdict(String refusedBy, String refusal, List<String> warnings, Instant resumesAt) {
+      static final Verdict PASS = new Verdict(null, null, List.of(), null);
     }
   }
 
@@ -110,7 +111,7 @@ public final class Gateway {
 
   /** The routes under {@code /v1/} the gateway serves, and the API shape each speaks. */
   static final Map<String, ApiShape> ENDPOINTS = Map.of("chat/completions", ApiShape.OPENAI, "completions", ApiShape.OPENAI,
-      "embeddings", ApiShape.OPENAI, "messages", ApiShape.ANTHROPIC);
+      "embeddings", ApiShape.OPENAI, "responses", ApiShape.OPENAI_RESPONSES, "messages", ApiShape.ANTHROPIC);
 
   private static final ObjectMapper JSON = JouletraceServer.JSON;
   /** Request headers not passed upstream: hop-by-hop ones, and the client's jouletrace key in either of its headers. */
@@ -210,20 +211,72 @@ public final class Gateway {
     }
     BudgetGate.Verdict verdict = budgets.check(caller.tenant(), caller.team(), caller.costCenter(), started);
     if (verdict.refusedBy() != null) {
-      ctx.status(HttpStatus.TOO_MANY_REQUESTS).contentType("application/json")
-          .result(shape.budgetRefusal(verdict.refusal(), verdict.refusedBy()).toString());
+      // Retrying cannot help before the period ends: Retry-After says when, x-should-retry stops the SDKs' own retries.
+      long untilReset = (long) Math.ceil(Math.max(0, Duration.between(Instant.now(), verdict.resumesAt()).toMillis()) / 1000.0);
+      ctx.status(HttpStatus.TOO_MANY_REQUESTS).contentType("application/json").header("Retry-After", Long.toString(untilReset))
+          .header("x-should-retry", "false").result(shape.budgetRefusal(verdict.refusal(), verdict.refusedBy()).toString());
       unrecorded.unrecorded(endpoint, "budget_refused", verdict.refusedBy());
       return;
     }
     if (!verdict.warnings().isEmpty()) ctx.header("x-jouletrace-budget-warning", String.join("; ", verdict.warnings()));
     boolean stream = request.path("stream").asBoolean(false);
+    boolean usageAsked = shape.usageAsked(request);
     if (stream && !endpoint.equals("embeddings")) shape.askForUsage(request);
 
+    Request upstreamRequest = upstreamRequest(ctx, upstream, shape, HttpMethod.POST.asString(), upstream.baseUrl().resolve(endpoint))
+        .body(new BytesRequestContent("application/json", JSON.writeValueAsBytes(request)));
+    long sentAt = System.nanoTime();
+    InputStreamResponseListener listener = new InputStreamResponseListener();
+    Response response = send(upstreamRequest, listener, upstream, endpoint);
+    relayHeaders(ctx, response);
+    String contentType = response.getHeaders().get("content-type");
+    Call call = new Call(upstream, shape, caller, endpoint, model, started, sentAt, recording, usageAsked);
+    boolean eventStream = contentType != null && contentType.startsWith("text/event-stream");
+    if (response.getStatus() / 100 == 2 && eventStream) {
+      relayStream(ctx, listener.getInputStream(), call);
+    } else {
+      relayWhole(ctx, response.getStatus(), listener.getInputStream(), call);
+    }
+  }
+
+  /**
+   * Any other route under {@code /v1/} ({@code models}, {@code models/{id}}, {@code files}, …): passed to the default
+   * upstream (prefix "") as it came, its answer passed back as it came. Nothing is recorded: no usage is known.
+   *
+   * @param path the route below {@code /v1/}
+   */
+  void passThrough(Context ctx, String path) throws IOException {
+    Upstream upstream = config.route("");
+    URI target = upstream == null ? null : upstream.baseUrl().resolve(path + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
+    if (target == null || !target.toString().startsWith(upstream.baseUrl().toString())) {
+      throw new JouletraceServer.ApiError(HttpStatus.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
+    }
+    Request upstreamRequest = upstreamRequest(ctx, upstream, ApiShape.OPENAI, ctx.method().name(), target);
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length > 0) upstreamRequest.body(new BytesRequestContent(ctx.contentType(), body));
+    InputStreamResponseListener listener = new InputStreamResponseListener();
+    relayHeaders(ctx, send(upstreamRequest, listener, upstream, null));
+    OutputStream out = ctx.res().getOutputStream();
+    byte[] buffer = new byte[8192];
+    try (InputStream in = new StallGuard(listener.getInputStream(), config.timeout(), stallTimer)) {
+      for (int read; (read = in.read(buffer)) > 0; ) {
+        out.write(buffer, 0, read);
+        out.flush(); // a streamed answer reaches the client as it comes
+      }
+    } catch (IOException e) {
+      // The upstream cut or stalled the answer: the client sees it end, as with a stream.
+    }
+  }
+
+  /**
+   * The request to the upstream: the client's headers but for hop-by-hop ones, its jouletrace key and
+   * {@code x-jouletrace-*}; the provider key in the shape's header.
+   */
+  private Request upstreamRequest(Context ctx, Upstream upstream, ApiShape shape, String method, URI target) {
     String authorization = ctx.header(UPSTREAM_AUTHORIZATION) != null ? ctx.header(UPSTREAM_AUTHORIZATION) : upstream.authorization();
     // Jetty's own idle timeout (30 s) would cut a slow answer before --upstream-timeout; the StallGuard owns stalls.
-    Request upstreamRequest = client.newRequest(upstream.baseUrl().resolve(endpoint)).method(HttpMethod.POST)
+    return client.newRequest(target).method(method)
         .idleTimeout(config.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)
-        .body(new BytesRequestContent("application/json", JSON.writeValueAsBytes(request)))
         .headers(headers -> {
           ctx.headerMap().forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -231,28 +284,10 @@ public final class Gateway {
           });
           if (authorization != null) shape.authorize(headers, authorization);
         });
+  }
 
-    long sentAt = System.nanoTime();
-    InputStreamResponseListener listener = new InputStreamResponseListener();
-    upstreamRequest.send(listener);
-    Response response;
-    try {
-      // The timeout runs until the answer's headers, as before; a body that stalls after them is the StallGuard's.
-      response = listener.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      upstreamRequest.abort(e);
-      unrecorded.unrecorded(endpoint, "upstream_timeout", "no answer within " + config.timeout());
-      throw timedOut(upstream);
-    } catch (InterruptedException e) {
-      upstreamRequest.abort(e);
-      Thread.currentThread().interrupt();
-      throw new JouletraceServer.ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      unrecorded.unrecorded(endpoint, "upstream_unreachable", String.valueOf(cause.getMessage()));
-      String how = cause instanceof ConnectException || cause instanceof SocketTimeoutException ? " cannot be reached: " : " failed: ";
-      throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + how + cause.getMessage());
-    }
+  /** The status, content type and request id of the upstream's answer, passed to the client. */
+  private static void relayHeaders(Context ctx, Response response) {
     ctx.status(response.getStatus());
     String contentType = response.getHeaders().get("content-type");
     if (contentType != null) ctx.contentType(contentType);
@@ -260,12 +295,32 @@ public final class Gateway {
       String requestId = response.getHeaders().get(name);
       if (requestId != null) ctx.header(name, requestId);
     }
-    Call call = new Call(upstream, shape, caller, endpoint, model, started, sentAt, recording);
-    boolean eventStream = contentType != null && contentType.startsWith("text/event-stream");
-    if (response.getStatus() / 100 == 2 && eventStream) {
-      relayStream(ctx, listener.getInputStream(), call);
-    } else {
-      relayWhole(ctx, response.getStatus(), listener.getInputStream(), call);
+  }
+
+  /**
+   * Sends the request and waits up to the timeout for the answer's headers; a failure becomes the gateway's 502 or 504.
+   *
+   * @param endpoint the figured route, whose failures are counted as unrecorded calls; null for a passed-through route
+   *     (never recorded, so not counted)
+   */
+  private Response send(Request upstreamRequest, InputStreamResponseListener listener, Upstream upstream, String endpoint) {
+    upstreamRequest.send(listener);
+    try {
+      // The timeout runs until the answer's headers, as before; a body that stalls after them is the StallGuard's.
+      return listener.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      upstreamRequest.abort(e);
+      if (endpoint != null) unrecorded.unrecorded(endpoint, "upstream_timeout", "no answer within " + config.timeout());
+      throw timedOut(upstream);
+    } catch (InterruptedException e) {
+      upstreamRequest.abort(e);
+      Thread.currentThread().interrupt();
+      throw new JouletraceServer.ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (endpoint != null) unrecorded.unrecorded(endpoint, "upstream_unreachable", String.valueOf(cause.getMessage()));
+      String how = cause instanceof ConnectException || cause instanceof SocketTimeoutException ? " cannot be reached: " : " failed: ";
+      throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + how + cause.getMessage());
     }
   }
 
@@ -284,9 +339,14 @@ public final class Gateway {
     }
   }
 
-  /** One call on its way through: what is known before the answer. */
+  /**
+   * One call on its way through: what is known before the answer.
+   *
+   * @param usageAsked whether the client asked for a stream's usage (or its API reports it unasked): if not, it gets no
+   *     usage-only chunk
+   */
   private record Call(Upstream upstream, ApiShape shape, Caller caller, String endpoint, String requestedModel, Instant started,
-      long sentAtNanos, boolean recording) {
+      long sentAtNanos, boolean recording, boolean usageAsked) {
     boolean embeddings() {
       return endpoint.equals("embeddings");
     }
@@ -342,9 +402,12 @@ public final class Gateway {
 
   /**
    * Copies the event stream line by line, flushing each, so the client gets every chunk as it arrives. The event that
-   * reports usage (OpenAI's final chunk with {@code choices: []}, Anthropic's {@code message_delta}) gains
-   * {@code eco}; nothing else is touched. If the stream breaks before usage arrives, the call is recorded with the
-   * content events it delivered as its output tokens (a lower bound); so is a stream that ends without usable usage.
+   * reports usage (OpenAI's final chunk with {@code choices: []}, Anthropic's {@code message_delta}, the Responses
+   * API's {@code response.completed}) gains {@code eco}; nothing else is touched. A client that did not ask for usage
+   * gets no usage-only chunk (a loop over {@code choices[0]} would fail on it): the chunk with {@code finish_reason} is
+   * held until the usage arrives and then sent with {@code eco}. If the stream breaks before usage arrives, the call
+   * is recorded with the content events it delivered as its output tokens (a lower bound); so is a stream that ends
+   * without usable usage.
    */
   private void relayStream(Context ctx, InputStream upstreamBody, Call call) throws IOException {
     ctx.header("Cache-Control", "no-cache");
@@ -352,20 +415,48 @@ public final class Gateway {
     ApiShape.StreamReader reader = call.shape().streamReader();
     boolean recorded = false;
     boolean cut = false;
+    ObjectNode held = null; // the finishing chunk, waiting for the usage the client did not ask for
+    boolean dropBlank = false; // the blank line that ends a held or dropped event
     StallGuard guarded = new StallGuard(upstreamBody, config.timeout(), stallTimer);
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(guarded, StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
+        if (dropBlank && line.isEmpty()) {
+          dropBlank = false;
+          continue;
+        }
+        dropBlank = false;
         if (line.startsWith("data: {")) {
           ObjectNode chunk = parse(line.substring(6));
           ApiShape.Usage usage = chunk == null ? null : reader.read(chunk);
+          ObjectNode ecoCarrier = chunk;
+          boolean rewrite = false;
+          if (chunk != null && !call.usageAsked()) {
+            if (usage != null && usageOnly(chunk)) { // unasked: it goes, and the held finishing chunk takes its eco
+              ecoCarrier = held;
+              held = null;
+              rewrite = true;
+            } else if (usage == null && finishes(chunk)) {
+              sendEvent(out, held); // an earlier choice's finishing chunk (n > 1)
+              held = chunk;
+              ecoCarrier = null;
+            }
+          }
           if (usage != null && !recorded && figurable(call, usage)) {
             InvocationRecord record = record(call, usage, call.secondsSinceSent());
-            chunk.set("eco", EcoBlock.of(record, Ledger.figure(estimator.get(), record, methodology)));
-            line = "data: " + JSON.writeValueAsString(chunk);
+            if (ecoCarrier != null) ecoCarrier.set("eco", EcoBlock.of(record, Ledger.figure(estimator.get(), record, methodology)));
             record(call, record, "gateway:" + call.endpoint() + ":stream");
             recorded = true;
+            rewrite = true;
           }
+          if (ecoCarrier == null) {
+            dropBlank = true;
+            continue;
+          }
+          if (rewrite) line = "data: " + JSON.writeValueAsString(ecoCarrier);
+        } else if (line.startsWith("data: [DONE]")) {
+          sendEvent(out, held); // no usage came: the finishing chunk goes as it was
+          held = null;
         }
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -374,6 +465,11 @@ public final class Gateway {
       // The upstream cut or stalled the stream: the client sees it end; what was delivered is recorded below.
       cut = true;
     } finally {
+      try {
+        sendEvent(out, held); // a stream that ended, or broke, before its usage or [DONE]: the chunk the upstream sent
+      } catch (IOException e) {
+        // The client is gone.
+      }
       ApiShape.Usage delivered = recorded ? null : reader.delivered();
       if (delivered != null) {
         String how = guarded.stalled() ? ":stream-stalled" : cut ? ":stream-cut" : ":stream-without-usage";
@@ -415,6 +511,26 @@ public final class Gateway {
    */
   private static boolean figurable(Call call, ApiShape.Usage usage) {
     return usage.outputTokens() != null || call.embeddings();
+  }
+
+  /** Writes a held event whole, or nothing when none is held. */
+  private static void sendEvent(OutputStream out, ObjectNode event) throws IOException {
+    if (event == null) return;
+    out.write(("data: " + JSON.writeValueAsString(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** OpenAI's usage-only chunk: {@code choices: []}. */
+  private static boolean usageOnly(ObjectNode chunk) {
+    return chunk.path("choices").isArray() && chunk.path("choices").isEmpty();
+  }
+
+  /** A chunk in which a choice finishes ({@code finish_reason} set). */
+  private static boolean finishes(ObjectNode chunk) {
+    for (JsonNode choice : chunk.path("choices")) {
+      if (choice.path("finish_reason").isTextual()) return true;
+    }
+    return false;
   }
 
   private static ObjectNode parse(String json) {

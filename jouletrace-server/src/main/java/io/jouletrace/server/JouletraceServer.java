@@ -325,6 +325,11 @@ public final class JouletraceServer implements AutoCloseable {
       for (String endpoint : Gateway.ENDPOINTS.keySet()) {
         r.post("/v1/" + endpoint, ctx -> gateway.handle(ctx, principal(ctx), endpoint));
       }
+      // Every other /v1/ route (models, files, …) goes to the default upstream as it came; added last, so it matches last.
+      io.javalin.http.Handler passThrough = ctx -> gateway.passThrough(ctx, ctx.path().substring("/v1/".length()));
+      r.get("/v1/*", passThrough);
+      r.post("/v1/*", passThrough);
+      r.delete("/v1/*", passThrough);
     }
     r.get("/metrics", ctx -> {
       requireAdmin(ctx);
@@ -795,14 +800,14 @@ public final class JouletraceServer implements AutoCloseable {
     Budgets.Check check = budgets.check(tenant, team, costCenter, at);
     List<String> warnings = check.advisories().stream()
         .map(s -> s.budget().name() + " crossed at " + s.crossing().at()).toList();
-    if (!check.refused()) return warnings.isEmpty() ? Gateway.BudgetGate.Verdict.PASS : new Gateway.BudgetGate.Verdict(null, null, warnings);
+    if (!check.refused()) return warnings.isEmpty() ? Gateway.BudgetGate.Verdict.PASS : new Gateway.BudgetGate.Verdict(null, null, warnings, null);
     BudgetStatus spent = check.exhausted().getFirst();
     Budget budget = spent.budget();
     String figures = budget.owner() == null ? ""
         : " (" + rounded(spent.spent()) + " of " + rounded(budget.limit()) + " " + budget.quantity().unit() + ")";
     return new Gateway.BudgetGate.Verdict(budget.name(), budget.quantity().code() + " budget " + budget.name() + " of "
         + budget.scopeKind().code() + " " + budget.scopeValue() + " is spent for this " + budget.period().code() + figures
-        + "; calls resume at " + spent.periodEnd(), warnings);
+        + "; calls resume at " + spent.periodEnd(), warnings, spent.periodEnd());
   }
 
   /** A gateway call that produced nothing to record: the ledger stays what happened, the log and /metrics say it. */

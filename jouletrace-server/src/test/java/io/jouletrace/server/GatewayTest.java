@@ -3,6 +3,7 @@ package io.jouletrace.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -25,6 +26,12 @@ import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.models.Model;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCompletedEvent;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.sun.net.httpserver.Headers;
@@ -96,6 +103,8 @@ class GatewayTest {
     upstream.createContext("/v1/embeddings", this::embeddings);
     upstream.createContext("/v1/completions", this::completions);
     upstream.createContext("/v1/messages", this::messages);
+    upstream.createContext("/v1/responses", this::responses);
+    upstream.createContext("/v1/models", this::models);
     upstream.start();
     server = startGateway(URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1"), Duration.ofSeconds(2));
     acmeKey = server.createKey("acme", "gateway test");
@@ -158,6 +167,8 @@ class GatewayTest {
         if (scenario.equals("hold") && i == 0) await(firstChunkSeen);
       }
       event(out, "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1753500000,\"model\":\"" + model
+          + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}");
+      event(out, "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1753500000,\"model\":\"" + model
           + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":40," + (uncounted ? "" : "\"completion_tokens\":5,") + "\"total_tokens\":45}}");
       out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
     }
@@ -208,6 +219,52 @@ class GatewayTest {
       namedEvent(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
           + "\"usage\":{\"output_tokens\":5}}");
       namedEvent(out, "message_stop", "{\"type\":\"message_stop\"}");
+    }
+  }
+
+  /** The Responses API: a response object, or its stream of events (response.created … response.completed). */
+  private void responses(HttpExchange exchange) throws IOException {
+    JsonNode request = JSON.readTree(exchange.getRequestBody());
+    String id = "resp_" + ids.incrementAndGet();
+    upstreamAuthorization.put(id, String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+    String model = request.path("model").asText() + "-2024-07-18";
+    String message = "{\"type\":\"message\",\"id\":\"msg_" + id + "\",\"status\":\"completed\",\"role\":\"assistant\","
+        + "\"content\":[{\"type\":\"output_text\",\"text\":\"tok0 tok1 \",\"annotations\":[]}]}";
+    String usage = "{\"input_tokens\":900,\"input_tokens_details\":{\"cached_tokens\":600},\"output_tokens\":250,"
+        + "\"output_tokens_details\":{\"reasoning_tokens\":200},\"total_tokens\":1150}";
+    String response = "{\"id\":\"" + id + "\",\"object\":\"response\",\"created_at\":1753500000,\"status\":\"%s\",\"error\":null,"
+        + "\"incomplete_details\":null,\"instructions\":null,\"metadata\":{},\"model\":\"" + model + "\",\"output\":[%s],"
+        + "\"parallel_tool_calls\":true,\"temperature\":1.0,\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,\"usage\":%s}";
+    if (!request.path("stream").asBoolean()) {
+      respond(exchange, 200, "application/json", response.formatted("completed", message, usage));
+      return;
+    }
+    exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      namedEvent(out, "response.created", "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":"
+          + response.formatted("in_progress", "", "null") + "}");
+      for (int i = 0; i < 2; i++) {
+        namedEvent(out, "response.output_text.delta", "{\"type\":\"response.output_text.delta\",\"sequence_number\":" + (i + 1)
+            + ",\"item_id\":\"msg_" + id + "\",\"output_index\":0,\"content_index\":0,\"delta\":\"tok" + i + " \",\"logprobs\":[]}");
+      }
+      namedEvent(out, "response.completed", "{\"type\":\"response.completed\",\"sequence_number\":3,\"response\":"
+          + response.formatted("completed", message, usage) + "}");
+    }
+  }
+
+  /** {@code GET /v1/models} and {@code /v1/models/{id}}, as OpenAI answers them. */
+  private void models(HttpExchange exchange) throws IOException {
+    upstreamAuthorization.put("models " + exchange.getRequestURI(), String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+    String path = exchange.getRequestURI().getPath();
+    String model = "{\"id\":\"%s\",\"object\":\"model\",\"created\":1721172741,\"owned_by\":\"system\"}";
+    if (path.equals("/v1/models")) {
+      respond(exchange, 200, "application/json", "{\"object\":\"list\",\"data\":[" + model.formatted("gpt-4o-mini") + "]}");
+    } else if (path.equals("/v1/models/gpt-4o-mini")) {
+      respond(exchange, 200, "application/json", model.formatted("gpt-4o-mini"));
+    } else {
+      respond(exchange, 404, "application/json", "{\"error\":{\"message\":\"The model does not exist\",\"type\":\"invalid_request_error\","
+          + "\"code\":\"model_not_found\"}}");
     }
   }
 
@@ -333,14 +390,127 @@ class GatewayTest {
         .chat().completions().createStreaming(chat("stream please"))) {
       stream.stream().forEach(chunks::add);
     }
-    assertThat(chunks).hasSize(6);
+    assertThat(chunks).as("5 content chunks and the finishing one; no usage-only chunk, which the client did not ask for").hasSize(6)
+        .allSatisfy(c -> assertThat(c.choices()).hasSize(1));
     assertThat(chunks.subList(0, 5)).allSatisfy(c -> assertThat(c._additionalProperties()).doesNotContainKey("eco"));
     ChatCompletionChunk last = chunks.getLast();
-    assertThat(last.choices()).isEmpty();
-    assertThat(last.usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isEqualTo(5));
-    assertThat(eco(last._additionalProperties()).get("energy").get("wh").asDouble()).isPositive();
+    assertThat(last.choices().getFirst().finishReason()).hasValue(ChatCompletionChunk.Choice.FinishReason.STOP);
+    assertThat(eco(last._additionalProperties()).get("energy").get("wh").asDouble()).as("eco rides on the finishing chunk").isPositive();
     assertThat(upstreamAuthorization.values()).containsExactly("Bearer sk-client-own");
-    assertThat(recordsAfterStop()).singleElement().satisfies(r -> assertThat(r.outputTokens()).isEqualTo(5));
+
+    // A client that asks for usage gets the usage chunk as the upstream sent it, with eco.
+    List<ChatCompletionChunk> asked = new ArrayList<>();
+    ChatCompletionCreateParams withUsage = chat("stream please").toBuilder()
+        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+    try (StreamResponse<ChatCompletionChunk> stream = client(acmeKey).chat().completions().createStreaming(withUsage)) {
+      stream.stream().forEach(asked::add);
+    }
+    assertThat(asked).hasSize(7);
+    assertThat(asked.get(5)._additionalProperties()).doesNotContainKey("eco");
+    ChatCompletionChunk usageChunk = asked.getLast();
+    assertThat(usageChunk.choices()).isEmpty();
+    assertThat(usageChunk.usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isEqualTo(5));
+    assertThat(eco(usageChunk._additionalProperties()).get("energy").get("wh").asDouble()).isPositive();
+    assertThat(recordsAfterStop()).hasSize(2).allSatisfy(r -> assertThat(r.outputTokens()).isEqualTo(5));
+  }
+
+  @Test
+  void openai_javas_streaming_loop_over_the_first_choice_runs_through_the_gateway() {
+    // The loop of openai-java's README, reading choices().get(0) of every chunk.
+    StringBuilder text = new StringBuilder();
+    OpenAIClient client = client(acmeKey);
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("Say this is a test"))) {
+      stream.stream().forEach(chunk -> text.append(chunk.choices().get(0).delta().content().orElse("")));
+    }
+    assertThat(text).hasToString("tok0 tok1 tok2 tok3 tok4 ");
+  }
+
+  @Test
+  void the_python_sdks_documented_streaming_snippets_run_verbatim_through_the_gateway() throws Exception {
+    assumeTrue(pythonHas("openai") && pythonHas("anthropic"), "python3 with the openai and anthropic packages (scripts/test.sh installs them)");
+    Map<String, String> env = Map.of("OPENAI_API_KEY", acmeKey, "OPENAI_BASE_URL", "http://127.0.0.1:" + server.port() + "/v1",
+        "ANTHROPIC_API_KEY", acmeKey, "ANTHROPIC_BASE_URL", "http://127.0.0.1:" + server.port());
+    assertThat(runPython("openai_chat_stream.py", env)).isEqualTo("tok0 tok1 tok2 tok3 tok4 ");
+    assertThat(runPython("openai_responses_stream.py", env)).isEqualTo("tok0 tok1 ");
+    assertThat(runPython("anthropic_messages_stream.py", env)).isEqualTo("tok0 tok1 tok2 tok3 tok4 \n");
+    assertThat(recordsAfterStop()).hasSize(3);
+  }
+
+  private static boolean pythonHas(String module) throws InterruptedException {
+    try {
+      return new ProcessBuilder("python3", "-c", "import " + module).start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Runs a snippet of src/test/resources/sdk-snippets with {@code env}; its stdout, or a failure with its stderr. */
+  private String runPython(String snippet, Map<String, String> env) throws Exception {
+    Path script = dir.resolve(snippet);
+    try (var in = Objects.requireNonNull(getClass().getResourceAsStream("/sdk-snippets/" + snippet), snippet)) {
+      java.nio.file.Files.copy(in, script);
+    }
+    ProcessBuilder python = new ProcessBuilder("python3", script.toString()).redirectError(dir.resolve(snippet + ".err").toFile());
+    python.environment().putAll(env);
+    Process process = python.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(snippet + " finished").isTrue();
+    assertThat(process.exitValue()).as(snippet + " failed: " + java.nio.file.Files.readString(dir.resolve(snippet + ".err"))).isZero();
+    return out;
+  }
+
+  @Test
+  void the_responses_api_passes_through_with_eco_plain_and_streamed_and_is_recorded() throws IOException {
+    OpenAIClient client = client(acmeKey);
+    ResponseCreateParams params = ResponseCreateParams.builder().model("gpt-4o-mini").input("hello").build();
+    Response response = client.responses().create(params);
+    assertThat(response.output().getFirst().asMessage().content().getFirst().asOutputText().text()).isEqualTo("tok0 tok1 ");
+    assertThat(response.usage()).hasValueSatisfying(u -> assertThat(u.outputTokens()).isEqualTo(250));
+    JsonNode eco = eco(response._additionalProperties());
+    assertThat(eco.get("energy").get("wh").asDouble()).isPositive();
+
+    List<ResponseStreamEvent> events = new ArrayList<>();
+    try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(params)) {
+      stream.stream().forEach(events::add);
+    }
+    assertThat(events).hasSize(4);
+    assertThat(events.subList(0, 3)).allSatisfy(e -> assertThat(JSON.<JsonNode>valueToTree(e).has("eco")).isFalse());
+    ResponseCompletedEvent completed = events.getLast().asCompleted();
+    assertThat(completed.response().usage()).hasValueSatisfying(u -> assertThat(u.outputTokens()).isEqualTo(250));
+    assertThat(eco(completed._additionalProperties()).get("energy").get("wh").asDouble()).as("eco rides on response.completed").isPositive();
+
+    assertThat(entriesAfterStop()).hasSize(2).allSatisfy(entry -> {
+      InvocationRecord r = entry.record();
+      assertThat(r.model()).isEqualTo("gpt-4o-mini-2024-07-18");
+      assertThat(r.operation().code()).isEqualTo("chat");
+      assertThat(r.inputTokens()).isEqualTo(900);
+      assertThat(r.cachedInputTokens()).isEqualTo(600);
+      assertThat(r.outputTokens()).isEqualTo(250);
+      assertThat(r.reasoningTokens()).isEqualTo(200);
+      assertThat(r.id()).startsWith("gw-openai-resp_");
+    }).extracting(LedgerEntry::sourceRef).containsExactlyInAnyOrder("gateway:responses", "gateway:responses:stream");
+  }
+
+  @Test
+  void models_and_other_v1_routes_pass_through_unchanged_and_unknown_paths_answer_json_404() throws Exception {
+    OpenAIClient client = client(acmeKey);
+    assertThat(client.models().list().data()).extracting(Model::id).containsExactly("gpt-4o-mini");
+    assertThat(client.models().retrieve("gpt-4o-mini").ownedBy()).isEqualTo("system");
+    assertThatThrownBy(() -> client.models().retrieve("no-such-model")).as("the upstream's own 404 comes back")
+        .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(404);
+          assertThat(e.code()).hasValue("model_not_found");
+        });
+    assertThat(upstreamAuthorization).as("the provider key goes upstream, never the jouletrace key").hasSize(3)
+        .allSatisfy((call, authorization) -> assertThat(authorization).isEqualTo("Bearer sk-configured"));
+    assertThatThrownBy(() -> client("jt_not-a-key").models().list()).as("passthroughs take a jouletrace key too")
+        .isInstanceOfSatisfying(OpenAIServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+
+    var outside = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/nowhere")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(outside.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(outside.body()).path("error").path("status").asInt()).as("the documented JSON 404").isEqualTo(404);
+    assertThat(recordsAfterStop()).as("no usage, nothing recorded").isEmpty();
   }
 
   @Test
@@ -567,6 +737,34 @@ class GatewayTest {
     assertThat(passed.statusCode()).isEqualTo(200);
     assertThat(passed.headers().values("x-jouletrace-budget-warning")).singleElement().asString()
         .matches("acme-advice crossed at \\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z");
+  }
+
+  @Test
+  void a_budget_refusal_says_when_the_period_resets_and_both_sdks_give_up_at_once() throws Exception {
+    LogCapture log = new LogCapture();
+    assertThat(admin("POST", "/api/invocations", "{\"id\":\"spend-1\",\"timestamp\":\"" + java.time.Instant.now() + "\",\"provider\":\"openai\","
+        + "\"model\":\"gpt-4o\",\"input_tokens\":5000,\"output_tokens\":2000,\"tenant\":\"acme\"}")).isEqualTo(200);
+    assertThat(admin("PUT", "/api/budgets/acme-daily", "{\"scope\":\"tenant\",\"scope_value\":\"acme\",\"quantity\":\"energy\","
+        + "\"limit\":0.000001,\"period\":\"day\",\"mode\":\"gate\"}")).isEqualTo(200);
+    // The SDKs' defaults: 2 retries each, which a 429 gets unless the answer says otherwise.
+    OpenAIClient openai = OpenAIOkHttpClient.builder().apiKey(acmeKey).baseUrl("http://127.0.0.1:" + server.port() + "/v1").maxRetries(2).build();
+    AnthropicClient anthropic = AnthropicOkHttpClient.builder().apiKey(acmeKey).baseUrl("http://127.0.0.1:" + server.port()).maxRetries(2).build();
+
+    assertThatThrownBy(() -> openai.chat().completions().create(chat("hello"))).isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+      assertThat(e.statusCode()).isEqualTo(429);
+      assertThat(e.headers().values("x-should-retry")).containsExactly("false");
+      long midnight = java.time.Instant.now().until(java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1)
+          .atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), java.time.temporal.ChronoUnit.SECONDS);
+      assertThat(e.headers().values("Retry-After")).singleElement().asString().as("whole seconds until the day's period ends")
+          .satisfies(seconds -> assertThat(Long.parseLong(seconds)).isBetween(midnight - 60, midnight + 60));
+    });
+    assertThatThrownBy(() -> anthropic.messages().create(message("hello"))).isInstanceOfSatisfying(AnthropicServiceException.class, e -> {
+      assertThat(e.statusCode()).isEqualTo(429);
+      assertThat(e.headers().values("x-should-retry")).containsExactly("false");
+    });
+    log.close();
+    assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage).as("one request per SDK reached the gateway, not three")
+        .filteredOn(m -> m.contains("budget_refused")).hasSize(2);
   }
 
   @Test
