@@ -424,7 +424,17 @@ public final class JouletraceServer implements AutoCloseable {
     }
     CachedPrincipal cached = principals.get(key);
     if (cached == null || System.nanoTime() - cached.checkedAtNanos() > KEY_RECHECK.toNanos()) {
-      ApiKeys.Principal principal = withLedger(() -> keys.resolve(key)).orElse(null);
+      // Not under withLedger: a request must not wait for a recorder batch's commit (the store serialises itself).
+      ApiKeys.Principal principal;
+      try {
+        principal = keys.resolve(key).orElse(null);
+      } catch (RuntimeException storeAway) {
+        if (cached == null) throw storeAway;
+        // The ledger cannot answer now: a key it confirmed a moment ago stays valid until it can (revocations then apply).
+        LOG.warn("API key re-check failed; keeping the key's last known principal", storeAway);
+        ctx.attribute(PRINCIPAL, cached.principal());
+        return;
+      }
       if (principal == null) {
         principals.remove(key);
         throw new ApiError(HttpStatus.UNAUTHORIZED, "unknown or revoked API key");
