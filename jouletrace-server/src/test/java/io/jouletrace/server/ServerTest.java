@@ -416,9 +416,9 @@ class ServerTest {
         + "\"provider\":\"acme\",\"model\":\"mystery\",\"output_tokens\":5,\"tenant\":\"acme\",\"team\":\"search\"}]");
     String metrics = get("/metrics", ADMIN).body();
     double acmeWh = get("/api/energy/summary?tenant=acme&team=search&model=gpt-4o", ADMIN).json().get("total_wh").asDouble();
-    assertThat(value(metrics, "jouletrace_energy_watt_hours{model=\"gpt-4o\",team=\"search\",tenant=\"acme\",tier=\"modelled\"}"))
-        .isCloseTo(acmeWh, within(1e-9));
-    assertThat(value(metrics, "jouletrace_unrated_calls{model=\"mystery\",team=\"search\",tenant=\"acme\"}")).isEqualTo(1.0);
+    assertThat(value(metrics, "jouletrace_energy_joules_total{model=\"gpt-4o\",team=\"search\",tenant=\"acme\",tier=\"modelled\"}"))
+        .isCloseTo(acmeWh * 3600, within(1e-6));
+    assertThat(value(metrics, "jouletrace_unrated_calls_total{model=\"mystery\",team=\"search\",tenant=\"acme\"}")).isEqualTo(1.0);
     assertThat(value(metrics, "jouletrace_ingest_records_total{outcome=\"accepted\",source=\"api\"}")).isEqualTo(3.0);
   }
 
@@ -435,14 +435,28 @@ class ServerTest {
     }
     assertThat(post("/api/invocations", ADMIN, batch.append(']').toString()).json().get("accepted").asInt()).isEqualTo(40);
     String metrics = get("/metrics", ADMIN).body();
-    List<String> unrated = metrics.lines().filter(l -> l.startsWith("jouletrace_unrated_calls{")).toList();
+    List<String> unrated = metrics.lines().filter(l -> l.startsWith("jouletrace_unrated_calls_total{")).toList();
     assertThat(unrated.stream().map(l -> l.replaceAll(".*team=\"([^\"]*)\".*", "$1")).distinct())
         .as("ten named teams and other").hasSize(11).contains("team-0", "other");
     assertThat(unrated.stream().map(l -> l.replaceAll(".*model=\"([^\"]*)\".*", "$1")).distinct()).hasSize(11).contains("model-0", "other");
-    assertThat(value(metrics, "jouletrace_unrated_calls{model=\"model-0\",team=\"team-0\",tenant=\"acme\"}")).isEqualTo(10.0);
-    assertThat(value(metrics, "jouletrace_unrated_calls{model=\"other\",team=\"other\",tenant=\"acme\"}")).isEqualTo(21.0);
+    assertThat(value(metrics, "jouletrace_unrated_calls_total{model=\"model-0\",team=\"team-0\",tenant=\"acme\"}")).isEqualTo(10.0);
+    assertThat(value(metrics, "jouletrace_unrated_calls_total{model=\"other\",team=\"other\",tenant=\"acme\"}")).isEqualTo(21.0);
     assertThat(unrated.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
         .as("folding keeps every call").isEqualTo(40.0);
+  }
+
+  /** Before anything happened every counter of this process is there at 0, and Prometheus' own linter finds nothing. */
+  @Test
+  void metrics_show_every_counter_at_zero_from_start_and_pass_promtool() throws Exception {
+    String fresh = get("/metrics", ADMIN).body();
+    assertThat(value(fresh, "jouletrace_ingest_records_total{outcome=\"rejected\",source=\"otlp\"}")).isZero();
+    assertThat(value(fresh, "jouletrace_gateway_unrecorded_calls_total{endpoint=\"messages\",reason=\"budget_refused\"}")).isZero();
+    assertThat(value(fresh, "jouletrace_ledger_write_failures_total")).isZero();
+    post("/api/invocations", ADMIN, "[" + ACME_CALL + "]");
+    String metrics = get("/metrics", ADMIN).body();
+    assertThat(metrics).doesNotContain("watt_hours").contains("# TYPE jouletrace_energy_joules_total counter")
+        .contains("# TYPE jouletrace_carbon_grams_total counter");
+    assertThat(Promtool.check(metrics)).isEmpty();
   }
 
   private static double value(String exposition, String series) {
