@@ -853,7 +853,9 @@ public final class JouletraceServer implements AutoCloseable {
     stored.get("rejected").forEach(refused::add);
     stored.get("conflicts").forEach(refused::add);
     int rejected = refused.size();
-    String message = rejected == 0 ? "" : rejected + " spans could not become records: " + refused.getFirst().get("reason").asText();
+    String message = rejected == 0 ? "" : rejected + " spans could not become records: "
+        + refused.stream().limit(OTLP_REFUSALS_NAMED).map(JouletraceServer::otlpRefusal).collect(Collectors.joining("; "))
+        + (rejected > OTLP_REFUSALS_NAMED ? "; …" : "");
     if (protobuf) {
       ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
       if (rejected > 0) {
@@ -865,6 +867,15 @@ public final class JouletraceServer implements AutoCloseable {
       if (rejected > 0) response.putObject("partialSuccess").put("rejectedSpans", String.valueOf(rejected)).put("errorMessage", message);
       ctx.contentType("application/json").result(response.toString());
     }
+  }
+
+  /** How many refused spans the OTLP partial-success message names (its count covers them all). */
+  private static final int OTLP_REFUSALS_NAMED = 3;
+
+  /** A refused span as the sender knows it: {@code otlp#span3: gen_ai.usage.output_tokens: is required}. */
+  private static String otlpRefusal(JsonNode refusal) {
+    String field = refusal.path("field").asText("");
+    return refusal.get("at").asText() + ": " + (field.isEmpty() ? "" : OtlpTraces.attributeOf(field) + ": ") + refusal.get("reason").asText();
   }
 
   /**

@@ -399,6 +399,8 @@ class ServerTest {
     Reply partial = post("/v1/traces", ADMIN, json);
     assertThat(partial.status()).isEqualTo(200);
     assertThat(partial.json().get("partialSuccess").get("rejectedSpans").asText()).isEqualTo("1");
+    assertThat(partial.json().get("partialSuccess").get("errorMessage").asText()).as("names the span and its attribute")
+        .isEqualTo("1 spans could not become records: otlp#span2: gen_ai.response.model: is required");
     assertThat(get("/api/invocations/5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174", ADMIN).status()).isEqualTo(200);
     // The stored span again with other usage: refused as a span that conflicts, and the stored record stays.
     String changed = json.substring(0, json.indexOf(",{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\",\"spanId\":\"EEE19B7EC3C1B175\""))
