@@ -474,7 +474,11 @@ public final class JouletraceServer implements AutoCloseable {
     } catch (Estimator.UnknownMethodologyException e) {
       throw new ApiError(HttpStatus.BAD_REQUEST, "field 'methodology': " + e.getMessage());
     }
-    sendJson(ctx, EcoBlock.of(request.record(), statelessEstimator.estimate(request.record(), version)));
+    ObjectNode block = request.ecoBlock(statelessEstimator.estimate(request.record(), version));
+    // BIJOTEL's answer fields beside the eco block: the central values, null where the block's figure is null.
+    block.set("wh", block.path("energy").path("wh").isNumber() ? block.get("energy").get("wh") : JSON.nullNode());
+    block.set("co2_grams", block.path("carbon").path("g").isNumber() ? block.get("carbon").get("g") : JSON.nullNode());
+    sendJson(ctx, block);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.jouletrace.catalog.Catalog;
@@ -128,7 +129,9 @@ class ServerTest {
         "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"input_tokens\":1000,\"output_tokens\":300,\"zone\":\"FRA\"}");
     assertThat(reply.status()).isEqualTo(200);
     InvocationRecord record = InvocationRecord.builder("openai", "gpt-4o", 300).inputTokens(1000L).zone("FRA").build();
-    JsonNode expected = EcoBlock.of(record, Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY));
+    ObjectNode expected = EcoBlock.of(record, Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY));
+    expected.set("wh", expected.get("energy").get("wh"));
+    expected.set("co2_grams", expected.get("carbon").get("g"));
     assertThat(reply.json()).isEqualTo(expected);
 
     Reply bad = post("/api/energy/estimate", acmeKey, "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":-3}");
@@ -136,6 +139,29 @@ class ServerTest {
     assertThat(bad.json().get("error").get("message").asText()).isEqualTo("field 'output_tokens': must be a whole number >= 0, got -3");
     Reply unknown = post("/api/energy/estimate", acmeKey, "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":3,\"methodology\":\"nope\"}");
     assertThat(unknown.json().get("error").get("message").asText()).startsWith("field 'methodology'");
+  }
+
+  /** BIJOTEL's documented call: no provider, one token count, a region label; answered with its wh and co2_grams. */
+  @Test
+  void estimate_takes_bijotels_model_tokens_and_region_and_says_what_it_assumed() throws Exception {
+    Reply reply = post("/api/energy/estimate", acmeKey, "{\"model\":\"claude-haiku-4-5-20251001\",\"tokens\":1500,\"region\":\"us-east\"}");
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    InvocationRecord record = InvocationRecord.builder("anthropic", "claude-haiku-4-5-20251001", 1500).region("us-east").build();
+    JsonNode asOutput = EcoBlock.of(record, Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY));
+    JsonNode answer = reply.json();
+    assertThat(answer.get("model").get("provider").asText()).isEqualTo("anthropic");
+    assertThat(answer.get("energy")).as("all 1500 tokens figured as output tokens").isEqualTo(asOutput.get("energy"));
+    assertThat(answer.get("wh").asDouble()).isPositive().isEqualTo(answer.get("energy").get("wh").asDouble());
+    assertThat(answer.get("co2_grams").asDouble()).isPositive().isEqualTo(answer.get("carbon").get("g").asDouble());
+    assertThat(answer.get("carbon").get("intensity_source").asText()).isEqualTo(asOutput.get("carbon").get("intensity_source").asText());
+    assertThat(answer.get("warnings").toString()).contains("provider anthropic inferred from the model name")
+        .contains("all 1500 counted as output tokens");
+
+    Reply unknown = post("/api/energy/estimate", acmeKey, "{\"model\":\"house-model-7\",\"tokens\":10}");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().get("error").get("message").asText()).startsWith("field 'provider': is required: model 'house-model-7' is not in");
+    Reply both = post("/api/energy/estimate", acmeKey, "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"tokens\":10,\"output_tokens\":3}");
+    assertThat(both.json().get("error").get("message").asText()).startsWith("field 'tokens': give either tokens or");
   }
 
   @Test
