@@ -103,7 +103,7 @@ class CodeCarbonReaderTest {
   /** CodeCarbon 3.3's own file: appended rows 3 cells short, and flush() and stop() in the same second (SOURCES.md beside it). */
   @Test
   void codecarbons_own_file_reads_whole_with_its_short_appended_rows_and_same_second_rows() throws Exception {
-    Path file = Path.of(getClass().getResource("codecarbon-3.3.0-emissions.csv").toURI());
+    Path file = TestFiles.fixture("codecarbon-3.3.0-emissions.csv");
 
     Readings<CodeCarbonRun> runs = CodeCarbonReader.read(file);
     assertThat(runs.rejected()).isEmpty();
