@@ -15,10 +15,11 @@ have_postgres() {
   return 1
 }
 # Debian packages the suite needs: PostgreSQL for PostgresStoreTest (unless JOULETRACE_TEST_POSTGRES names a server),
-# Chromium and its driver for the dashboard's browser test.
+# Chromium and its driver for the dashboard's browser test, Prometheus for promtool (ServerTest lints /metrics).
 packages=()
 if [ -z "${JOULETRACE_TEST_POSTGRES:-}" ] && ! have_postgres; then packages+=(postgresql); fi
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then packages+=(chromium chromium-driver); fi
+if ! command -v promtool >/dev/null 2>&1; then packages+=(prometheus); fi
 if [ ${#packages[@]} -gt 0 ]; then
   echo "installing ${packages[*]} for the test suite"
   if ! command -v apt-get >/dev/null 2>&1; then

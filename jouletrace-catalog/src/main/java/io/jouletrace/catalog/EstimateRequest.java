@@ -1,14 +1,32 @@
 package io.jouletrace.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.methodology.Estimate;
+import io.jouletrace.core.methodology.ecologits.EcoLogitsCoefficients;
+import io.jouletrace.core.model.ModelRegistry;
+import io.jouletrace.core.model.ModelSpec;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One estimate request: a CLI {@code --batch} line or a REST body, named like the CLI flags in snake case
  * ({@code provider}, {@code model}, {@code output_tokens}, …). Bad values raise {@link FieldException} naming the field.
+ *
+ * <p>It also takes BIJOTEL's shape, {@code {"model", "tokens", "region"}}: without {@code provider}, the provider is the
+ * one the newest EcoLogits registry lists the model under (case ignored; none or several is an error), and
+ * {@code tokens} counts as output tokens, none as input — an upper bound, since an output token costs more energy
+ * than an input one (EcoLogits figures output tokens only). Each such inference is one of {@link #assumptions}.
+ *
+ * @param assumptions what the request left out and this class filled in, for the answer's warnings
  */
-public record EstimateRequest(InvocationRecord record, String methodology) {
+public record EstimateRequest(InvocationRecord record, String methodology, List<String> assumptions) {
+
+  /** The registry a provider is inferred from: the newest EcoLogits release's. */
+  private static final EcoLogitsCoefficients PROVIDER_REGISTRY = EcoLogitsCoefficients.V0_9_3;
 
   /** A bad value in one named field. */
   public static final class FieldException extends RuntimeException {
@@ -26,16 +44,58 @@ public record EstimateRequest(InvocationRecord record, String methodology) {
 
   public static EstimateRequest fromJson(JsonNode line) {
     if (!line.isObject()) throw new FieldException("", "expected a JSON object");
-    var builder = InvocationRecord.builder(requiredText(line, "provider"), requiredText(line, "model"),
-        count(line, "output_tokens", true));
-    builder.inputTokens(line.hasNonNull("input_tokens") ? count(line, "input_tokens", false) : null);
+    List<String> assumptions = new ArrayList<>();
+    String model = requiredText(line, "model");
+    String provider = optionalText(line, "provider");
+    if (provider == null) {
+      provider = inferProvider(model);
+      assumptions.add("provider " + provider + " inferred from the model name (the only provider "
+          + Providers.REGISTRY.name() + " lists it under)");
+    }
+    long outputTokens;
+    Long inputTokens;
+    if (line.hasNonNull("tokens")) {
+      if (line.hasNonNull("output_tokens") || line.hasNonNull("input_tokens")) {
+        throw new FieldException("tokens", "give either tokens or input_tokens/output_tokens, not both");
+      }
+      outputTokens = count(line, "tokens", true);
+      inputTokens = null;
+      assumptions.add("tokens: all " + outputTokens + " counted as output tokens, none as input: an upper bound "
+          + "(an output token costs more energy than an input one); send input_tokens and output_tokens for the split");
+    } else {
+      outputTokens = count(line, "output_tokens", true);
+      inputTokens = line.hasNonNull("input_tokens") ? count(line, "input_tokens", false) : null;
+    }
+    var builder = InvocationRecord.builder(provider, model, outputTokens);
+    builder.inputTokens(inputTokens);
     builder.latencySeconds(nonNegative(line, "latency_s"));
     builder.zone(optionalText(line, "zone"));
     builder.region(optionalText(line, "region"));
     builder.intensityGramsPerKwh(nonNegative(line, "intensity_g_per_kwh"));
     String operation = optionalText(line, "operation");
     if (operation != null) builder.operation(Operation.of(operation));
-    return new EstimateRequest(builder.build(), optionalText(line, "methodology"));
+    return new EstimateRequest(builder.build(), optionalText(line, "methodology"), List.copyOf(assumptions));
+  }
+
+  /** The eco block of this request's estimate, with the {@link #assumptions} among its warnings. */
+  public ObjectNode ecoBlock(Estimate estimate) {
+    ObjectNode block = EcoBlock.of(record, estimate);
+    assumptions.forEach(((ArrayNode) block.get("warnings"))::add);
+    return block;
+  }
+
+  /** The one provider the registry lists {@code model} under, ignoring case; none or several: provider is required. */
+  private static String inferProvider(String model) {
+    List<String> providers = Providers.REGISTRY.byNameIgnoringCase(model).stream().map(ModelSpec::provider).distinct().sorted().toList();
+    if (providers.size() == 1) return providers.getFirst();
+    throw new FieldException("provider", "is required: " + (providers.isEmpty()
+        ? "model '" + model + "' is not in " + Providers.REGISTRY.name() + ", so its provider cannot be inferred"
+        : "model '" + model + "' is listed under several providers (" + String.join(", ", providers) + ")"));
+  }
+
+  /** Read on first use: most requests name their provider. */
+  private static final class Providers {
+    static final ModelRegistry REGISTRY = EcoLogitsData.registry(PROVIDER_REGISTRY);
   }
 
   private static String requiredText(JsonNode line, String field) {

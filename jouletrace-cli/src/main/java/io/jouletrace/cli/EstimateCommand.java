@@ -177,7 +177,7 @@ final class EstimateCommand implements Callable<Integer> {
       } catch (Estimator.UnknownMethodologyException e) {
         return error(lineNumber, "methodology", e.getMessage());
       }
-      return EcoBlock.of(request.record(), estimator.estimate(request.record(), version));
+      return request.ecoBlock(estimator.estimate(request.record(), version));
     } catch (JsonProcessingException e) {
       return error(lineNumber, "", "not valid JSON: " + e.getOriginalMessage());
     } catch (EstimateRequest.FieldException e) {

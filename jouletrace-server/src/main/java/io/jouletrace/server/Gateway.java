@@ -106,6 +106,10 @@ public final class Gateway {
    *     record bounds, e.g. a model name the upstream answered with control characters)
    */
   interface Unrecorded {
+    /** Every reason code, so that each counter is exposed at 0 before its first call. */
+    List<String> REASONS = List.of("budget_refused", "upstream_unreachable", "upstream_timeout", "upstream_stalled", "upstream_error",
+        "no_usage", "stream_without_output", "record_queue_full", "record_rejected");
+
     void unrecorded(String endpoint, String reason, String detail);
   }
 

@@ -540,7 +540,11 @@ public final class JouletraceServer implements AutoCloseable {
     } catch (Estimator.UnknownMethodologyException e) {
       throw new ApiError(HttpStatus.BAD_REQUEST, "field 'methodology': " + e.getMessage());
     }
-    sendJson(ctx, EcoBlock.of(request.record(), statelessEstimator.estimate(request.record(), version)));
+    ObjectNode block = request.ecoBlock(statelessEstimator.estimate(request.record(), version));
+    // BIJOTEL's answer fields beside the eco block: the central values, null where the block's figure is null.
+    block.set("wh", block.path("energy").path("wh").isNumber() ? block.get("energy").get("wh") : JSON.nullNode());
+    block.set("co2_grams", block.path("carbon").path("g").isNumber() ? block.get("carbon").get("g") : JSON.nullNode());
+    sendJson(ctx, block);
   }
 
   /**
@@ -929,7 +933,9 @@ public final class JouletraceServer implements AutoCloseable {
     stored.get("rejected").forEach(refused::add);
     stored.get("conflicts").forEach(refused::add);
     int rejected = refused.size();
-    String message = rejected == 0 ? "" : rejected + " spans could not become records: " + refused.getFirst().get("reason").asText();
+    String message = rejected == 0 ? "" : rejected + " spans could not become records: "
+        + refused.stream().limit(OTLP_REFUSALS_NAMED).map(JouletraceServer::otlpRefusal).collect(Collectors.joining("; "))
+        + (rejected > OTLP_REFUSALS_NAMED ? "; …" : "");
     if (protobuf) {
       ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
       if (rejected > 0) {
@@ -941,6 +947,15 @@ public final class JouletraceServer implements AutoCloseable {
       if (rejected > 0) response.putObject("partialSuccess").put("rejectedSpans", String.valueOf(rejected)).put("errorMessage", message);
       ctx.contentType("application/json").result(response.toString());
     }
+  }
+
+  /** How many refused spans the OTLP partial-success message names (its count covers them all). */
+  private static final int OTLP_REFUSALS_NAMED = 3;
+
+  /** A refused span as the sender knows it: {@code otlp#span3: gen_ai.usage.output_tokens: is required}. */
+  private static String otlpRefusal(JsonNode refusal) {
+    String field = refusal.path("field").asText("");
+    return refusal.get("at").asText() + ": " + (field.isEmpty() ? "" : OtlpTraces.attributeOf(field) + ": ") + refusal.get("reason").asText();
   }
 
   /**

@@ -7,10 +7,14 @@ import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +29,11 @@ import java.util.function.Supplier;
  * and tier (read from the ledger at each scrape, so they are totals since the first record), and the ingest counters
  * of this process by source and outcome (their rate is the ingest rate).
  *
+ * <p>Names follow Prometheus' conventions (base units, {@code _total} on counters; {@code promtool check metrics} is
+ * clean). The ledger totals are counters: the ledger is append-only, so each total only grows, and {@code rate()} of
+ * one is the energy (or carbon, or calls) per second. Every counter of this process is exposed at 0 from start, so a
+ * rate has a first sample before the first event.
+ *
  * <p>Team and model names come from tenants' records, so each tenant shows its {@code top} teams and models by calls and
  * folds the rest into {@value #OTHER}: a tenant sending a new name per call cannot grow the exposition without bound.
  */
@@ -35,7 +44,6 @@ final class LedgerMetrics {
     <T> T withLedger(Supplier<T> work);
   }
 
-  private static final double JOULES_PER_WH = 3600;
   /** The label value of a tenant's teams and models beyond its top ones. */
   static final String OTHER = "other";
   /** How many teams and how many models of each tenant get their own series by default. */
@@ -45,10 +53,6 @@ final class LedgerMetrics {
   private final Reports reports;
   private final LedgerAccess access;
   private final int top;
-  private final MultiGauge energy;
-  private final MultiGauge carbon;
-  private final MultiGauge calls;
-  private final MultiGauge unrated;
 
   /** @param top how many teams and how many models of each tenant get series of their own; the rest are {@value #OTHER} */
   LedgerMetrics(Reports reports, LedgerAccess access, int top) {
@@ -56,12 +60,12 @@ final class LedgerMetrics {
     this.reports = reports;
     this.access = access;
     this.top = top;
-    energy = MultiGauge.builder("jouletrace.energy.watt.hours").description("Energy of the ledger's calls by tier (sum of central values)")
-        .register(registry);
-    carbon = MultiGauge.builder("jouletrace.carbon.grams").description("Carbon of the ledger's calls by tier, gCO2e").register(registry);
-    calls = MultiGauge.builder("jouletrace.calls").description("Calls in the ledger by the tier of their energy figure").register(registry);
-    unrated = MultiGauge.builder("jouletrace.unrated.calls").description("Calls whose energy figure is unknown (never counted as 0)")
-        .register(registry);
+    registry.getPrometheusRegistry().register((MultiCollector) this::ledgerTotals);
+    for (String source : List.of("api", "otlp", "gateway")) ingested(source, 0, 0, 0);
+    for (String endpoint : Gateway.ENDPOINTS.keySet()) {
+      for (String reason : Gateway.Unrecorded.REASONS) unrecordedCounter(endpoint, reason);
+    }
+    writeFailures();
   }
 
   /** Counts what one ingest request did. */
@@ -73,14 +77,22 @@ final class LedgerMetrics {
 
   /** Counts a gateway call that left no record (Gateway.Unrecorded), by endpoint and reason. */
   void unrecorded(String endpoint, String reason) {
-    Counter.builder("jouletrace.gateway.unrecorded.calls").description("Gateway calls that produced no tokens and so no ledger record")
-        .tags("endpoint", endpoint, "reason", reason).register(registry).increment();
+    unrecordedCounter(endpoint, reason).increment();
+  }
+
+  private Counter unrecordedCounter(String endpoint, String reason) {
+    return Counter.builder("jouletrace.gateway.unrecorded.calls").description("Gateway calls that produced no tokens and so no ledger record")
+        .tags("endpoint", endpoint, "reason", reason).register(registry);
   }
 
   /** Counts an append the ledger failed (database away, disk full). */
   void writeFailed() {
-    Counter.builder("jouletrace.ledger.write.failures").description("Appends the ledger failed (each failed its batch only)")
-        .register(registry).increment();
+    writeFailures().increment();
+  }
+
+  private Counter writeFailures() {
+    return Counter.builder("jouletrace.ledger.write.failures").description("Appends the ledger failed (each failed its batch only)")
+        .register(registry);
   }
 
   /** Exposes how many gateway calls wait to be stored. */
@@ -94,30 +106,50 @@ final class LedgerMetrics {
         .tags("source", source, "outcome", outcome).register(registry);
   }
 
-  /** The exposition text, with the ledger gauges read now. */
+  /** The exposition text, with the ledger totals read now. */
   String scrape() {
+    return registry.scrape();
+  }
+
+  /** The ledger's totals by tenant, team, model (and tier), read from the ledger at each scrape. */
+  private MetricSnapshots ledgerTotals() {
     List<Reports.Combination> combinations = access.withLedger(
         () -> reports.combinations(Scope.all(), List.of(Dimension.TENANT, Dimension.TEAM, Dimension.MODEL)));
-    List<MultiGauge.Row<?>> energyRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> carbonRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> callRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> unratedRows = new ArrayList<>();
-    for (Map.Entry<List<String>, Aggregate> c : foldTail(combinations).entrySet()) {
-      Tags tags = Tags.of("tenant", c.getKey().get(0), "team", c.getKey().get(1), "model", c.getKey().get(2));
-      Aggregate a = c.getValue();
-      for (Tier tier : Tier.values()) {
-        Tags tiered = tags.and("tier", tier.code());
-        energyRows.add(MultiGauge.Row.of(tiered, a.energyJoules().of(tier) / JOULES_PER_WH));
-        carbonRows.add(MultiGauge.Row.of(tiered, a.carbonGrams().of(tier)));
-        callRows.add(MultiGauge.Row.of(tiered, a.energyJoules().callsOf(tier)));
-      }
-      unratedRows.add(MultiGauge.Row.of(tags, a.energyJoules().unratedCalls()));
-    }
-    energy.register(energyRows, true);
-    carbon.register(carbonRows, true);
-    calls.register(callRows, true);
-    unrated.register(unratedRows, true);
-    return registry.scrape();
+    Map<List<String>, Aggregate> totals = foldTail(combinations);
+    CounterSnapshot.Builder unrated = family("jouletrace_unrated_calls", null, "Calls whose energy figure is unknown (never counted as 0)");
+    totals.forEach((key, a) -> unrated.dataPoint(point(labels(key), a.energyJoules().unratedCalls())));
+    return MetricSnapshots.of(
+        byTier(totals, "jouletrace_energy", Unit.JOULES, "Energy of the ledger's calls by tier (sum of central values)",
+            (a, tier) -> a.energyJoules().of(tier)),
+        byTier(totals, "jouletrace_carbon", Unit.GRAMS, "Carbon of the ledger's calls by tier, gCO2e", (a, tier) -> a.carbonGrams().of(tier)),
+        byTier(totals, "jouletrace_calls", null, "Calls in the ledger by the tier of their energy figure",
+            (a, tier) -> a.energyJoules().callsOf(tier)),
+        unrated.build());
+  }
+
+  private interface TierValue {
+    double of(Aggregate aggregate, Tier tier);
+  }
+
+  private static CounterSnapshot byTier(Map<List<String>, Aggregate> totals, String name, Unit unit, String help, TierValue value) {
+    CounterSnapshot.Builder family = family(name, unit, help);
+    totals.forEach((key, a) -> {
+      for (Tier tier : Tier.values()) family.dataPoint(point(labels(key).add("tier", tier.code()), value.of(a, tier)));
+    });
+    return family.build();
+  }
+
+  /** A counter family; the exposition adds {@code _total} to its name (and the unit's suffix, where it has one). */
+  private static CounterSnapshot.Builder family(String name, Unit unit, String help) {
+    return CounterSnapshot.builder().name(unit == null ? name : name + "_" + unit).help(help).unit(unit);
+  }
+
+  private static CounterDataPointSnapshot point(Labels labels, double value) {
+    return CounterDataPointSnapshot.builder().labels(labels).value(value).build();
+  }
+
+  private static Labels labels(List<String> key) {
+    return Labels.of("tenant", key.get(0), "team", key.get(1), "model", key.get(2));
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.jouletrace.catalog.Catalog;
@@ -128,7 +129,9 @@ class ServerTest {
         "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"input_tokens\":1000,\"output_tokens\":300,\"zone\":\"FRA\"}");
     assertThat(reply.status()).isEqualTo(200);
     InvocationRecord record = InvocationRecord.builder("openai", "gpt-4o", 300).inputTokens(1000L).zone("FRA").build();
-    JsonNode expected = EcoBlock.of(record, Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY));
+    ObjectNode expected = EcoBlock.of(record, Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY));
+    expected.set("wh", expected.get("energy").get("wh"));
+    expected.set("co2_grams", expected.get("carbon").get("g"));
     assertThat(reply.json()).isEqualTo(expected);
 
     Reply bad = post("/api/energy/estimate", acmeKey, "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":-3}");
@@ -136,6 +139,29 @@ class ServerTest {
     assertThat(bad.json().get("error").get("message").asText()).isEqualTo("field 'output_tokens': must be a whole number >= 0, got -3");
     Reply unknown = post("/api/energy/estimate", acmeKey, "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":3,\"methodology\":\"nope\"}");
     assertThat(unknown.json().get("error").get("message").asText()).startsWith("field 'methodology'");
+  }
+
+  /** BIJOTEL's documented call: no provider, one token count, a region label; answered with its wh and co2_grams. */
+  @Test
+  void estimate_takes_bijotels_model_tokens_and_region_and_says_what_it_assumed() throws Exception {
+    Reply reply = post("/api/energy/estimate", acmeKey, "{\"model\":\"claude-haiku-4-5-20251001\",\"tokens\":1500,\"region\":\"us-east\"}");
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    InvocationRecord record = InvocationRecord.builder("anthropic", "claude-haiku-4-5-20251001", 1500).region("us-east").build();
+    JsonNode asOutput = EcoBlock.of(record, Catalog.estimator(Catalog.Options.defaults()).estimate(record, Catalog.DEFAULT_METHODOLOGY));
+    JsonNode answer = reply.json();
+    assertThat(answer.get("model").get("provider").asText()).isEqualTo("anthropic");
+    assertThat(answer.get("energy")).as("all 1500 tokens figured as output tokens").isEqualTo(asOutput.get("energy"));
+    assertThat(answer.get("wh").asDouble()).isPositive().isEqualTo(answer.get("energy").get("wh").asDouble());
+    assertThat(answer.get("co2_grams").asDouble()).isPositive().isEqualTo(answer.get("carbon").get("g").asDouble());
+    assertThat(answer.get("carbon").get("intensity_source").asText()).isEqualTo(asOutput.get("carbon").get("intensity_source").asText());
+    assertThat(answer.get("warnings").toString()).contains("provider anthropic inferred from the model name")
+        .contains("all 1500 counted as output tokens");
+
+    Reply unknown = post("/api/energy/estimate", acmeKey, "{\"model\":\"house-model-7\",\"tokens\":10}");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().get("error").get("message").asText()).startsWith("field 'provider': is required: model 'house-model-7' is not in");
+    Reply both = post("/api/energy/estimate", acmeKey, "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"tokens\":10,\"output_tokens\":3}");
+    assertThat(both.json().get("error").get("message").asText()).startsWith("field 'tokens': give either tokens or");
   }
 
   @Test
@@ -401,6 +427,8 @@ class ServerTest {
     Reply partial = post("/v1/traces", ADMIN, json);
     assertThat(partial.status()).isEqualTo(200);
     assertThat(partial.json().get("partialSuccess").get("rejectedSpans").asText()).isEqualTo("1");
+    assertThat(partial.json().get("partialSuccess").get("errorMessage").asText()).as("names the span and its attribute")
+        .isEqualTo("1 spans could not become records: otlp#span2: gen_ai.response.model: is required");
     assertThat(get("/api/invocations/5b8efff798038103d269b633813fc60c:eee19b7ec3c1b174", ADMIN).status()).isEqualTo(200);
     // The stored span again with other usage: refused as a span that conflicts, and the stored record stays.
     String changed = json.substring(0, json.indexOf(",{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\",\"spanId\":\"EEE19B7EC3C1B175\""))
@@ -418,9 +446,9 @@ class ServerTest {
         + "\"provider\":\"acme\",\"model\":\"mystery\",\"output_tokens\":5,\"tenant\":\"acme\",\"team\":\"search\"}]");
     String metrics = get("/metrics", ADMIN).body();
     double acmeWh = get("/api/energy/summary?tenant=acme&team=search&model=gpt-4o", ADMIN).json().get("total_wh").asDouble();
-    assertThat(value(metrics, "jouletrace_energy_watt_hours{model=\"gpt-4o\",team=\"search\",tenant=\"acme\",tier=\"modelled\"}"))
-        .isCloseTo(acmeWh, within(1e-9));
-    assertThat(value(metrics, "jouletrace_unrated_calls{model=\"mystery\",team=\"search\",tenant=\"acme\"}")).isEqualTo(1.0);
+    assertThat(value(metrics, "jouletrace_energy_joules_total{model=\"gpt-4o\",team=\"search\",tenant=\"acme\",tier=\"modelled\"}"))
+        .isCloseTo(acmeWh * 3600, within(1e-6));
+    assertThat(value(metrics, "jouletrace_unrated_calls_total{model=\"mystery\",team=\"search\",tenant=\"acme\"}")).isEqualTo(1.0);
     assertThat(value(metrics, "jouletrace_ingest_records_total{outcome=\"accepted\",source=\"api\"}")).isEqualTo(3.0);
   }
 
@@ -437,14 +465,28 @@ class ServerTest {
     }
     assertThat(post("/api/invocations", ADMIN, batch.append(']').toString()).json().get("accepted").asInt()).isEqualTo(40);
     String metrics = get("/metrics", ADMIN).body();
-    List<String> unrated = metrics.lines().filter(l -> l.startsWith("jouletrace_unrated_calls{")).toList();
+    List<String> unrated = metrics.lines().filter(l -> l.startsWith("jouletrace_unrated_calls_total{")).toList();
     assertThat(unrated.stream().map(l -> l.replaceAll(".*team=\"([^\"]*)\".*", "$1")).distinct())
         .as("ten named teams and other").hasSize(11).contains("team-0", "other");
     assertThat(unrated.stream().map(l -> l.replaceAll(".*model=\"([^\"]*)\".*", "$1")).distinct()).hasSize(11).contains("model-0", "other");
-    assertThat(value(metrics, "jouletrace_unrated_calls{model=\"model-0\",team=\"team-0\",tenant=\"acme\"}")).isEqualTo(10.0);
-    assertThat(value(metrics, "jouletrace_unrated_calls{model=\"other\",team=\"other\",tenant=\"acme\"}")).isEqualTo(21.0);
+    assertThat(value(metrics, "jouletrace_unrated_calls_total{model=\"model-0\",team=\"team-0\",tenant=\"acme\"}")).isEqualTo(10.0);
+    assertThat(value(metrics, "jouletrace_unrated_calls_total{model=\"other\",team=\"other\",tenant=\"acme\"}")).isEqualTo(21.0);
     assertThat(unrated.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
         .as("folding keeps every call").isEqualTo(40.0);
+  }
+
+  /** Before anything happened every counter of this process is there at 0, and Prometheus' own linter finds nothing. */
+  @Test
+  void metrics_show_every_counter_at_zero_from_start_and_pass_promtool() throws Exception {
+    String fresh = get("/metrics", ADMIN).body();
+    assertThat(value(fresh, "jouletrace_ingest_records_total{outcome=\"rejected\",source=\"otlp\"}")).isZero();
+    assertThat(value(fresh, "jouletrace_gateway_unrecorded_calls_total{endpoint=\"messages\",reason=\"budget_refused\"}")).isZero();
+    assertThat(value(fresh, "jouletrace_ledger_write_failures_total")).isZero();
+    post("/api/invocations", ADMIN, "[" + ACME_CALL + "]");
+    String metrics = get("/metrics", ADMIN).body();
+    assertThat(metrics).doesNotContain("watt_hours").contains("# TYPE jouletrace_energy_joules_total counter")
+        .contains("# TYPE jouletrace_carbon_grams_total counter");
+    assertThat(Promtool.check(metrics)).isEmpty();
   }
 
   private static double value(String exposition, String series) {

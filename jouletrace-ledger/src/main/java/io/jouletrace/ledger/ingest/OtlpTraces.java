@@ -90,25 +90,37 @@ public final class OtlpTraces {
     }
   }
 
-  /** GenAI semantic conventions, newest name first, then jouletrace's own attributes. */
+  /** Each record field and the span attributes it comes from: GenAI semantic conventions, newest name first, then jouletrace's own. */
+  private static final Map<String, List<String>> ATTRIBUTES = Map.ofEntries(
+      Map.entry(RecordFields.PROVIDER, List.of("gen_ai.provider.name", "gen_ai.system")),
+      Map.entry(RecordFields.MODEL, List.of("gen_ai.response.model", "gen_ai.request.model")),
+      Map.entry(RecordFields.OPERATION, List.of("gen_ai.operation.name")),
+      Map.entry(RecordFields.INPUT_TOKENS, List.of("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")),
+      Map.entry(RecordFields.OUTPUT_TOKENS, List.of("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")),
+      Map.entry(RecordFields.REASONING_TOKENS, List.of("gen_ai.usage.reasoning.output_tokens")),
+      Map.entry(RecordFields.CACHED_INPUT_TOKENS, List.of("gen_ai.usage.cache_read.input_tokens")),
+      Map.entry(RecordFields.REGION, List.of("cloud.region")),
+      Map.entry(RecordFields.ZONE, List.of("jouletrace.zone")),
+      Map.entry(RecordFields.TENANT, List.of("jouletrace.tenant")),
+      Map.entry(RecordFields.TEAM, List.of("jouletrace.team")),
+      Map.entry(RecordFields.COST_CENTER, List.of("jouletrace.cost_center")),
+      Map.entry(RecordFields.INTENSITY_G_PER_KWH, List.of("jouletrace.intensity_g_per_kwh")));
+
+  /**
+   * The span attribute a record field comes from (its newest semantic-convention name), so that an error names what
+   * the sender sets; a field that comes from no attribute (the id, the timing) is named as it is.
+   */
+  public static String attributeOf(String field) {
+    List<String> keys = ATTRIBUTES.get(field);
+    return keys == null ? field : keys.getFirst();
+  }
+
   private static void putAttributes(ObjectNode fields, Map<String, JsonNode> attrs) {
-    put(fields, RecordFields.PROVIDER, attrs, "gen_ai.provider.name", "gen_ai.system");
-    put(fields, RecordFields.MODEL, attrs, "gen_ai.response.model", "gen_ai.request.model");
-    put(fields, RecordFields.OPERATION, attrs, "gen_ai.operation.name");
-    put(fields, RecordFields.INPUT_TOKENS, attrs, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
-    put(fields, RecordFields.OUTPUT_TOKENS, attrs, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
-    put(fields, RecordFields.REASONING_TOKENS, attrs, "gen_ai.usage.reasoning.output_tokens");
-    put(fields, RecordFields.CACHED_INPUT_TOKENS, attrs, "gen_ai.usage.cache_read.input_tokens");
-    put(fields, RecordFields.REGION, attrs, "cloud.region");
-    put(fields, RecordFields.ZONE, attrs, "jouletrace.zone");
-    put(fields, RecordFields.TENANT, attrs, "jouletrace.tenant");
-    put(fields, RecordFields.TEAM, attrs, "jouletrace.team");
-    put(fields, RecordFields.COST_CENTER, attrs, "jouletrace.cost_center");
-    put(fields, RecordFields.INTENSITY_G_PER_KWH, attrs, "jouletrace.intensity_g_per_kwh");
+    ATTRIBUTES.forEach((name, keys) -> put(fields, name, attrs, keys));
   }
 
   /** Sets {@code name} from the first attribute key present. */
-  private static void put(ObjectNode fields, String name, Map<String, JsonNode> attrs, String... keys) {
+  private static void put(ObjectNode fields, String name, Map<String, JsonNode> attrs, List<String> keys) {
     for (String key : keys) {
       JsonNode value = attrs.get(key);
       if (value != null) {

@@ -34,6 +34,13 @@ import java.util.Map;
  * the one resource reads {@code energy_consumed}. Successive runs of one project are one meter: the drop to 0 J at a
  * new run reads as a counter reset, so the time between two runs is unknown, never zero; runs of one project must not
  * overlap.
+ *
+ * <p>Read as CodeCarbon writes it (3.3 checked, docs/measured.md): the rows it appends to an existing file leave out
+ * the cells of {@code region}, {@code longitude} and {@code latitude} when those are unknown, so they are 3 cells
+ * short of the header; such a row is read with those 3 cells blank. CodeCarbon's {@code timestamp} has whole seconds
+ * but its {@code duration} has microseconds, and {@code flush()} then {@code stop()} often write two rows of one run in
+ * the same second: so a run's start is taken from its first row ({@code timestamp − duration}) and each later row of
+ * the run ends at that start plus its own {@code duration}.
  */
 public final class CodeCarbonReader {
 
@@ -136,10 +143,14 @@ public final class CodeCarbonReader {
   private abstract static class Csv<T> extends CsvTelemetryReader<T> {
 
     private static final List<String> REQUIRED = List.of("timestamp", "run_id", "duration", "energy_consumed");
+    /** The columns whose cells CodeCarbon leaves out of an appended row when their value is unknown, in header order. */
+    private static final List<String> LEFT_OUT_WHEN_UNKNOWN = List.of("region", "longitude", "latitude");
     private static final BigDecimal JOULES_PER_KWH = new BigDecimal("3600000");
 
     private final ZoneId zone;
     Map<String, Integer> columns;
+    /** Each run's start, from its first row: later rows end at it plus their duration. */
+    private final Map<String, Instant> runStarts = new HashMap<>();
 
     Csv(InputStream in, String name, ZoneId zone) throws IOException {
       super(in, name, "CSV", null);
@@ -156,6 +167,14 @@ public final class CodeCarbonReader {
       return lacking(columns, REQUIRED, "timestamp,project_name,run_id,experiment_id,duration,…,energy_consumed,…");
     }
 
+    @Override
+    List<String> widened(List<String> row, List<String> header) {
+      if (row.size() != header.size() - LEFT_OUT_WHEN_UNKNOWN.size() || !columns.keySet().containsAll(LEFT_OUT_WHEN_UNKNOWN)) return row;
+      List<String> full = new java.util.ArrayList<>(row);
+      LEFT_OUT_WHEN_UNKNOWN.stream().map(columns::get).sorted().forEach(column -> full.add(column, ""));
+      return full;
+    }
+
     /** Emits what {@code run} gives; throws when the row cannot be used as this reader reads it. */
     abstract void take(CodeCarbonRun run) throws Bad;
 
@@ -163,15 +182,18 @@ public final class CodeCarbonReader {
     final void row(List<String> cells, long line) throws Bad {
       String runId = cell(cells, columns.get("run_id"));
       if (runId.isEmpty()) throw new Bad("run_id", "is required");
-      Instant end = Values.time("timestamp", cell(cells, columns.get("timestamp")), zone);
+      Instant stamped = Values.time("timestamp", cell(cells, columns.get("timestamp")), zone);
       String durationText = cell(cells, columns.get("duration"));
       if (Values.isMissing(durationText)) throw new Bad("duration", "is required");
       BigDecimal seconds = Values.nonNegative("duration", durationText);
       Instant start;
+      Instant end;
       try {
         BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
         long nanos = seconds.subtract(whole).movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValue();
-        start = end.minus(Duration.ofSeconds(whole.longValueExact(), nanos));
+        Duration duration = Duration.ofSeconds(whole.longValueExact(), nanos);
+        start = runStarts.computeIfAbsent(runId, id -> stamped.minus(duration));
+        end = start.plus(duration);
       } catch (ArithmeticException | java.time.DateTimeException e) {
         throw new Bad("duration", "is out of range, got " + durationText);
       }

@@ -47,6 +47,7 @@ abstract class CsvTelemetryReader<T> extends TelemetryReader<T> {
       return true;
     }
     if (row.equals(header)) return true;
+    row = widened(row, header);
     if (row.size() != header.size()) {
       reject(line, "", "row has " + row.size() + " cells but the header has " + header.size());
       return true;
@@ -57,6 +58,14 @@ abstract class CsvTelemetryReader<T> extends TelemetryReader<T> {
       reject(line, bad);
     }
     return true;
+  }
+
+  /**
+   * A data row as the header's width, where the format knows how its writer shortens rows; this default leaves it
+   * as it is (a row of another width is rejected).
+   */
+  List<String> widened(List<String> row, List<String> header) {
+    return row;
   }
 
   /** Takes the header row; returns why it cannot be read, or {@code null}. */

@@ -100,6 +100,26 @@ class CodeCarbonReaderTest {
     });
   }
 
+  /** CodeCarbon 3.3's own file: appended rows 3 cells short, and flush() and stop() in the same second (SOURCES.md beside it). */
+  @Test
+  void codecarbons_own_file_reads_whole_with_its_short_appended_rows_and_same_second_rows() throws Exception {
+    Path file = TestFiles.fixture("codecarbon-3.3.0-emissions.csv");
+
+    Readings<CodeCarbonRun> runs = CodeCarbonReader.read(file);
+    assertThat(runs.rejected()).isEmpty();
+    assertThat(runs.values()).hasSize(4).extracting(CodeCarbonRun::countryIso).containsOnly("FRA");
+    Instant start = Instant.parse("2026-12-07T21:55:58Z").minusNanos(4_038_533_667L);
+    assertThat(runs.values()).extracting(r -> r.span().start()).containsOnly(start);
+    // the last two rows were both stamped 21:56:05: they end at the run's start plus their own durations
+    assertThat(runs.values()).extracting(r -> r.span().end()).containsExactly(start.plusNanos(4_038_533_667L),
+        start.plusNanos(7_555_203_546L), start.plusNanos(11_569_969_402L), start.plusNanos(11_583_657_597L));
+    assertThat(runs.values().get(2).cpuJoules()).isCloseTo(9.221916155472795e-06 * 3_600_000, org.assertj.core.data.Offset.offset(1e-9));
+
+    Readings<MeterSample> meters = MeterReaders.read(file);
+    assertThat(meters.rejected()).isEmpty();
+    assertThat(meters.values()).as("a 0 at the start and 4 rows, for gpu, cpu and ram").hasSize(3 * 5).noneMatch(MeterSample::isMissing);
+  }
+
   @Test
   void as_a_meter_each_run_is_a_counter_per_component_from_zero_at_its_start() throws Exception {
     Path file = write(dir, "emissions.csv", """

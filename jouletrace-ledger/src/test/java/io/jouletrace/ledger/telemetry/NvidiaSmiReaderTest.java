@@ -169,4 +169,16 @@ class NvidiaSmiReaderTest {
     assertThat(read.rejected()).isEmpty();
     assertThat(read.values()).extracting(MeterSample::value).containsExactly(1.0, 2.0);
   }
+
+  /** nvidia-smi's CSV as it prints it: units in the header and the values, ", " separators, [N/A] for a GPU without power. */
+  @Test
+  void nvidia_smis_own_csv_reads_with_its_units_and_not_available_cells() throws Exception {
+    Readings<MeterSample> read = MeterReaders.read(TestFiles.fixture("nvidia-smi-power.csv"));
+
+    assertThat(read.rejected()).isEmpty();
+    Instant first = Instant.parse("2026-12-07T21:55:58.123Z");
+    assertThat(read.values()).filteredOn(s -> s.resource().equals("gpu0")).containsExactly(new MeterSample("gpu0", first, Kind.POWER, 68.59),
+        new MeterSample("gpu0", first.plusMillis(204), Kind.POWER, 312.47), new MeterSample("gpu0", first.plusMillis(408), Kind.POWER, 409.12));
+    assertThat(read.values()).filteredOn(s -> s.resource().equals("gpu1")).hasSize(3).allMatch(MeterSample::isMissing);
+  }
 }

@@ -286,4 +286,14 @@ class PrometheusReaderTest {
 
     assertThat(MeterReaders.read(file).values()).containsExactly(new MeterSample("GPU-a", T0, Kind.POWER, 300.0));
   }
+
+  /** dcgm-exporter's /metrics as its README shows it: ", " between labels, no timestamps, DCGM's blank sentinel in an unread field. */
+  @Test
+  void dcgm_exporters_own_text_reads_power_and_energy_on_the_gpus_uuid() throws Exception {
+    Readings<MeterSample> read = MeterReaders.read(TestFiles.fixture("dcgm-exporter-metrics.prom"), MeterOptions.defaults().withScrapeTime(T0));
+
+    assertThat(read.rejected()).isEmpty();
+    String gpu = "GPU-604ac76c-d9cf-fef3-62e9-d92044ab6e52";
+    assertThat(read.values()).containsExactly(new MeterSample(gpu, T0, Kind.POWER, 68.594), new MeterSample(gpu, T0, Kind.ENERGY, 2_467_395.321));
+  }
 }

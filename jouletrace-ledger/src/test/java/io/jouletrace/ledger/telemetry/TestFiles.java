@@ -32,6 +32,15 @@ final class TestFiles {
     return bytes.toByteArray();
   }
 
+  /** A real tool's output kept as a test resource beside these tests (their sources: SOURCES.md there). */
+  static Path fixture(String name) {
+    try {
+      return Path.of(TestFiles.class.getResource(name).toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The samples under docs/samples, read from the module folder the tests run in. */
   static Path sample(String name) {
     return Path.of("..", "docs", "samples", name);
