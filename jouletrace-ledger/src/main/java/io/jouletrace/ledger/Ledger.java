@@ -99,11 +99,8 @@ public final class Ledger implements AutoCloseable {
     return signals.latest();
   }
 
-  /**
-   * The estimate that {@code entry}'s figures under {@code methodologyVersion} follow from — what verify recomputes.
-   * It carries each figure's method, which the store does not keep (it follows from the version).
-   */
-  public Estimate refigure(LedgerEntry entry, String methodologyVersion) {
+  /** New figures of {@code entry} under {@code methodologyVersion}, as the signals stored before it see them (backfill). */
+  private Estimate figureAnew(LedgerEntry entry, String methodologyVersion) {
     return figure(estimatorFor(entry.seq()), entry.record(), methodologyVersion);
   }
 
@@ -211,7 +208,7 @@ public final class Ledger implements AutoCloseable {
     List<Store.StoredFigureSet> batch = new ArrayList<>();
     long[] added = {0};
     store.scanMissingFigureSets(methodologyVersion, entry -> {
-      FigureSet figures = FigureSet.withDatasets(refigure(entry, methodologyVersion));
+      FigureSet figures = FigureSet.withDatasets(figureAnew(entry, methodologyVersion));
       batch.add(new Store.StoredFigureSet(entry.record().id(), entry.seq(), figures, null, hasher.hash(entry.hash(), figures, null)));
       if (batch.size() >= batchSize) {
         added[0] += batch.size();

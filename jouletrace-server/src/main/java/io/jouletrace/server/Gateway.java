@@ -187,8 +187,8 @@ public final class Gateway {
       String traceparent = ctx.header("traceparent");
       String traceId = traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
           ? traceparent.substring(3, 35) : null;
-      return new Caller(tenant, JouletraceServer.charged(principal.team(), ctx.header("x-jouletrace-team"), "team", ""),
-          JouletraceServer.charged(principal.costCenter(), ctx.header("x-jouletrace-cost-center"), "cost center", ""), traceId);
+      return new Caller(tenant, JouletraceServer.charged(principal.team(), ctx.header("x-jouletrace-team"), "team"),
+          JouletraceServer.charged(principal.costCenter(), ctx.header("x-jouletrace-cost-center"), "cost center"), traceId);
     }
   }
 

@@ -455,10 +455,10 @@ public final class JouletraceServer implements AutoCloseable {
    * request that names another than the key's (ignoring case, as budgets match) is refused: a bound key cannot dodge its
    * budgets.
    */
-  static String charged(String bound, String asked, String field, String where) {
+  static String charged(String bound, String asked, String field) {
     if (bound == null) return asked;
     if (asked != null && !asked.equalsIgnoreCase(bound)) {
-      throw new ScopeRefusal(field, where + "this key is bound to " + field + " " + bound + ", not " + asked);
+      throw new ScopeRefusal(field, "this key is bound to " + field + " " + bound + ", not " + asked);
     }
     return bound;
   }
@@ -600,7 +600,7 @@ public final class JouletraceServer implements AutoCloseable {
    */
   private void getInvocation(Context ctx) {
     ctx.json(visibleRecord(ctx, entry -> RecordJson.of(entry, ledger.store().figureSets(entry.seq()),
-        version -> ledger.refigure(entry, version))));
+        stored -> ledger.refigure(entry, stored))));
   }
 
   /** {@code GET /api/invocations/{id}/explain}: the derivation of the record's figures, under the record route's tenant rule. */
@@ -646,14 +646,15 @@ public final class JouletraceServer implements AutoCloseable {
         try {
           JsonNode tenant = entry.get(RecordFields.TENANT);
           if (tenant != null && !tenant.isNull() && !tenant.asText().equals(principal.tenant())) {
-            throw new ScopeRefusal(RecordFields.TENANT, origin + ": this key writes only tenant " + principal.tenant());
+            throw new ScopeRefusal(RecordFields.TENANT, "this key writes only tenant " + principal.tenant());
           }
           ((ObjectNode) entry).put(RecordFields.TENANT, principal.tenant());
-          stampBound((ObjectNode) entry, RecordFields.TEAM, principal.team(), origin + ": ");
-          stampBound((ObjectNode) entry, RecordFields.COST_CENTER, principal.costCenter(), origin + ": ");
+          stampBound((ObjectNode) entry, RecordFields.TEAM, principal.team());
+          stampBound((ObjectNode) entry, RecordFields.COST_CENTER, principal.costCenter());
         } catch (ScopeRefusal refusal) {
-          if (!body.isArray()) throw refusal; // one record: the request itself is refused
-          parsed.add(new Parsed.Rejected(origin, refusal.field, refusal.getMessage().substring(origin.length() + 2)));
+          // One record: the request itself is refused.
+          if (!body.isArray()) throw new ApiError(HttpStatus.FORBIDDEN, origin + ": " + refusal.getMessage());
+          parsed.add(new Parsed.Rejected(origin, refusal.field, refusal.getMessage()));
           continue;
         }
       }
@@ -668,10 +669,10 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   /** Writes the team or cost center a key is bound to into a record entry, refusing an entry that names another. */
-  private static void stampBound(ObjectNode entry, String field, String bound, String where) {
+  private static void stampBound(ObjectNode entry, String field, String bound) {
     if (bound == null) return;
     JsonNode asked = entry.get(field);
-    charged(bound, asked == null || asked.isNull() ? null : asked.asText(), field, where);
+    charged(bound, asked == null || asked.isNull() ? null : asked.asText(), field);
     entry.put(field, bound);
   }
 
@@ -918,8 +919,8 @@ public final class JouletraceServer implements AutoCloseable {
             throw new ScopeRefusal(RecordFields.TENANT, "this key writes only tenant " + principal.tenant());
           }
           parsed.add(new Parsed.Accepted(record.withTenant(principal.tenant()).withTeamAndCostCenter(
-              charged(principal.team(), record.team(), RecordFields.TEAM, ""),
-              charged(principal.costCenter(), record.costCenter(), RecordFields.COST_CENTER, "")), a.origin()));
+              charged(principal.team(), record.team(), RecordFields.TEAM),
+              charged(principal.costCenter(), record.costCenter(), RecordFields.COST_CENTER)), a.origin()));
         } catch (ScopeRefusal refusal) { // that span alone is refused, as OTLP's partial success reports
           parsed.add(new Parsed.Rejected(a.origin(), refusal.field, refusal.getMessage()));
         }

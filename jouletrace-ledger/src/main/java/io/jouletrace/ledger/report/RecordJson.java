@@ -24,8 +24,8 @@ public final class RecordJson {
 
   private RecordJson() {}
 
-  /** {@code refigure} gives the estimate a methodology version makes of this record (Ledger::refigure). */
-  public static ObjectNode of(LedgerEntry entry, List<Store.StoredFigureSet> figureSets, Function<String, Estimate> refigure) {
+  /** {@code refigure} recomputes a stored figure set of this record as it was made (Ledger::refigure), to name its methods. */
+  public static ObjectNode of(LedgerEntry entry, List<Store.StoredFigureSet> figureSets, Function<FigureSet, Estimate> refigure) {
     ObjectNode root = NODES.objectNode();
     InvocationRecord r = entry.record();
     root.put("id", r.id());
@@ -43,13 +43,13 @@ public final class RecordJson {
     }
     putEnergyScore(root, entry);
     ObjectNode own = figures(entry.figures());
-    nameMethods(own, refigure.apply(entry.figures().methodologyVersion()));
+    nameMethods(own, refigure.apply(entry.figures()));
     root.set("figures", own);
     var sets = root.putArray("figure_sets");
     for (Store.StoredFigureSet set : figureSets) {
       ObjectNode node = figures(set.figures());
       if (set.attributionRun() == null) {
-        nameMethods(node, refigure.apply(set.figures().methodologyVersion()));
+        nameMethods(node, refigure.apply(set.figures()));
       } else {
         String attributed = "metered energy attributed to the call (docs/measured.md), attribution run " + set.attributionRun();
         if (node.get("energy") instanceof ObjectNode energy) energy.put("method", attributed);

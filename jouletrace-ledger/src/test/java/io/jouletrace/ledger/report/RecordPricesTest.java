@@ -107,7 +107,7 @@ class RecordPricesTest {
   /** The record as GET /api/invocations/{id} shows it. */
   private static com.fasterxml.jackson.databind.node.ObjectNode recordJson(Ledger ledger, String id) {
     LedgerEntry entry = ledger.store().entries(id).getFirst();
-    return RecordJson.of(entry, List.of(), version -> ledger.refigure(entry, version));
+    return RecordJson.of(entry, List.of(), stored -> ledger.refigure(entry, stored));
   }
 
   private static List<Map<String, String>> export(Ledger ledger, PriceTable fallback) throws IOException {
