@@ -9,7 +9,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The ledger's contract on the embedded DuckDB store. */
-class LedgerTest extends LedgerContractTest {
+public class LedgerTest extends LedgerContractTest {
 
   @TempDir
   Path dir;
@@ -21,6 +21,11 @@ class LedgerTest extends LedgerContractTest {
 
   @Override
   protected void sql(String statement) throws Exception {
+    execute(dir, statement);
+  }
+
+  /** Runs one SQL statement directly against the DuckDB ledger in {@code dir}. */
+  public static void execute(Path dir, String statement) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(DuckDbStore.FILE_NAME)); Statement st = c.createStatement()) {
       st.execute(statement);
     }
