@@ -7,7 +7,7 @@ jar="$1"
 out="$2"
 : "${JAVA_HOME:?JAVA_HOME names the JDK whose runtime the image carries}"
 rm -rf "$out"
-mkdir -p "$out/opt/jouletrace" "$out/etc" "$out/tmp" "$out/var/lib/jouletrace"
+mkdir -p "$out/opt/jouletrace" "$out/etc" "$out/proc" "$out/tmp" "$out/var/lib/jouletrace"
 
 # Java SE plus what the libraries reach for beyond it (Unsafe for Kafka and protobuf, zipfs, JMX for Micrometer, DNS).
 "$JAVA_HOME/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.zipfs,jdk.management,jdk.naming.dns \
@@ -22,7 +22,8 @@ libraries=("$out/opt/java/bin/java" "$out/opt/java/lib/server/libjvm.so" "$nativ
 for library in "$out"/opt/java/lib/*.so; do
   case "$(basename "$library")" in libawt*|libjawt*|libsplashscreen*|libfontmanager*|liblcms*|libjsound*|libmlib_image*|libfreetype*) ;; *) libraries+=("$library") ;; esac
 done
-for dependency in $(ldd "${libraries[@]}" 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | grep -v "^$out" | sort -u); do
+# ldd prints "name => /path (address)" per library, and the loader as "\t/path (address)"; the runtime's own are skipped.
+for dependency in $(ldd "${libraries[@]}" | awk '/=> \// {print $3} /^\t\// {print $1}' | grep -v "^$out" | sort -u); do
   mkdir -p "$out$(dirname "$dependency")"
   cp -L "$dependency" "$out$dependency"
 done

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,12 +98,14 @@ class ImageIT {
   }
 
   /**
-   * The image's entrypoint with {@code args}, inside the unpacked file system (chroot, which needs root: CI runs as root)
-   * as the configured user, with the image's environment alone.
+   * The image's entrypoint with {@code args} as a container runtime starts it: inside the unpacked file system (chroot,
+   * which needs root: CI runs as root) with its own /proc (the JVM's launcher finds its libraries through
+   * /proc/self/exe), as the configured user, with the image's environment alone.
    */
   private static Process start(List<String> args) throws IOException {
     assumeTrue(new UnixSystem().getUid() == 0, "chroot into the image needs root");
-    List<String> command = new ArrayList<>(List.of("chroot", "--userspec=" + config.path("User").asText(), rootfs.toString()));
+    List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child",
+        "--mount-proc=" + rootfs.resolve("proc"), executable("chroot"), "--userspec=" + config.path("User").asText(), rootfs.toString()));
     command.addAll(strings(config.path("Entrypoint")));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -112,6 +115,12 @@ class ImageIT {
       builder.environment().put(variable.substring(0, equals), variable.substring(equals + 1));
     }
     return builder.start();
+  }
+
+  /** A host command's path: unshare runs it with the image's PATH, which holds only the Java runtime. */
+  private static String executable(String name) {
+    return Stream.concat(Stream.of(System.getenv("PATH").split(":")), Stream.of("/usr/sbin", "/sbin")).map(dir -> Path.of(dir, name))
+        .filter(Files::isExecutable).findFirst().orElseThrow().toString();
   }
 
   private static List<String> strings(JsonNode array) {
