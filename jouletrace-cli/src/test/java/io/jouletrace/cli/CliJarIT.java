@@ -2,12 +2,8 @@ package io.jouletrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -35,7 +30,6 @@ class CliJarIT {
   private static final Set<String> DUCKDB_AND_ROCKSDB = Set.of("libduckdb_java.so_linux_amd64", "librocksdbjni-linux64.so");
   private static final Pattern SUPPORTED_SMALL_NATIVE = Pattern.compile(
       "(?i).*(linux|darwin|mac)[-/](x86_64|amd64|aarch64|arm64)/[^/]+\\.(so|dylib|jnilib)");
-  private static final Pattern SERVING = Pattern.compile("jouletrace serving .* at (http://\\S+/)");
 
   @TempDir
   Path dir;
@@ -63,22 +57,9 @@ class CliJarIT {
 
   @Test
   void servesOnTheEmbeddedDuckDbLedger() throws Exception {
-    Process serve = start("serve", "--port", "0", "--data", dir.resolve("ledger").toString());
-    try (BufferedReader out = serve.inputReader(StandardCharsets.UTF_8)) {
-      String url = null;
-      for (String line; url == null && (line = out.readLine()) != null; ) {
-        Matcher serving = SERVING.matcher(line);
-        if (serving.find()) url = serving.group(1);
-      }
-      assertThat(url).as("serve printed its URL").isNotNull();
-      try (HttpClient http = HttpClient.newHttpClient()) {
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(url + "health")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
-      }
-    } finally {
-      serve.destroy();
-      serve.waitFor(30, TimeUnit.SECONDS);
-    }
+    HttpResponse<String> health = ServeProcess.health(start("serve", "--port", "0", "--data", dir.resolve("ledger").toString()));
+    assertThat(health).as("serve named its port").isNotNull();
+    assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     assertThat(dir.resolve("ledger")).isDirectoryContaining(p -> p.getFileName().toString().endsWith(".duckdb"));
   }
 

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.security.auth.module.UnixSystem;
-import java.io.BufferedReader;
+import io.jouletrace.cli.ServeProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +29,6 @@ class ImageIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path ARCHIVE = Path.of(System.getProperty("jouletrace.image.tar", "target/jouletrace-image.tar"));
-  private static final Pattern SERVING = Pattern.compile("jouletrace serving .* at http://[^:]+:(\\d+)/");
 
   @TempDir
   static Path dir;
@@ -78,22 +72,9 @@ class ImageIT {
   void servesItsLedgerFromTheWritableDataDirectory() throws Exception {
     List<String> serve = new ArrayList<>(strings(config.path("Cmd")));
     serve.addAll(List.of("--port", "0"));
-    Process server = start(serve);
-    try (BufferedReader out = server.inputReader(StandardCharsets.UTF_8)) {
-      String port = null;
-      for (String line; port == null && (line = out.readLine()) != null; ) {
-        Matcher serving = SERVING.matcher(line);
-        if (serving.find()) port = serving.group(1);
-      }
-      assertThat(port).as("serve printed its address").isNotNull();
-      try (HttpClient http = HttpClient.newHttpClient()) {
-        var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
-      }
-    } finally {
-      server.destroy();
-      server.waitFor(30, TimeUnit.SECONDS);
-    }
+    HttpResponse<String> health = ServeProcess.health(start(serve));
+    assertThat(health).as("serve named its port").isNotNull();
+    assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     assertThat(rootfs.resolve("var/lib/jouletrace/data/ledger.duckdb")).exists();
   }
 
