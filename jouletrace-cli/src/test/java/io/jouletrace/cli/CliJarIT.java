@@ -18,16 +18,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The distributed CLI jar ({@code target/jouletrace.jar}, built by {@code package}) on the building machine, here linux
- * x86_64: within its size budget, carrying one platform's DuckDB and RocksDB natives, and still running {@code estimate},
- * {@code serve} on the embedded DuckDB ledger, and {@code stream replay}, whose state stores are RocksDB's.
+ * The distributed CLI jar ({@code target/jouletrace.jar}, built by {@code package}) on the building machine: within its
+ * size budget, carrying one platform's DuckDB and RocksDB natives, and still running {@code estimate}, {@code serve} on
+ * the embedded DuckDB ledger, and {@code stream replay}, whose state stores are RocksDB's.
  */
 class CliJarIT {
 
   private static final Path JAR = Path.of(System.getProperty("jouletrace.cli.jar", "target/jouletrace.jar"));
   private static final long BUDGET_BYTES = 80L * 1000 * 1000;
-  /** Natives of the default (linux x86_64) build; the smaller libraries keep linux aarch64 and macOS aarch64 too. */
-  private static final Set<String> DUCKDB_AND_ROCKSDB = Set.of("libduckdb_java.so_linux_amd64", "librocksdbjni-linux64.so");
+  /** The built platform's (the pom's platform profiles name them); the smaller libraries keep all three platforms. */
+  private static final Set<String> DUCKDB_AND_ROCKSDB = Set.of(System.getProperty("jouletrace.native.duckdb", "libduckdb_java.so_linux_amd64"),
+      System.getProperty("jouletrace.native.rocksdb", "librocksdbjni-linux64.so"));
   private static final Pattern SUPPORTED_SMALL_NATIVE = Pattern.compile(
       "(?i).*(linux|darwin|mac)[-/](x86_64|amd64|aarch64|arm64)/[^/]+\\.(so|dylib|jnilib)");
 
