@@ -61,6 +61,11 @@ public final class Catalog {
     }
   }
 
+  /** The estimator on the bundled data alone, as {@code jouletrace estimate} figures without flags: what an application embeds. */
+  public static Estimator estimator() {
+    return estimator(Options.defaults());
+  }
+
   public static Estimator estimator(Options options) {
     ModelRegistry providerTable = options.modelTable() == null ? null : providerTable(options.modelTable());
     List<Methodology> all = new ArrayList<>();
