@@ -261,7 +261,7 @@ class StreamTopologyTest {
     assertThat(root.get("signature").asText()).startsWith(RootSeal.PREFIX);
     assertThat(StreamVerify.verify(figured, heads, roots, estimator, RootSeal.NONE).ok()).as("without the key: by hash alone").isTrue();
     String what = "root published at " + root.get("at").asText() + " (" + root.get("root").asText() + ")";
-    assertThat(StreamVerify.verify(figured, heads, roots, estimator, RootSeal.of("another key".getBytes(StandardCharsets.UTF_8)))
+    assertThat(StreamVerify.verify(figured, heads, roots, estimator, RootSeal.of("another ledger key, 16+ bytes".getBytes(StandardCharsets.UTF_8)))
         .rootProblems()).containsExactly(what + ": its signature does not match the key");
 
     String tampered = roots.getFirst().replace(root.get("root").asText(), "0".repeat(64));
