@@ -191,6 +191,7 @@ abstract class JdbcStore implements Store {
 
   @Override
   public synchronized Head chainHead(String chain) {
+    reviveIfBroken(); // as head(): a writer reads its chain's head first after a failure
     Head[] head = {new Head(0, ChainHasher.GENESIS)};
     select("read the head of chain '" + chain + "'", "SELECT coalesce(chain_seq, seq), hash FROM ledger_records WHERE coalesce(chain, '') = ?"
         + " ORDER BY coalesce(chain_seq, seq) DESC LIMIT 1", List.of(chain), rs -> head[0] = new Head(rs.getLong(1), rs.getString(2)));
@@ -225,7 +226,7 @@ abstract class JdbcStore implements Store {
 
   private List<StoredRoot> roots(String what, String order) {
     List<StoredRoot> found = new ArrayList<>();
-    select(what, "SELECT at, root, heads, signature FROM ledger_roots ORDER BY at" + order, List.of(),
+    select(what, "SELECT sealed_at, root, heads, signature FROM ledger_roots ORDER BY sealed_at" + order, List.of(),
         rs -> found.add(new StoredRoot(instant(rs.getObject(1, LocalDateTime.class)), rs.getString(2), rs.getString(3), rs.getString(4))));
     return found;
   }

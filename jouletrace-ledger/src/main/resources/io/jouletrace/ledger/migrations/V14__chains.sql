@@ -17,7 +17,7 @@ INSERT INTO ledger_chains SELECT '', seq, hash FROM ledger_records WHERE seq = (
 -- Roots sealing every chain's head at a time: `heads` is the text the root hashes (SHA-256), one `chain:seq:hash` line
 -- per chain in chain-name order; `signature` is hmac-sha256:<hex> under the ledger key (NULL without a key).
 CREATE TABLE ledger_roots (
-  at TIMESTAMP NOT NULL,
+  sealed_at TIMESTAMP NOT NULL,
   root VARCHAR NOT NULL,
   heads VARCHAR NOT NULL,
   signature VARCHAR
