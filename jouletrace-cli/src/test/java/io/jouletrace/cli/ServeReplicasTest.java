@@ -120,7 +120,7 @@ class ServeReplicasTest {
         try {
           for (int n = 0; running.get(); n++) {
             String id = IDS.get(n % 3);
-            if (id.equals(VICTIM) && !victimTakesGatewayCalls.get()) continue;
+            if (id.equals(VICTIM) && !victimTakesGatewayCalls.get() || !serving(id)) continue;
             sent.get(id).incrementAndGet();
             HttpResponse<String> answer = send(id, "POST", "/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
             if (answer != null && answer.statusCode() == 200) {
@@ -252,6 +252,7 @@ class ServeReplicasTest {
         "--upstream", "http://127.0.0.1:" + upstreamPort + "/v1")
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("JOULETRACE_ADMIN_KEY", ADMIN);
+    ports.remove(id);
     Process process = builder.start();
     processes.put(id, process);
     await(id + " serves", () -> {
@@ -269,6 +270,7 @@ class ServeReplicasTest {
 
   /** Posts a REST batch to {@code id}; true when it acknowledged every record (committed before the answer). */
   private boolean postQuietly(String id, String batch) {
+    if (!serving(id)) return false;
     sent.get(id).addAndGet(BATCH);
     HttpResponse<String> answer = send(id, "POST", "/api/invocations", batch);
     if (answer == null || answer.statusCode() != 200) return false;
@@ -278,12 +280,16 @@ class ServeReplicasTest {
     return true;
   }
 
+  /** Whether {@code id}'s process is up and has said where it serves. */
+  private boolean serving(String id) {
+    Process process = processes.get(id);
+    return ports.containsKey(id) && process != null && process.isAlive();
+  }
+
   /** The answer, or null when none came (the server is down or died mid-request). */
   private HttpResponse<String> send(String id, String method, String path, String json) {
-    Integer port = ports.get(id);
-    Process process = processes.get(id);
-    if (port == null || process == null || !process.isAlive()) return null;
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+    if (!serving(id)) return null;
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(id) + path)).timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + ADMIN).header("x-jouletrace-tenant", "acme")
         .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) request.header("Content-Type", "application/json");
