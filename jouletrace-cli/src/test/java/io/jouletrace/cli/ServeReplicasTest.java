@@ -90,47 +90,39 @@ class ServeReplicasTest {
       List<Throwable> problems = Collections.synchronizedList(new ArrayList<>());
       // REST: batches of new records, round robin; a batch whose answer is lost (its server died, or refused it) goes to
       // the next server, as behind a load balancer; every 7th batch goes to two servers at once.
-      Thread rest = Thread.ofPlatform().start(() -> {
-        try {
-          for (int n = 0; running.get(); n++) {
-            StringBuilder body = new StringBuilder("[");
-            for (int i = 0; i < BATCH; i++) {
-              body.append(i == 0 ? "" : ",").append("{\"id\":\"r-").append(n).append('-').append(i)
-                  .append("\",\"timestamp\":\"2026-11-01T10:00:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":300}");
-            }
-            String batch = body.append(']').toString();
-            if (n % 7 == 3) {
-              doubleSent.incrementAndGet();
-              List<String> pair = List.of(IDS.get(n % 3), IDS.get((n + 1) % 3));
-              List<Thread> both = pair.stream().map(id -> Thread.ofVirtual().start(() -> postQuietly(id, batch))).toList();
-              for (Thread t : both) t.join();
-            }
-            for (int attempt = n; !postQuietly(IDS.get(attempt % 3), batch); attempt++) {
-              retried.incrementAndGet();
-              Thread.sleep(20);
-            }
-            restBatches.incrementAndGet();
+      Thread rest = inBackground(problems, () -> {
+        for (int n = 0; running.get(); n++) {
+          StringBuilder body = new StringBuilder("[");
+          for (int i = 0; i < BATCH; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"id\":\"r-").append(n).append('-').append(i)
+                .append("\",\"timestamp\":\"2026-11-01T10:00:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":300}");
           }
-        } catch (Throwable e) {
-          problems.add(e);
+          String batch = body.append(']').toString();
+          if (n % 7 == 3) {
+            doubleSent.incrementAndGet();
+            List<String> pair = List.of(IDS.get(n % 3), IDS.get((n + 1) % 3));
+            List<Thread> both = pair.stream().map(id -> Thread.ofVirtual().start(() -> postQuietly(id, batch))).toList();
+            for (Thread t : both) t.join();
+          }
+          for (int attempt = n; !postQuietly(IDS.get(attempt % 3), batch); attempt++) {
+            retried.incrementAndGet();
+            Thread.sleep(20);
+          }
+          restBatches.incrementAndGet();
         }
       });
       // Gateway calls, round robin: each answered call's record waits in its server's recording queue.
-      Thread gateway = Thread.ofPlatform().start(() -> {
-        try {
-          for (int n = 0; running.get(); n++) {
-            String id = IDS.get(n % 3);
-            if (id.equals(VICTIM) && !victimTakesGatewayCalls.get() || !serving(id)) continue;
-            sent.get(id).incrementAndGet();
-            HttpResponse<String> answer = send(id, "POST", "/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
-            if (answer != null && answer.statusCode() == 200) {
-              acknowledged.get(id).incrementAndGet();
-              gatewayCalls.incrementAndGet();
-            }
-            Thread.sleep(5);
+      Thread gateway = inBackground(problems, () -> {
+        for (int n = 0; running.get(); n++) {
+          String id = IDS.get(n % 3);
+          if (id.equals(VICTIM) && !victimTakesGatewayCalls.get() || !serving(id)) continue;
+          sent.get(id).incrementAndGet();
+          HttpResponse<String> answer = send(id, "POST", "/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
+          if (answer != null && answer.statusCode() == 200) {
+            acknowledged.get(id).incrementAndGet();
+            gatewayCalls.incrementAndGet();
           }
-        } catch (Throwable e) {
-          problems.add(e);
+          Thread.sleep(5);
         }
       });
 
@@ -213,6 +205,22 @@ class ServeReplicasTest {
     } finally {
       processes.values().forEach(Process::destroyForcibly);
     }
+  }
+
+  /** Work that may throw. */
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code work} on a thread of its own; whatever it throws is added to {@code problems}. */
+  private static Thread inBackground(List<Throwable> problems, Work work) {
+    return Thread.ofPlatform().start(() -> {
+      try {
+        work.run();
+      } catch (Throwable e) {
+        problems.add(e);
+      }
+    });
   }
 
   /** A plain connection to the test database, given as {@code postgresql://user[:password]@host:port/db}. */
