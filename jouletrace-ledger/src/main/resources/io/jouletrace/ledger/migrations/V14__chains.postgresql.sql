@@ -9,3 +9,6 @@ CREATE UNIQUE INDEX ledger_records_identity ON ledger_records (id, (tenant IS NU
 CREATE UNIQUE INDEX ledger_records_chain_position ON ledger_records (coalesce(chain, ''), coalesce(chain_seq, seq));
 
 CREATE UNIQUE INDEX ledger_chains_chain ON ledger_chains (chain);
+
+-- Each server reads the latest root before sealing one (every 10 s): ORDER BY sealed_at DESC LIMIT 1.
+CREATE INDEX ledger_roots_sealed_at ON ledger_roots (sealed_at);
