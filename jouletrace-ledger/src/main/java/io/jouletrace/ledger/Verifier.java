@@ -2,6 +2,7 @@ package io.jouletrace.ledger;
 
 import io.jouletrace.ledger.chain.ChainHasher;
 import io.jouletrace.ledger.chain.ChainRoot;
+import io.jouletrace.ledger.chain.ChainWalk;
 import io.jouletrace.ledger.report.DerivedTables;
 import io.jouletrace.ledger.store.Store;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ final class Verifier {
   private String previousHash = ChainHasher.GENESIS;
   /** Each chain's walk, by name. */
   private final Map<String, ChainWalk> chains = new TreeMap<>();
+
   private List<Store.StoredRoot> roots = List.of();
   /** The chain positions the roots name, by chain, each with the hash the scan met there (null until met). */
   private final Map<String, Map<Long, String>> rootHeads = new HashMap<>();
@@ -62,21 +64,6 @@ final class Verifier {
     this.expectedHead = expectedHead;
   }
 
-  /** One chain as the scan walks it: the position it expects next, the hash there, and its first break. */
-  private static final class ChainWalk {
-    long records;
-    long expected = 1;
-    String previousHash = ChainHasher.GENESIS;
-    Long brokenAtSeq;
-    String problem;
-
-    void breakAt(Long seq, String what) {
-      if (problem != null) return;
-      brokenAtSeq = seq;
-      problem = what;
-    }
-  }
-
   VerifyReport run() {
     roots = store.roots();
     for (Store.StoredRoot root : roots) {
@@ -92,8 +79,8 @@ final class Verifier {
     VerifyReport.HeadCheck head = expectedHead == null ? null
         : new VerifyReport.HeadCheck(expectedHead.seq(), expectedHead.hash(), expectedHeadProblem());
     List<VerifyReport.ChainCheck> chainChecks = new ArrayList<>();
-    chains.forEach((name, walk) -> chainChecks.add(new VerifyReport.ChainCheck(name, walk.records, walk.expected - 1, walk.previousHash,
-        walk.brokenAtSeq, walk.problem)));
+    chains.forEach((name, walk) -> chainChecks.add(new VerifyReport.ChainCheck(name, walk.records(), walk.headSeq(), walk.headHash(),
+        walk.brokenAtSeq(), walk.problem())));
     return new VerifyReport(checked, firstAltered, alteration, recomputed, drift, List.copyOf(examples), figureSets, previousHash,
         firstAlteredId, DerivedTables.check(store), head, new VerifyReport.OtherDatasets(otherDatasets, otherDatasetExamples),
         chainChecks, rootsChecked);
@@ -128,7 +115,7 @@ final class Verifier {
         if (!head.hash().equals(found)) {
           ChainWalk walk = chains.get(head.chain());
           String where = "names " + chainName(head.chain()) + " head seq " + head.seq() + " (" + head.hash() + "), which is not on that chain of "
-              + (walk == null ? 0 : walk.records) + " records";
+              + (walk == null ? 0 : walk.records()) + " records";
           problems.add(what + ": " + where);
           if (walk != null) walk.breakAt(null, "cut or rewritten after the " + what + ", which " + where);
           break;
@@ -163,36 +150,19 @@ final class Verifier {
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq(), differences);
     // Ledger-wide, seq runs 1, 2, 3… whatever chain each record is in (the store numbers every append in turn).
     if (firstAltered == null && entry.seq() != expectedSeq) {
-      breakAt(expectedSeq, entry.seq() > expectedSeq ? null : entry.record().id(), order("seq", expectedSeq, entry.seq()));
+      breakAt(expectedSeq, entry.seq() > expectedSeq ? null : entry.record().id(), ChainWalk.order(expectedSeq, entry.seq()));
     }
     previousHash = entry.hash();
     expectedSeq = entry.seq() + 1;
     // Within its chain, the position runs 1, 2, 3… and each hash follows from the one before it in that chain.
-    ChainWalk walk = chains.computeIfAbsent(entry.chain(), c -> new ChainWalk());
-    walk.records++;
-    String label = entry.chain().isEmpty() ? "" : chainName(entry.chain()) + ": ";
-    if (entry.chainSeq() != walk.expected) {
-      walk.breakAt(entry.seq(), label + order("seq", walk.expected, entry.chainSeq()));
-    } else if (walk.problem == null) {
-      String computed = hasher.hash(walk.previousHash, entry);
-      if (!computed.equals(entry.hash())) {
-        String what = label + "stored hash " + entry.hash() + " does not follow from the stored content and the previous hash (recomputed "
-            + computed + ")" + (differences.isEmpty() ? "" : "; figures no longer match inputs: " + String.join("; ", differences));
-        walk.breakAt(entry.seq(), what);
-        if (firstAltered == null) breakAt(entry.seq(), entry.record().id(), what);
-      }
+    ChainWalk walk = chains.computeIfAbsent(entry.chain(), c -> new ChainWalk(hasher));
+    String broken = walk.next(entry, differences.isEmpty() ? "" : "; figures no longer match inputs: " + String.join("; ", differences));
+    if (broken != null && firstAltered == null) {
+      // A named chain's break names it; the default chain's reads as a one-writer ledger's always did.
+      breakAt(entry.seq(), entry.record().id(), (entry.chain().isEmpty() ? "" : chainName(entry.chain()) + ": ") + broken);
     }
-    walk.previousHash = entry.hash();
-    walk.expected = entry.chainSeq() + 1;
     Map<Long, String> named = rootHeads.get(entry.chain());
     if (named != null && named.containsKey(entry.chainSeq())) named.put(entry.chainSeq(), entry.hash());
-  }
-
-  /** What is wrong where {@code found} follows instead of {@code expected}: seqs missing, or one stored twice. */
-  private static String order(String what, long expected, long found) {
-    return found > expected
-        ? what + " " + expected + (found - expected > 1 ? "–" + (found - 1) : "") + " missing (next stored " + what + " is " + found + ")"
-        : what + " " + found + " stored twice";
   }
 
   private void checkFigureSet(LedgerEntry entry, Store.StoredFigureSet set) {
