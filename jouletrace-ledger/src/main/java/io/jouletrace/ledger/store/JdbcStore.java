@@ -168,9 +168,10 @@ abstract class JdbcStore implements Store {
    * one process (DuckDB's file lock) and the store's own monitor; PostgreSQL adds an advisory lock.
    */
   long lockForAppend() throws SQLException {
-    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM ledger_records")) {
-      rs.next();
-      return rs.getLong(1);
+    // As head() reads it: DuckDB's top-N took 3 ms over 10 M rows where max(seq) took 10 ms; PostgreSQL reads the seq index.
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("SELECT seq FROM ledger_records ORDER BY seq DESC LIMIT 1")) {
+      return rs.next() ? rs.getLong(1) : 0;
     }
   }
 
