@@ -3,6 +3,7 @@ package io.jouletrace.cli;
 import io.jouletrace.catalog.Catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jouletrace.ledger.Ledger;
 import io.jouletrace.server.ApiKeys;
 import io.jouletrace.server.CallPublisher;
 import io.jouletrace.server.Gateway;
@@ -130,6 +131,12 @@ final class ServeCommand implements Callable<Integer> {
           + "/metrics as jouletrace_gateway_unrecorded_calls_total{reason=\"record_queue_full\"}.")
   Overflow recordOverflow;
 
+  @Option(names = "--instance-id", paramLabel = "ID", defaultValue = "${env:JOULETRACE_INSTANCE_ID}",
+      description = "This server's chain in the ledger: each server sharing one appends to its own, sealed together by signed roots"
+          + " (docs/ledger.md). Stable across restarts; 1-63 letters, digits, '.', '_', '-' (default: this host's name; env"
+          + " JOULETRACE_INSTANCE_ID).")
+  String instanceId;
+
   /** The server and (with --kafka) its publisher; closing stops the server first, so its last stored calls are handed over. */
   record Serving(JouletraceServer server, InvocationPublisher publisher, ServeLock lock) implements AutoCloseable {
     @Override
@@ -158,7 +165,8 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Gateway.Config gateway = gateway();
     InvocationPublisher publisher = kafka == null ? null : new InvocationPublisher(kafka, kafkaTopic);
-    JouletraceServer server = JouletraceServer.start(prices.apply(ledgerOptions.open(deployment)),
+    JouletraceServer server = JouletraceServer.start(prices.apply(ledgerOptions.open(deployment))
+        .appendAs(instanceId == null ? Ledger.instanceIdOfHost() : instanceId, Ledger.ROOT_INTERVAL),
         new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway,
             new JouletraceServer.Recording(boundsOptions.bounds(), recordQueue, recordOverflow == Overflow.pass), metricsTop),
         publisher == null ? CallPublisher.NONE : publisher::publish);

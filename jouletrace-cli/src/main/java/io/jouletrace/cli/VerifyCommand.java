@@ -95,6 +95,18 @@ final class VerifyCommand implements Callable<Integer> {
       VerifyReport.HeadCheck head = report.expectedHead();
       out.println("expected head: seq " + head.seq() + " " + head.hash() + (head.ok() ? ": extended" : ": NOT extended: " + head.problem()));
     }
+    boolean severalWriters = report.chains().size() > 1 || report.chains().stream().anyMatch(c -> !c.chain().isEmpty());
+    if (severalWriters || report.roots().checked() > 0) {
+      for (VerifyReport.ChainCheck chain : report.chains()) {
+        out.printf("%s: %d records, head seq %d %s: %s%n", chain.chain().isEmpty() ? "default chain" : "chain " + chain.chain(), chain.records(),
+            chain.headSeq(), chain.headHash(), chain.intact() ? "intact"
+                : "BROKEN" + (chain.brokenAtSeq() == null ? "" : " at ledger seq " + chain.brokenAtSeq()) + ": " + chain.problem());
+      }
+      VerifyReport.Roots roots = report.roots();
+      out.printf("roots checked: %d%s%n", roots.checked(), roots.signed() ? " (signatures checked with the ledger key)"
+          : " (by hash only: no ledger key to check signatures with)");
+      roots.problems().forEach(problem -> out.println("  BROKEN: " + problem));
+    }
     out.printf("head hash: %s%n", report.headHash());
     out.printf("took %.2f s (%.0f records/s)%n", seconds, report.recordsChecked() / Math.max(seconds, 1e-9));
     out.flush();
@@ -118,7 +130,18 @@ final class VerifyCommand implements Callable<Integer> {
             derived.path("stream_aggregates").path("rows_checked").asLong(), derived.path("stream_aggregates").path("partial_rows").asLong(),
             derived.path("differences").asLong(), differences),
         null, new VerifyReport.OtherDatasets(body.path("other_datasets").path("figures").asLong(),
-            texts(body.path("other_datasets").path("examples"))));
+            texts(body.path("other_datasets").path("examples"))), chains(body.path("chains")),
+        new VerifyReport.Roots(body.path("roots").path("checked").asLong(), body.path("roots").path("signed").asBoolean(),
+            texts(body.path("roots").path("problems"))));
+  }
+
+  private static List<VerifyReport.ChainCheck> chains(JsonNode array) {
+    List<VerifyReport.ChainCheck> chains = new ArrayList<>();
+    for (JsonNode c : array) {
+      chains.add(new VerifyReport.ChainCheck(c.path("chain").asText(), c.path("records").asLong(), c.path("head_seq").asLong(),
+          text(c, "head_hash"), c.path("broken_at_seq").isNumber() ? c.get("broken_at_seq").asLong() : null, text(c, "problem")));
+    }
+    return chains;
   }
 
   private static String text(JsonNode node, String field) {

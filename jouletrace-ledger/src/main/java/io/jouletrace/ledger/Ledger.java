@@ -9,21 +9,27 @@ import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.chain.ChainRoot;
 import io.jouletrace.ledger.report.PriceTable;
+import io.jouletrace.ledger.store.IdentityTakenException;
 import io.jouletrace.ledger.store.Store;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The append-only, hash-chained ledger over a {@link Store}: the single writer that numbers, figures,
@@ -39,6 +45,10 @@ public final class Ledger implements AutoCloseable {
   private volatile Signals signals;
   private final Supplier<ChainHasher> hashers;
   private volatile PriceTable prices = PriceTable.bundled();
+  /** The chain writers append to ({@link #appendAs}); the default chain until set. */
+  private volatile String chain = LedgerEntry.DEFAULT_CHAIN;
+  /** How often writers of a named chain seal a root over every chain; null: they seal none. */
+  private volatile Duration rootInterval;
 
   private Ledger(Store store, Function<IntensitySignal, Estimator> estimators, Supplier<ChainHasher> hashers) {
     this.store = store;
@@ -87,6 +97,64 @@ public final class Ledger implements AutoCloseable {
   public Ledger usePrices(PriceTable prices) {
     this.prices = prices;
     return this;
+  }
+
+  /** How often a server's writer seals a root over every chain's head (when some chain moved). */
+  public static final Duration ROOT_INTERVAL = Duration.ofSeconds(10);
+
+  /** What an instance id may hold: it names a chain, and a root's head lines are {@code chain:seq:hash}. */
+  private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+  /**
+   * Writers made from now on append to their own chain, {@code instanceId}, and seal a root over every chain's head each
+   * {@code rootInterval} in which one moved, and when they close (docs/ledger.md, "Many writers: one chain each"). Each
+   * server sharing a ledger has its own: a chain has one writer, so it never forks, and the servers never wait on each
+   * other's chains.
+   *
+   * @throws IllegalArgumentException when {@code instanceId} is not 1–63 letters, digits, '.', '_' or '-' (starting with a
+   *     letter or digit)
+   */
+  public Ledger appendAs(String instanceId, Duration rootInterval) {
+    if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
+      throw new IllegalArgumentException("instance id '" + instanceId + "': expected 1-63 letters, digits, '.', '_' or '-', starting with a"
+          + " letter or digit");
+    }
+    this.chain = instanceId;
+    this.rootInterval = rootInterval;
+    return this;
+  }
+
+  /**
+   * An instance id from this host's name (lower case, any character an id cannot hold as '-'), stable across restarts
+   * of a server on the same host: a Kubernetes StatefulSet pod's name, a VM's host name. "localhost" when it has none.
+   */
+  public static String instanceIdOfHost() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = System.getenv("HOSTNAME");
+    }
+    String id = host == null ? "" : host.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+    return id.isEmpty() ? "localhost" : id.substring(0, Math.min(id.length(), 63));
+  }
+
+  /**
+   * Seals a root over every chain's head now, signed with the ledger key when there is one, unless the latest root
+   * already names the same heads.
+   *
+   * @return the root stored, or empty when no chain moved since the latest
+   */
+  public Optional<Store.StoredRoot> sealRoot() {
+    List<ChainRoot.Head> heads = store.chainHeads();
+    if (heads.isEmpty()) return Optional.empty();
+    String text = ChainRoot.text(heads);
+    if (store.latestRoot().map(r -> r.heads().equals(text)).orElse(false)) return Optional.empty();
+    Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    String root = ChainRoot.hash(heads);
+    Store.StoredRoot sealed = new Store.StoredRoot(at, root, text, ChainRoot.signature(hashers.get(), at.toString(), root));
+    store.appendRoot(sealed);
+    return Optional.of(sealed);
   }
 
   /** The estimator without the stored series, as a stateless estimate (the REST estimate) figures. */
@@ -174,10 +242,13 @@ public final class Ledger implements AutoCloseable {
     return hashers.get();
   }
 
-  /** A writer that figures new records with {@code methodologyVersion} and appends them in batches. */
+  /**
+   * A writer that figures new records with {@code methodologyVersion} and appends them in batches to this ledger's chain
+   * for writers: the default chain, or the instance's ({@link #appendAs}).
+   */
   public Writer writer(String methodologyVersion, int batchSize) {
     estimator().forVersion(methodologyVersion);
-    return new Writer(methodologyVersion, batchSize);
+    return new Writer(methodologyVersion, batchSize, chain, rootInterval);
   }
 
   /** Recomputes the whole chain and every stored figure, and checks the derived tables; see {@link Verifier}. */
@@ -244,14 +315,20 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Buffers records and, per batch: drops records whose (tenant, id) is already stored or already seen in the batch,
-   * numbers the rest, figures and chains them, and appends them in one transaction. A dropped record that says the
-   * same as the stored one is a duplicate; one that says something else is a {@link Conflict}, kept for
+   * numbers the rest in its chain, figures and chains them, and appends them in one transaction. A dropped record that
+   * says the same as the stored one is a duplicate; one that says something else is a {@link Conflict}, kept for
    * {@link #takeConflicts} (the stored record stays).
    *
    * <p>The append runs on a committer thread while the caller reads, figures and hashes the next
    * batch: one batch at most is in flight. Counters and {@link #head()} move only when a commit
    * returns, so what they report is durable. A batch with possible duplicates first waits for the
    * one in flight, so the exact lookup sees everything before it.
+   *
+   * <p>Other writers (other servers on a shared PostgreSQL ledger) append to chains of their own; the store numbers every
+   * append's records ledger-wide. A record another writer stored since this one started is not among its known
+   * fingerprints; the store's unique index on the identity refuses the batch then ({@link IdentityTakenException}), and
+   * the committer looks the whole batch up, answers those records as duplicates or conflicts, chains the rest afresh and
+   * appends them; a batch hashed meanwhile onto the refused one is chained afresh too.
    *
    * <p>A failed append (database away, disk full) fails the records not yet committed when it is noticed: the batch
    * in flight and the one being handed over. The call that notices it ({@link #add} or {@link #flush}) throws; the
@@ -262,14 +339,20 @@ public final class Ledger implements AutoCloseable {
   public final class Writer implements AutoCloseable {
     private final String methodologyVersion;
     private final int batchSize;
+    private final String chain;
     private final ChainHasher hasher = hashers.get();
     private final Estimator estimator = estimator();
     private final FingerprintSet known = new FingerprintSet();
     private final List<Pending> pending = new ArrayList<>();
-    private final ExecutorService committer = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("ledger-committer").daemon().factory());
+    /** Commits batches and, for a named chain, seals roots: one thread, so a root never waits on a half-made batch. */
+    private final ScheduledExecutorService committer =
+        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ledger-committer").daemon().factory());
+    private final boolean sealsRoots;
     private Future<?> inFlight;
-    /** The head the next batch chains onto (the in-flight batch's, once it is handed over); null: read it from the store. */
+    /** The chain head the next batch chains onto (the in-flight batch's, once it is handed over); null: read it from the store. */
     private Store.Head prepared;
+    /** Set by the committer when it had to chain its batch afresh: the head it really ended at. */
+    private volatile Store.Head chainedAfresh;
     private volatile Store.Head head;
     private long accepted;
     private long duplicates;
@@ -277,12 +360,30 @@ public final class Ledger implements AutoCloseable {
 
     private record Pending(InvocationRecord record, String sourceRef, Store.Candidate identity) {}
 
-    private Writer(String methodologyVersion, int batchSize) {
+    /** A record figured for this batch, not yet numbered nor hashed. */
+    private record Figured(InvocationRecord record, FigureSet figures, String sourceRef, PriceTable.Price price, Store.Candidate identity) {}
+
+    private Writer(String methodologyVersion, int batchSize, String chain, Duration rootInterval) {
       this.methodologyVersion = methodologyVersion;
       this.batchSize = batchSize;
-      this.head = store.head();
+      this.chain = chain;
+      this.head = store.chainHead(chain);
       this.prepared = head;
+      this.sealsRoots = rootInterval != null;
       store.forEachFingerprint(known::add);
+      if (sealsRoots) {
+        long every = rootInterval.toMillis();
+        committer.scheduleWithFixedDelay(this::sealRootQuietly, every, every, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    /** A root now; a failure (the database away) waits for the next interval, which seals the heads as they are then. */
+    private void sealRootQuietly() {
+      try {
+        sealRoot();
+      } catch (RuntimeException e) {
+        // Nothing is lost: the next root seals every head, this one's included.
+      }
     }
 
     /** The methodology this writer figures new records with. */
@@ -323,7 +424,7 @@ public final class Ledger implements AutoCloseable {
 
     private void prepareAndHandOver() {
       if (prepared == null) {
-        head = store.head();
+        head = store.chainHead(chain);
         prepared = head;
       }
       List<Store.Candidate> candidates = new ArrayList<>();
@@ -332,9 +433,8 @@ public final class Ledger implements AutoCloseable {
       }
       if (!candidates.isEmpty()) awaitInFlight();
       Map<Store.Candidate, LedgerEntry> earlier = new HashMap<>(store.stored(candidates));
-      List<LedgerEntry> entries = new ArrayList<>(pending.size());
-      long seq = prepared.seq();
-      String previous = prepared.hash();
+      List<Figured> figured = new ArrayList<>(pending.size());
+      long position = prepared.seq();
       List<Conflict> found = new ArrayList<>();
       for (Pending p : pending) {
         InvocationRecord record = LedgerEntry.withStoredTimestamp(p.record());
@@ -347,27 +447,79 @@ public final class Ledger implements AutoCloseable {
           continue;
         }
         FigureSet figures = FigureSet.withDatasets(figure(estimator, record, methodologyVersion));
-        PriceTable.Price price = prices.find(record.provider(), record.model());
-        LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null, price);
-        previous = hasher.hash(previous, unsealed);
-        LedgerEntry entry = new LedgerEntry(seq, record, figures, p.sourceRef(), previous, price);
-        entries.add(entry);
-        earlier.put(p.identity(), entry);
+        Figured f = new Figured(record, figures, p.sourceRef(), prices.find(record.provider(), record.model()), p.identity());
+        figured.add(f);
+        // Its chain position stands in for the seq a later record of this batch names it by; the store numbers it.
+        earlier.put(p.identity(), new LedgerEntry(++position, record, figures, p.sourceRef(), null));
         known.add(p.identity().fingerprint());
       }
-      int skipped = pending.size() - entries.size() - found.size();
+      int skipped = pending.size() - figured.size() - found.size();
       addConflicts(found);
+      Store.Head base = prepared;
+      List<LedgerEntry> entries = chained(figured, base);
       awaitInFlight();
-      Store.Head next = new Store.Head(seq, previous);
-      prepared = next;
-      inFlight = committer.submit(() -> {
-        store.append(entries);
-        head = next;
-        synchronized (this) {
-          accepted += entries.size();
-          duplicates += skipped;
+      if (chainedAfresh != null) { // the batch before had records taken by another writer: chain onto what it stored
+        base = chainedAfresh;
+        chainedAfresh = null;
+        entries = chained(figured, base);
+      }
+      Store.Head from = base;
+      List<LedgerEntry> batch = entries;
+      prepared = batch.isEmpty() ? from : new Store.Head(batch.getLast().chainSeq(), batch.getLast().hash());
+      inFlight = committer.submit(() -> commit(figured, batch, from, skipped));
+    }
+
+    /** {@code figured} numbered and hashed in this writer's chain after {@code from}. */
+    private List<LedgerEntry> chained(List<Figured> figured, Store.Head from) {
+      List<LedgerEntry> entries = new ArrayList<>(figured.size());
+      long position = from.seq();
+      String previous = from.hash();
+      for (Figured f : figured) {
+        position++;
+        previous = hasher.hash(previous, new LedgerEntry(position, f.record(), f.figures(), f.sourceRef(), null, f.price(), chain, position));
+        entries.add(new LedgerEntry(position, f.record(), f.figures(), f.sourceRef(), previous, f.price(), chain, position));
+      }
+      return entries;
+    }
+
+    /**
+     * Appends one batch (on the committer thread). Where another writer stored some of its records first, those are
+     * answered as duplicates or conflicts and the rest chained afresh from {@code from} and appended.
+     */
+    private void commit(List<Figured> figured, List<LedgerEntry> entries, Store.Head from, int skipped) {
+      List<Figured> kept = figured;
+      List<LedgerEntry> batch = entries;
+      int skippedNow = skipped;
+      while (true) {
+        try {
+          store.appendNext(batch);
+          break;
+        } catch (IdentityTakenException e) {
+          Map<Store.Candidate, LedgerEntry> stored = store.stored(kept.stream().map(Figured::identity).toList());
+          if (stored.isEmpty()) throw e; // not this batch's records: nothing the writer can resolve
+          List<Figured> rest = new ArrayList<>();
+          List<Conflict> found = new ArrayList<>();
+          for (Figured f : kept) {
+            LedgerEntry other = stored.get(f.identity());
+            if (other == null) {
+              rest.add(f);
+            } else if (LedgerEntry.sameContent(other.record(), f.record())) {
+              skippedNow++;
+            } else {
+              found.add(new Conflict(f.sourceRef(), f.record().tenant(), f.record().id(), other.seq()));
+            }
+          }
+          addConflicts(found);
+          kept = rest;
+          batch = chained(rest, from);
+          chainedAfresh = batch.isEmpty() ? from : new Store.Head(batch.getLast().chainSeq(), batch.getLast().hash());
         }
-      });
+      }
+      head = batch.isEmpty() ? from : new Store.Head(batch.getLast().chainSeq(), batch.getLast().hash());
+      synchronized (this) {
+        accepted += batch.size();
+        duplicates += skippedNow;
+      }
     }
 
     /** Waits for the batch in flight; its failure is thrown here, and the next batch reads the head afresh. */
@@ -377,6 +529,7 @@ public final class Ledger implements AutoCloseable {
         inFlight.get();
       } catch (ExecutionException e) {
         prepared = null;
+        chainedAfresh = null;
         throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -406,7 +559,7 @@ public final class Ledger implements AutoCloseable {
       return taken;
     }
 
-    /** The chain's head after the last committed batch. */
+    /** This writer's chain's head after the last committed batch: its position in the chain and its hash. */
     public Store.Head head() {
       return head;
     }
@@ -415,6 +568,7 @@ public final class Ledger implements AutoCloseable {
     public void close() {
       try {
         flush();
+        if (sealsRoots) sealRoot(); // the last records, sealed before the writer goes
       } finally {
         committer.shutdownNow();
       }

@@ -1,16 +1,20 @@
 package io.jouletrace.ledger;
 
 import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.chain.ChainRoot;
+import io.jouletrace.ledger.chain.ChainWalk;
 import io.jouletrace.ledger.report.DerivedTables;
 import io.jouletrace.ledger.store.Store;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Walks the ledger in seq order, recomputing each hash from the stored content and the previous
- * stored hash, and each figure set from the stored inputs with the stored methodology version.
+ * stored hash of its chain, and each figure set from the stored inputs with the stored methodology version; then
+ * checks every sealed root over the chains' heads.
  *
  * <p>Without an HMAC key, someone who edits a record can also rewrite its hash; the break then shows
  * at the next record, whose hash no longer follows. With a key they cannot, and the edited record
@@ -31,7 +35,14 @@ final class Verifier {
 
   private long checked;
   private long expectedSeq = 1;
+  /** The last record's hash, whatever its chain: the ledger's head. */
   private String previousHash = ChainHasher.GENESIS;
+  /** Each chain's walk, by name. */
+  private final Map<String, ChainWalk> chains = new TreeMap<>();
+
+  private List<Store.StoredRoot> roots = List.of();
+  /** The chain positions the roots name, by chain, each with the hash the scan met there (null until met). */
+  private final Map<String, Map<Long, String>> rootHeads = new HashMap<>();
   private Long firstAltered;
   private String firstAlteredId;
   private String alteration;
@@ -54,12 +65,69 @@ final class Verifier {
   }
 
   VerifyReport run() {
+    roots = store.roots();
+    for (Store.StoredRoot root : roots) {
+      try {
+        ChainRoot.heads(root.heads()).forEach(h -> rootHeads.computeIfAbsent(h.chain(), c -> new HashMap<>()).put(h.seq(), null));
+      } catch (IllegalArgumentException unreadable) {
+        // Named as that root's problem below.
+      }
+    }
     store.scan(this::check);
     store.scanFigureSets(this::checkFigureSet);
+    VerifyReport.Roots rootsChecked = checkRoots();
     VerifyReport.HeadCheck head = expectedHead == null ? null
         : new VerifyReport.HeadCheck(expectedHead.seq(), expectedHead.hash(), expectedHeadProblem());
+    List<VerifyReport.ChainCheck> chainChecks = new ArrayList<>();
+    chains.forEach((name, walk) -> chainChecks.add(new VerifyReport.ChainCheck(name, walk.records(), walk.headSeq(), walk.headHash(),
+        walk.brokenAtSeq(), walk.problem())));
     return new VerifyReport(checked, firstAltered, alteration, recomputed, drift, List.copyOf(examples), figureSets, previousHash,
-        firstAlteredId, DerivedTables.check(store), head, new VerifyReport.OtherDatasets(otherDatasets, otherDatasetExamples));
+        firstAlteredId, DerivedTables.check(store), head, new VerifyReport.OtherDatasets(otherDatasets, otherDatasetExamples),
+        chainChecks, rootsChecked);
+  }
+
+  /**
+   * Every sealed root: signed by the ledger key (when there is one), its hash following from the heads it names, and
+   * each of those on its chain. A chain no longer holding a head a root named was cut or rewritten after that root.
+   */
+  private VerifyReport.Roots checkRoots() {
+    List<String> problems = new ArrayList<>();
+    for (Store.StoredRoot root : roots) {
+      String what = "root sealed at " + root.at() + " (" + root.root() + ")";
+      String unsigned = ChainRoot.signatureProblem(hasher, root.at().toString(), root.root(), root.signature());
+      if (unsigned != null) {
+        problems.add(what + ": " + unsigned);
+        continue;
+      }
+      List<ChainRoot.Head> named;
+      try {
+        named = ChainRoot.heads(root.heads());
+      } catch (IllegalArgumentException e) {
+        problems.add(what + ": unreadable heads: " + e.getMessage());
+        continue;
+      }
+      if (!ChainRoot.hash(named).equals(root.root())) {
+        problems.add(what + ": its hash does not follow from the heads it names");
+        continue;
+      }
+      for (ChainRoot.Head head : named) {
+        String found = rootHeads.getOrDefault(head.chain(), Map.of()).get(head.seq());
+        if (!head.hash().equals(found)) {
+          ChainWalk walk = chains.get(head.chain());
+          String where = "names " + chainName(head.chain()) + " head seq " + head.seq() + " (" + head.hash() + "), which is not on that chain of "
+              + (walk == null ? 0 : walk.records()) + " records";
+          problems.add(what + ": " + where);
+          if (walk != null) walk.breakAt(null, "cut or rewritten after the " + what + ", which " + where);
+          break;
+        }
+      }
+    }
+    return new VerifyReport.Roots(roots.size(), ChainHasher.HMAC_SHA_256.equals(hasher.mode()), problems);
+  }
+
+  /** How messages name a chain: {@code chain web-1}, or {@code the default chain}. */
+  static String chainName(String chain) {
+    return chain.isEmpty() ? "the default chain" : "chain " + chain;
   }
 
   /** Why the ledger does not extend the checkpoint (or the checkpoint is refused); null when it does. */
@@ -80,21 +148,21 @@ final class Verifier {
     List<String> differences = refigured("seq " + entry.seq(), entry, entry.figures());
     recomputed++;
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq(), differences);
-    if (firstAltered == null) {
-      if (entry.seq() != expectedSeq) {
-        breakAt(expectedSeq, entry.seq() > expectedSeq ? null : entry.record().id(), entry.seq() > expectedSeq
-            ? "seq " + expectedSeq + (entry.seq() - expectedSeq > 1 ? "–" + (entry.seq() - 1) : "") + " missing (next stored seq is " + entry.seq() + ")"
-            : "seq " + entry.seq() + " stored twice");
-      } else {
-        String computed = hasher.hash(previousHash, entry);
-        if (!computed.equals(entry.hash())) {
-          breakAt(entry.seq(), entry.record().id(), "stored hash " + entry.hash() + " does not follow from the stored content and the previous hash (recomputed "
-              + computed + ")" + (differences.isEmpty() ? "" : "; figures no longer match inputs: " + String.join("; ", differences)));
-        }
-      }
+    // Ledger-wide, seq runs 1, 2, 3… whatever chain each record is in (the store numbers every append in turn).
+    if (firstAltered == null && entry.seq() != expectedSeq) {
+      breakAt(expectedSeq, entry.seq() > expectedSeq ? null : entry.record().id(), ChainWalk.order(expectedSeq, entry.seq()));
     }
     previousHash = entry.hash();
     expectedSeq = entry.seq() + 1;
+    // Within its chain, the position runs 1, 2, 3… and each hash follows from the one before it in that chain.
+    ChainWalk walk = chains.computeIfAbsent(entry.chain(), c -> new ChainWalk(hasher));
+    String broken = walk.next(entry, differences.isEmpty() ? "" : "; figures no longer match inputs: " + String.join("; ", differences));
+    if (broken != null && firstAltered == null) {
+      // A named chain's break names it; the default chain's reads as a one-writer ledger's always did.
+      breakAt(entry.seq(), entry.record().id(), (entry.chain().isEmpty() ? "" : chainName(entry.chain()) + ": ") + broken);
+    }
+    Map<Long, String> named = rootHeads.get(entry.chain());
+    if (named != null && named.containsKey(entry.chainSeq())) named.put(entry.chainSeq(), entry.hash());
   }
 
   private void checkFigureSet(LedgerEntry entry, Store.StoredFigureSet set) {

@@ -13,6 +13,9 @@ import java.util.List;
  * @param derived the derived tables (the reports' daily rollup, the stream aggregates) checked against the records
  * @param expectedHead the checkpoint verify was asked to find the ledger extending; null when none was given
  * @param otherDatasets figures that name dataset releases other than the bundled ones, so were not recomputed
+ * @param chains each chain walked (docs/ledger.md, "Many writers: one chain each"), by name: the default chain alone for a
+ *     ledger one writer made
+ * @param roots the sealed roots over the chains' heads, each checked
  */
 public record VerifyReport(
     long recordsChecked,
@@ -26,7 +29,43 @@ public record VerifyReport(
     String firstAlteredId,
     Derived derived,
     HeadCheck expectedHead,
-    OtherDatasets otherDatasets) {
+    OtherDatasets otherDatasets,
+    List<ChainCheck> chains,
+    Roots roots) {
+
+  public VerifyReport {
+    chains = List.copyOf(chains);
+  }
+
+  /**
+   * One chain: its name ({@code ""} for the default chain), how many records it holds, its head (position and hash)
+   * and its first break.
+   *
+   * @param brokenAtSeq the ledger seq of the record where the chain first breaks; null when intact (or when the break is a
+   *     root naming a head the chain no longer holds)
+   * @param problem what breaks there; null when intact
+   */
+  public record ChainCheck(String chain, long records, long headSeq, String headHash, Long brokenAtSeq, String problem) {
+    public boolean intact() {
+      return problem == null;
+    }
+  }
+
+  /**
+   * The sealed roots: how many were checked, whether their signatures were (a ledger key was given), and each that fails:
+   * not signed by the key, its hash not following from the heads it names, or a named head not on its chain.
+   */
+  public record Roots(long checked, boolean signed, List<String> problems) {
+    public static final Roots NONE = new Roots(0, false, List.of());
+
+    public Roots {
+      problems = List.copyOf(problems);
+    }
+
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+  }
 
   /**
    * Figures made with dataset releases that are no longer bundled (docs/zones.md, "Dataset releases"): not drift, and
@@ -45,7 +84,8 @@ public record VerifyReport(
   }
 
   public boolean ok() {
-    return chainIntact() && drift == 0 && derived.ok() && (expectedHead == null || expectedHead.ok());
+    return chainIntact() && drift == 0 && derived.ok() && (expectedHead == null || expectedHead.ok()) && roots.ok()
+        && chains.stream().allMatch(ChainCheck::intact);
   }
 
   /**

@@ -563,4 +563,75 @@ public abstract class LedgerContractTest {
           .contains("bundled now");
     }
   }
+
+  /** Writes {@code records} through a writer of chain {@code instanceId} in batches of {@code batchSize}, and closes it. */
+  private static Ledger.Writer ingestAs(Ledger ledger, String instanceId, List<InvocationRecord> records, int batchSize) {
+    ledger.appendAs(instanceId, null);
+    return ingest(ledger, records, batchSize);
+  }
+
+  @Test
+  public void writers_of_several_chains_share_one_ledger_and_verify_names_each_chains_first_break() throws Exception {
+    byte[] key = "0123456789abcdef-secret".getBytes();
+    String defaultHead;
+    try (Ledger ledger = open(key)) {
+      defaultHead = ingest(ledger, records(30, 40), 7).head().hash(); // a one-writer ledger: its chain is the default chain
+    }
+    // As a ledger from before V14 stores them: no position, which then is the record's seq.
+    sql("UPDATE ledger_records SET chain_seq = NULL");
+    try (Ledger ledger = open(key)) {
+      // Two servers' writers, their batches interleaved: the store numbers each append ledger-wide.
+      ledger.appendAs("web-1", null);
+      Ledger.Writer one = ledger.writer(Catalog.DEFAULT_METHODOLOGY, 4);
+      ledger.appendAs("web-2", null);
+      Ledger.Writer two = ledger.writer(Catalog.DEFAULT_METHODOLOGY, 4);
+      List<InvocationRecord> forOne = records(20, 41);
+      List<InvocationRecord> forTwo = records(20, 42);
+      for (int i = 0; i < 20; i++) {
+        one.add(forOne.get(i), "one:" + (i + 1));
+        two.add(forTwo.get(i), "two:" + (i + 1));
+        if (i % 3 == 0) {
+          one.flush();
+          two.flush();
+        }
+      }
+      one.close();
+      two.close();
+      assertThat(one.head().seq()).isEqualTo(20);
+      assertThat(ledger.sealRoot()).isPresent();
+      assertThat(ledger.sealRoot()).as("no chain moved since").isEmpty();
+      assertThat(ingestAs(ledger, "web-1", records(3, 41), 10).duplicates()).as("a chain's own records again").isEqualTo(3);
+
+      VerifyReport report = ledger.verify();
+      assertThat(report.ok()).as(report.toString()).isTrue();
+      assertThat(report.recordsChecked()).isEqualTo(70);
+      assertThat(report.chains()).extracting(VerifyReport.ChainCheck::chain, VerifyReport.ChainCheck::records, VerifyReport.ChainCheck::headSeq)
+          .containsExactly(tuple("", 30L, 30L), tuple("web-1", 20L, 20L), tuple("web-2", 20L, 20L));
+      assertThat(report.chains().getFirst().headHash()).as("the default chain is the one-writer ledger's, unchanged").isEqualTo(defaultHead);
+      assertThat(report.roots().checked()).isEqualTo(1);
+      assertThat(report.roots().signed()).isTrue();
+    }
+
+    sql("UPDATE ledger_records SET output_tokens = output_tokens + 1 WHERE chain = 'web-2' AND chain_seq = 7");
+    sql("DELETE FROM ledger_records WHERE chain = 'web-1' AND chain_seq = 20"); // web-1's last record: only the root shows it
+    try (Ledger ledger = open(key)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.ok()).isFalse();
+      Map<String, VerifyReport.ChainCheck> chains = new HashMap<>();
+      report.chains().forEach(c -> chains.put(c.chain(), c));
+      assertThat(chains.get("").intact()).isTrue();
+      assertThat(chains.get("web-2").problem()).startsWith("stored hash").contains("does not follow");
+      assertThat(report.alteration()).as("the ledger's first break names its chain").startsWith("chain web-2: stored hash");
+      assertThat(chains.get("web-1").problem()).contains("chain web-1 head seq 20").contains("not on that chain of 19 records");
+      assertThat(report.roots().problems()).singleElement().asString().contains("names chain web-1 head seq 20");
+      assertThat(report.firstAlteredSeq()).as("the first break in ledger order").isEqualTo(chains.get("web-2").brokenAtSeq());
+    }
+    // A root signed with another key (or none) is named; the chains themselves are as before.
+    try (Ledger ledger = open(key)) {
+      sql("DELETE FROM ledger_roots");
+      ledger.sealRoot();
+      sql("UPDATE ledger_roots SET signature = NULL");
+      assertThat(ledger.verify().roots().problems()).singleElement().asString().contains("it is not signed");
+    }
+  }
 }

@@ -870,7 +870,18 @@ public final class JouletraceServer implements AutoCloseable {
     body.set("derived", derivedJson(report.derived()));
     ObjectNode otherDatasets = body.putObject("other_datasets").put("figures", report.otherDatasets().figures());
     report.otherDatasets().examples().forEach(otherDatasets.putArray("examples")::add);
+    chainsJson(body, report);
     ctx.json(body);
+  }
+
+  /** Each chain walked and the sealed roots checked (docs/ledger.md, "Many writers: one chain each"). */
+  private static void chainsJson(ObjectNode body, VerifyReport report) {
+    ArrayNode chains = body.putArray("chains");
+    report.chains().forEach(c -> chains.addObject().put("chain", c.chain()).put("records", c.records()).put("head_seq", c.headSeq())
+        .put("head_hash", c.headHash()).put("intact", c.intact()).put("broken_at_seq", c.brokenAtSeq()).put("problem", c.problem()));
+    ObjectNode roots = body.putObject("roots").put("checked", report.roots().checked()).put("signed", report.roots().signed())
+        .put("ok", report.roots().ok());
+    report.roots().problems().forEach(roots.putArray("problems")::add);
   }
 
   /** The derived tables' check (docs/ledger.md): what was compared and the first rows that differ. */

@@ -3,18 +3,14 @@ package io.jouletrace.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The root over all partitions' chains: SHA-256 over {@code partition:seq:hash\n} per head, in partition order. The
+ * The root over all partitions' chains: the ledger's root over {@code partition:seq:hash\n} per head, in partition order. The
  * topology publishes it sealed with the heads it covers ({@code {"at", "root", "heads": [{"partition", "seq", "hash"}…]}},
  * and {@code "signature"} when it has a key: {@link RootSeal}), so each published root can be checked on its own and
  * against the chains.
@@ -37,15 +33,10 @@ final class ChainRoot {
 
   private ChainRoot() {}
 
+  /** The ledger's root ({@link io.jouletrace.ledger.chain.ChainRoot#hash}) over the heads in partition order. */
   static String hash(Collection<Head> heads) {
-    StringBuilder input = new StringBuilder();
-    heads.stream().sorted(Comparator.comparingInt(Head::partition))
-        .forEach(h -> input.append(h.partition()).append(':').append(h.seq()).append(':').append(h.hash()).append('\n'));
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.jouletrace.ledger.chain.ChainRoot.hash(heads.stream().sorted(Comparator.comparingInt(Head::partition))
+        .map(h -> new io.jouletrace.ledger.chain.ChainRoot.Head(Integer.toString(h.partition()), h.seq(), h.hash())).toList());
   }
 
   /** The sealed root message over {@code heads}, published at {@code at}, with its signature when {@code seal} has a key. */

@@ -1,58 +1,45 @@
 package io.jouletrace.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.chain.ChainRoot;
 
 /**
- * Signs the sealed roots with the deployment's ledger key (HMAC-SHA-256 over the time and the root), so that someone who
- * can write the roots topic but lacks the key cannot add a root of their own: with the key, {@code stream verify} takes
- * only roots whose signature it can recompute. Without a key roots go out unsigned and are checked by their hash alone.
+ * Signs the sealed roots with the deployment's ledger key (the ledger's root signature, {@link ChainRoot#signature}), so
+ * that someone who can write the roots topic but lacks the key cannot add a root of their own: with the key,
+ * {@code stream verify} takes only roots whose signature it can recompute. Without a key roots go out unsigned and are
+ * checked by their hash alone.
  */
 final class RootSeal {
 
-  static final RootSeal NONE = new RootSeal(null);
-  static final String PREFIX = "hmac-sha256:";
+  static final RootSeal NONE = new RootSeal(ChainHasher.sha256());
+  static final String PREFIX = ChainRoot.SIGNATURE_PREFIX;
 
-  private final byte[] key;
+  /** Its MAC is not thread-safe: every use is synchronized. */
+  private final ChainHasher hasher;
 
-  private RootSeal(byte[] key) {
-    this.key = key;
+  private RootSeal(ChainHasher hasher) {
+    this.hasher = hasher;
   }
 
-  /** Signs with {@code key}; null or empty: unsigned. */
+  /** Signs with {@code key} (at least 16 bytes, as for a ledger's HMAC chain); null or empty: unsigned. */
   static RootSeal of(byte[] key) {
-    return key == null || key.length == 0 ? NONE : new RootSeal(key.clone());
+    return key == null || key.length == 0 ? NONE : new RootSeal(ChainHasher.hmacSha256(key));
   }
 
   boolean signs() {
-    return key != null;
+    return hasher.mode().equals(ChainHasher.HMAC_SHA_256);
   }
 
   /** {@code hmac-sha256:<hex>} over {@code at} and {@code root}, one per line; null when unsigned. */
-  String signature(String at, String root) {
-    if (key == null) return null;
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return PREFIX + HexFormat.of().formatHex(mac.doFinal(("jouletrace-root\n" + at + "\n" + root).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException(e);
-    }
+  synchronized String signature(String at, String root) {
+    return ChainRoot.signature(hasher, at, root);
   }
 
   /** Why {@code root} (a published root message) is not signed by this key; null when it is, or when there is no key. */
-  String problem(JsonNode root) {
-    if (key == null) return null;
+  synchronized String problem(JsonNode root) {
     JsonNode signature = root.get("signature");
-    if (signature == null || !signature.isTextual()) return "it is not signed, and roots are checked with a key";
-    String expected = signature(root.path("at").asText(), root.path("root").asText());
-    boolean matches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), signature.asText().getBytes(StandardCharsets.UTF_8));
-    return matches ? null : "its signature does not match the key";
+    return ChainRoot.signatureProblem(hasher, root.path("at").asText(), root.path("root").asText(),
+        signature != null && signature.isTextual() ? signature.asText() : null);
   }
 }

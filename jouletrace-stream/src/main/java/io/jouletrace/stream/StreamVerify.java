@@ -6,6 +6,7 @@ import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.chain.ChainWalk;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,7 +68,6 @@ public final class StreamVerify {
   static Report verify(List<String> figured, List<String> heads, List<String> roots, Estimator estimator, RootSeal seal) {
     Map<Integer, List<LedgerEntry>> chains = new TreeMap<>();
     for (String message : figured) chains.computeIfAbsent(Messages.partition(message), p -> new ArrayList<>()).add(Messages.entry(message));
-    ChainHasher hasher = ChainHasher.sha256();
     Map<Integer, List<String>> hashes = new TreeMap<>();
     Map<Integer, String> problems = new HashMap<>();
     List<String> driftExamples = new ArrayList<>();
@@ -77,17 +77,12 @@ public final class StreamVerify {
       List<String> chain = hashes.computeIfAbsent(partition, p -> new ArrayList<>());
       List<LedgerEntry> bySeq = new ArrayList<>(chainEntries.getValue());
       bySeq.sort(Comparator.comparingLong(LedgerEntry::seq));
+      // The ledger's chain walk; a partition's chain is read only up to its first break.
+      ChainWalk walk = new ChainWalk(ChainHasher.sha256());
       for (LedgerEntry entry : bySeq) {
-        if (problems.containsKey(partition)) break;
-        long expected = chain.size() + 1L;
-        String previous = chain.isEmpty() ? ChainHasher.GENESIS : chain.getLast();
-        if (entry.seq() != expected) {
-          problems.put(partition, "seq " + expected + " expected, found " + entry.seq());
-          break;
-        }
-        String computed = hasher.hash(previous, new LedgerEntry(entry.seq(), entry.record(), entry.figures(), entry.sourceRef(), null));
-        if (!computed.equals(entry.hash())) {
-          problems.put(partition, "seq " + entry.seq() + ": stored hash does not follow from its content and the previous hash");
+        String broken = walk.next(entry, "");
+        if (broken != null) {
+          problems.put(partition, broken.startsWith("seq ") ? broken : "seq " + entry.seq() + ": " + broken);
           break;
         }
         List<String> differences = entry.figures().differences(FigureSet.of(Ledger.refigure(estimator, entry.record(), entry.figures())));

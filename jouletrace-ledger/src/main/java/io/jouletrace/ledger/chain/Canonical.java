@@ -37,7 +37,7 @@ public final class Canonical {
   public byte[] encode(LedgerEntry entry) {
     size = 0;
     writeByte(FORMAT);
-    writeLong(entry.seq());
+    writeLong(entry.chainSeq()); // the position in its chain: the seq, for the default chain of a one-writer ledger
     InvocationRecord r = entry.record();
     writeString(r.id());
     writeLong(Math.addExact(Math.multiplyExact(r.timestamp().getEpochSecond(), 1_000_000L), r.timestamp().getNano() / 1000));

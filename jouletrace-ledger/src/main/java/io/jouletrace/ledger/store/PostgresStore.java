@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.util.PSQLException;
 
 /**
  * The server option: the ledger in a PostgreSQL database, given as {@code postgresql://user[:password]@host[:port]/db}
@@ -32,13 +33,21 @@ import org.postgresql.copy.CopyIn;
  * 17 digits). Timestamps are UTC {@code TIMESTAMP} (without time zone), so no session time zone
  * touches them.
  *
- * <p>One writer at a time, as for DuckDB: the unique index on {@code seq} (V1__ledger.postgresql.sql)
- * makes a second, concurrent writer's append fail instead of forking the chain.
+ * <p>Several writers (servers) may append, each to its own chain: appends take turns by an advisory lock, so seq stays
+ * gap-free and in commit order; unique indexes on seq, on each chain position and on a record's identity (tenant, id)
+ * make a writer that races another fail its append instead of forking a chain or storing a record twice.
  */
 public final class PostgresStore extends JdbcStore {
 
   /** Key of the advisory lock that serialises schema migrations of concurrent openers. */
   private static final long MIGRATION_LOCK = 0x6a6f756c65L; // "joule"
+
+  /** Key of the advisory lock appends take in turn, so seq follows commit order across servers (V14). */
+  private static final long APPEND_LOCK = 0x6a6f756c66L;
+
+  /** The unique index on a record's identity (tenant, id) and the one on its chain position (V14__chains.postgresql.sql). */
+  private static final String IDENTITY_INDEX = "ledger_records_identity";
+  private static final String CHAIN_POSITION_INDEX = "ledger_records_chain_position";
 
   /** SQLSTATE unique_violation. */
   private static final String UNIQUE_VIOLATION = "23505";
@@ -205,6 +214,15 @@ public final class PostgresStore extends JdbcStore {
     }
   }
 
+  /** Writers in other processes append too: they take turns by a transaction-scoped advisory lock, then read the last seq. */
+  @Override
+  long lockForAppend() throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.execute("SELECT pg_advisory_xact_lock(" + APPEND_LOCK + ")");
+    }
+    return super.lockForAppend();
+  }
+
   @Override
   void load(String table, long expectedRows, RowWriter writer) throws SQLException {
     if (expectedRows == 0) return;
@@ -217,8 +235,15 @@ public final class PostgresStore extends JdbcStore {
       if (copied != expectedRows) throw new SQLException("COPY stored " + copied + " rows, expected " + expectedRows);
     } catch (SQLException e) {
       if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-        throw new SQLException("another writer appended to this ledger at the same time (only one writer at a time is "
-            + "supported); nothing of this batch was stored: " + e.getMessage(), e.getSQLState(), e);
+        String index = e instanceof PSQLException p && p.getServerErrorMessage() != null ? p.getServerErrorMessage().getConstraint() : null;
+        if (IDENTITY_INDEX.equals(index)) {
+          throw new IdentityTakenException("another writer stored a record of this batch first; nothing of this batch was stored", e);
+        }
+        throw new SQLException(CHAIN_POSITION_INDEX.equals(index)
+            ? "another writer appends to the same chain (two servers given one instance id?); nothing of this batch was stored: "
+                + e.getMessage()
+            : "another writer appended to this ledger at the same time; nothing of this batch was stored: " + e.getMessage(),
+            e.getSQLState(), e);
       }
       throw e;
     } finally {

@@ -6,6 +6,7 @@ import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.budget.Budget;
+import io.jouletrace.ledger.chain.ChainRoot;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -39,6 +40,31 @@ public interface Store extends AutoCloseable {
 
   /** Appends entries in one transaction. */
   void append(Collection<LedgerEntry> entries);
+
+  /**
+   * Appends entries after every stored record, in one transaction: each takes the next seq, in order, under a lock all of
+   * the ledger's writers share (PostgreSQL's across processes), so seq stays unique, gap-free and in commit order whatever
+   * chain each entry belongs to; the chains' heads move with them. The entries' own seq is ignored.
+   *
+   * @return the entries as stored, each at its seq
+   * @throws IdentityTakenException when another writer stored one of their (tenant, id) first; nothing was stored
+   */
+  List<LedgerEntry> appendNext(List<LedgerEntry> entries);
+
+  /** The last record of {@code chain}: its chain position and hash; 0 and the genesis hash when the chain has none. */
+  Head chainHead(String chain);
+
+  /** Every chain's head as the appends left it, by chain name ({@code ""}: the default chain). */
+  List<ChainRoot.Head> chainHeads();
+
+  /** Stores a sealed root. */
+  void appendRoot(StoredRoot root);
+
+  /** Every sealed root, oldest first. */
+  List<StoredRoot> roots();
+
+  /** The root sealed last, if any. */
+  Optional<StoredRoot> latestRoot();
 
   /** Every entry in seq order. */
   void scan(Consumer<LedgerEntry> consumer);
@@ -139,6 +165,14 @@ public interface Store extends AutoCloseable {
   void close();
 
   record Head(long seq, String hash) {}
+
+  /**
+   * A root sealing every chain's head at {@code at} (docs/ledger.md, "Many writers: one chain each").
+   *
+   * @param heads the text {@code root} is the SHA-256 of: {@link ChainRoot#text}
+   * @param signature {@code hmac-sha256:<hex>} under the ledger key; null for a ledger without one
+   */
+  record StoredRoot(Instant at, String root, String heads, String signature) {}
 
   /**
    * A record's identity, (tenant, id) with tenant null for records without one, and the id's fingerprint (the column

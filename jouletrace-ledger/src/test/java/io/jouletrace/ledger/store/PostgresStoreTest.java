@@ -2,6 +2,7 @@ package io.jouletrace.ledger.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.record.InvocationRecord;
@@ -181,6 +182,35 @@ class PostgresStoreTest extends LedgerContractTest {
       VerifyReport report = first.verify();
       assertThat(report.ok()).isTrue();
       assertThat(report.recordsChecked()).isEqualTo(20);
+    }
+  }
+
+  @Test
+  void the_same_record_sent_to_two_servers_writers_is_stored_once_and_the_loser_answers_it_as_a_duplicate_or_conflict() {
+    // Two servers' ledgers on one database, each writer knowing none of the other's ids (both start on an empty ledger).
+    try (Ledger first = open(null); Ledger second = open(null)) {
+      Ledger.Writer a = first.appendAs("a", null).writer(Catalog.DEFAULT_METHODOLOGY, 100);
+      Ledger.Writer b = second.appendAs("b", null).writer(Catalog.DEFAULT_METHODOLOGY, 4);
+      List<InvocationRecord> records = records(15, 17);
+      for (InvocationRecord r : records.subList(0, 10)) a.add(r, "a");
+      a.flush();
+      // b: five the same as a's (duplicates), one with other content (a conflict), five new; batches of 4, so the
+      // batches after a refused one were hashed onto it and must be chained afresh.
+      for (InvocationRecord r : records.subList(4, 9)) b.add(r, "b");
+      InvocationRecord tenth = records.get(9);
+      b.add(InvocationRecord.builder(tenth.provider(), tenth.model(), tenth.outputTokens() + 1).id(tenth.id()).tenant(tenth.tenant())
+          .timestamp(tenth.timestamp()).build(), "b:conflict");
+      for (InvocationRecord r : records.subList(10, 15)) b.add(r, "b");
+      b.close();
+      assertThat(b.accepted()).isEqualTo(5);
+      assertThat(b.duplicates()).isEqualTo(5);
+      assertThat(b.takeConflicts()).extracting(Ledger.Conflict::id, Ledger.Conflict::storedSeq).containsExactly(tuple(tenth.id(), 10L));
+      assertThat(b.head().seq()).as("b's chain: its five records").isEqualTo(5);
+      VerifyReport report = first.verify();
+      assertThat(report.ok()).as(report.toString()).isTrue();
+      assertThat(report.recordsChecked()).isEqualTo(15);
+      assertThat(report.chains()).extracting(VerifyReport.ChainCheck::chain, VerifyReport.ChainCheck::records)
+          .containsExactly(tuple("a", 10L), tuple("b", 5L));
     }
   }
 
