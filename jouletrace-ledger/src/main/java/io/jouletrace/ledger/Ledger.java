@@ -1,6 +1,5 @@
 package io.jouletrace.ledger;
 
-import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.carbon.IntensityResolver;
 import io.jouletrace.core.carbon.IntensitySignal;
 import io.jouletrace.core.figure.NullReason;
@@ -12,6 +11,7 @@ import io.jouletrace.ledger.chain.ChainHasher;
 import io.jouletrace.ledger.report.PriceTable;
 import io.jouletrace.ledger.store.Store;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +39,7 @@ public final class Ledger implements AutoCloseable {
   private volatile Signals signals;
   private final Supplier<ChainHasher> hashers;
   private volatile PriceTable prices = PriceTable.bundled();
+  private volatile InstantSource clock = InstantSource.system();
 
   private Ledger(Store store, Function<IntensitySignal, Estimator> estimators, Supplier<ChainHasher> hashers) {
     this.store = store;
@@ -54,7 +55,7 @@ public final class Ledger implements AutoCloseable {
 
   /** {@link #open(Store, Function, byte[])} with the bundled catalog's methodologies and the deployment's intensity settings. */
   public static Ledger open(Store store, Supplier<IntensityResolver.Deployment> deployment, byte[] hmacKey) {
-    return open(store, signal -> Catalog.estimator(new Catalog.Options(null, null, deployment, signal)), hmacKey);
+    return new Composition(null, null, deployment, null, hmacKey).open(store);
   }
 
   /**
@@ -89,9 +90,14 @@ public final class Ledger implements AutoCloseable {
     return this;
   }
 
-  /** The estimator without the stored series, as a stateless estimate (the REST estimate) figures. */
-  public Estimator estimatorWithoutSignals() {
-    return estimators.apply(IntensitySignal.none());
+  /** What "now" is for this ledger: the time of a checkpoint ({@link InstantSource#system()} until set; {@link Composition}). */
+  public Ledger useClock(InstantSource clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  public InstantSource clock() {
+    return clock;
   }
 
   /** The estimator new records are figured with: every stored series applies to them. */
@@ -193,7 +199,7 @@ public final class Ledger implements AutoCloseable {
   /** The head now, signed with the ledger key when there is one: a checkpoint to keep outside the store. */
   public Checkpoint checkpoint() {
     Store.Head head = store.head();
-    return Checkpoint.of(head.seq(), head.hash(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), hashers.get());
+    return Checkpoint.of(head.seq(), head.hash(), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), hashers.get());
   }
 
   /**
