@@ -10,6 +10,7 @@ import io.jouletrace.core.attribution.IdlePolicy;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
 import io.jouletrace.core.figure.AccuracyBand;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.Tier;
 import io.jouletrace.core.methodology.Estimate;
@@ -56,7 +57,6 @@ public final class Measurement {
    */
   static final double METER_RELATIVE_ACCURACY = 0.05;
 
-  private static final double JOULES_PER_KWH = 3.6e6;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -343,7 +343,7 @@ public final class Measurement {
       intensitySource = modelled.intensity().source();
       intensityZone = modelled.intensity().zone();
       String carbonBand = modelled.intensity().band() == AccuracyBand.ACCURATE ? band : AccuracyBand.MEDIUM.code();
-      carbon = new FigureSet.Amount(low / JOULES_PER_KWH * intensity, high / JOULES_PER_KWH * intensity, tier, carbonBand);
+      carbon = new FigureSet.Amount(low / Energy.JOULES_PER_KWH * intensity, high / Energy.JOULES_PER_KWH * intensity, tier, carbonBand);
     } else {
       reasons.addFirst("carbon=" + modelled.nullReasons().stream().filter(r -> r.field().equals("carbon"))
           .map(r -> r.reason().code()).findFirst().orElse("no-intensity"));
