@@ -13,6 +13,7 @@ import io.jouletrace.core.figure.AccuracyBand;
 import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.Tier;
+import io.jouletrace.core.hash.Sha256;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
@@ -25,13 +26,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -382,18 +381,13 @@ public final class Measurement {
 
   /** SHA-256 over the options, then every sample and span line in input order. */
   private static String digest(String options, List<MeterSample> samples, List<String> spanLines) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = Sha256.digest();
     sha.update((options + "\n").getBytes(StandardCharsets.UTF_8));
     for (MeterSample s : samples) {
       sha.update((s.resource() + "\t" + s.time() + "\t" + s.kind() + "\t" + (s.isMissing() ? "missing" : Double.toString(s.value())) + "\n")
           .getBytes(StandardCharsets.UTF_8));
     }
     for (String line : spanLines) sha.update((line + "\n").getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(sha.digest());
+    return Sha256.hex(sha.digest());
   }
 }

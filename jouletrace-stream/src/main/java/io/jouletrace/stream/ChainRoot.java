@@ -3,14 +3,11 @@ package io.jouletrace.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.jouletrace.core.hash.Sha256;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -41,11 +38,7 @@ final class ChainRoot {
     StringBuilder input = new StringBuilder();
     heads.stream().sorted(Comparator.comparingInt(Head::partition))
         .forEach(h -> input.append(h.partition()).append(':').append(h.seq()).append(':').append(h.hash()).append('\n'));
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hexDigest(input.toString());
   }
 
   /** The sealed root message over {@code heads}, published at {@code at}, with its signature when {@code seal} has a key. */

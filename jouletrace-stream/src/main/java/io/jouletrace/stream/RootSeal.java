@@ -1,13 +1,9 @@
 package io.jouletrace.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jouletrace.core.hash.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs the sealed roots with the deployment's ledger key (HMAC-SHA-256 over the time and the root), so that someone who
@@ -37,13 +33,7 @@ final class RootSeal {
   /** {@code hmac-sha256:<hex>} over {@code at} and {@code root}, one per line; null when unsigned. */
   String signature(String at, String root) {
     if (key == null) return null;
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return PREFIX + HexFormat.of().formatHex(mac.doFinal(("jouletrace-root\n" + at + "\n" + root).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException(e);
-    }
+    return PREFIX + Sha256.hex(Sha256.hmac(key).doFinal(("jouletrace-root\n" + at + "\n" + root).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Why {@code root} (a published root message) is not signed by this key; null when it is, or when there is no key. */
