@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jouletrace.catalog.SharedData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -76,7 +77,7 @@ class EstimateCommandTest {
   void batch_reproduces_ecologits_own_outputs_for_every_0_9_1_case_it_lists() throws IOException {
     List<JsonNode> cases = new ArrayList<>();
     StringBuilder batch = new StringBuilder();
-    for (String line : Files.readAllLines(shared("reference/ecologits/vectors-0.9.1.jsonl"))) {
+    for (String line : Files.readAllLines(SharedData.path("reference/ecologits/vectors-0.9.1.jsonl"))) {
       JsonNode vector = JSON.readTree(line);
       boolean figured = vector.get("outputs") != null && !vector.get("outputs").isNull();
       if (!vector.get("function").asText().endsWith("llm_impacts") || vector.get("function").asText().contains("compute") || !figured) continue;
@@ -212,10 +213,5 @@ class EstimateCommandTest {
 
   private static void assertClose(String what, double actual, double expected) {
     assertThat(actual).as(what).isCloseTo(expected, within(1e-9 * Math.abs(expected)));
-  }
-
-  private static Path shared(String relative) {
-    String configured = System.getProperty("jouletrace.shared");
-    return (configured != null ? Path.of(configured) : Path.of("..", "..", "shared")).resolve(relative);
   }
 }
