@@ -70,7 +70,7 @@ public final class Datasets {
 
   private static Map<String, Map<String, String>> load() {
     Map<String, Map<String, String>> files = new LinkedHashMap<>();
-    for (Resources.Row row : Resources.readSimpleCsv(MANIFEST).rows()) {
+    for (Resources.Row row : Resources.readCsv(MANIFEST).rows()) {
       String id = row.get("dataset");
       if (!id.matches(".+\\.\\d+")) {
         throw new IllegalStateException(MANIFEST + ":" + row.line() + ": field 'dataset': `" + id + "` does not end in .REVISION");
