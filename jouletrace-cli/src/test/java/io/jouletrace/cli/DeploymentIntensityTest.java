@@ -6,16 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jouletrace.cli.EstimateCommandTest.Run;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
+import io.jouletrace.server.StubChatUpstream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,20 +107,19 @@ class DeploymentIntensityTest {
         deployment));
     assertThat(ingest.exitCode()).as(ingest.err()).isZero();
 
-    JsonNode cli = estimate(data, deployment, "20", "2.5");
+    JsonNode cli = estimate(data, deployment, "20", "300", "2.5");
     assertThat(cli.get("carbon").get("intensity_g_per_kwh").asDouble()).as("the stored series, in force now").isEqualTo(42.5);
     Run replay = jouletrace(concat(List.of("stream", "replay", "--data", data, "--records", file.toString(), "--json"), deployment));
     assertThat(replay.exitCode()).as(replay.err()).isZero();
     assertThat(replay.json().get("total_co2_grams").asDouble()).as("stream replay").isEqualTo(cli.get("carbon").get("g").asDouble());
 
     JsonNode gatewayRecord;
-    HttpServer upstream = chatUpstream();
-    try {
+    try (StubChatUpstream upstream = new StubChatUpstream()) {
       CommandLine cliLine = Main.commandLine();
       StringWriter out = new StringWriter();
       cliLine.setOut(new PrintWriter(out));
       ServeCommand serve = (ServeCommand) cliLine.parseArgs(concat(List.of("serve", "--data", data, "--port", "0", "--upstream",
-          "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1"), deployment)).subcommand().commandSpec().userObject();
+          upstream.gateway().upstreams().getFirst().baseUrl().toString()), deployment)).subcommand().commandSpec().userObject();
       try (ServeCommand.Serving serving = serve.start()) {
         Matcher admin = Pattern.compile("admin key \\(shown once; keep it\\): (\\S+)").matcher(out.toString());
         assertThat(admin.find()).as(out.toString()).isTrue();
@@ -159,21 +155,21 @@ class DeploymentIntensityTest {
             .isEqualTo(gatewayRecord.get("figures").get("carbon").get("g").asDouble());
         assertThat(gatewayEco.get("carbon").get("intensity_source").asText()).isEqualTo(cli.get("carbon").get("intensity_source").asText());
       }
-    } finally {
-      upstream.stop(0);
     }
-    // The gateway measured its own latency and the stand-in's usage: the CLI figures that same call alike.
-    JsonNode gatewayCall = estimate(data, deployment, gatewayRecord.get("record").get("input_tokens").asText(),
-        gatewayRecord.get("record").get("latency_s").asText());
+    // The gateway measured its own latency and took the stand-in's usage: the CLI figures that same call alike.
+    JsonNode recorded = gatewayRecord.get("record");
+    JsonNode gatewayCall = estimate(data, deployment, recorded.get("input_tokens").asText(), recorded.get("output_tokens").asText(),
+        recorded.get("latency_s").asText());
     assertSameFigures(gatewayRecord.get("figures"), gatewayCall, "gateway");
     Run verify = jouletrace(concat(List.of("verify", "--data", data), deployment));
     assertThat(verify.out()).as(verify.out() + verify.err()).contains("drift: 0");
   }
 
-  /** The CLI estimate of the call (openai gpt-4o, 300 output tokens) with the ledger's stored series. */
-  private JsonNode estimate(String data, String[] deployment, String inputTokens, String latency) throws Exception {
+  /** The CLI estimate of an openai gpt-4o call with the ledger's stored series. */
+  private JsonNode estimate(String data, String[] deployment, String inputTokens, String outputTokens, String latency)
+      throws java.io.IOException {
     Run run = jouletrace(concat(List.of("estimate", "--data", data, "--provider", "openai", "--model", "gpt-4o", "--input-tokens", inputTokens,
-        "--output-tokens", "300", "--latency", latency, "--json"), deployment));
+        "--output-tokens", outputTokens, "--latency", latency, "--json"), deployment));
     assertThat(run.exitCode()).as(run.err()).isZero();
     return run.json();
   }
@@ -216,22 +212,6 @@ class DeploymentIntensityTest {
 
   private static String attribute(String key, String json) {
     return "{\"key\":\"" + key + "\",\"value\":{\"stringValue\":" + json + "}}";
-  }
-
-  /** A stand-in OpenAI upstream on loopback answering every chat completion with 20 prompt and 300 completion tokens. */
-  private static HttpServer chatUpstream() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/v1/chat/completions", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      byte[] body = ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o\",\"choices\":[],"
-          + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":300,\"total_tokens\":320}}").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
-    return server;
   }
 
   private static String[] concat(List<String> head, String[] tail) {
