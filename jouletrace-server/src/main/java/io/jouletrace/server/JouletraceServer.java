@@ -140,12 +140,13 @@ public final class JouletraceServer implements AutoCloseable {
   private final CallPublisher publisher;
   private final Gateway gateway;
   private final Javalin app;
-  private final DashboardSessions sessions = new DashboardSessions();
+  private final DashboardSessions sessions;
   /** Why the ledger cannot write now: set by a failed append, cleared by the next one that succeeds; null while all is well. */
   private volatile String writeFailure;
 
   private JouletraceServer(Ledger ledger, Config config, CallPublisher publisher) {
     this.ledger = ledger;
+    this.sessions = new DashboardSessions(ledger.clock());
     this.config = config;
     this.publisher = publisher;
     this.reports = new Reports(ledger.store());
@@ -659,7 +660,7 @@ public final class JouletraceServer implements AutoCloseable {
           continue;
         }
       }
-      parsed.add(config.recording().bounds().judge(RecordFields.parse(entry, origin)));
+      parsed.add(config.recording().bounds().judge(RecordFields.parse(entry, origin), ledger.clock().instant()));
     }
     // Never refused by a budget: these calls happened already, and a ledger that dropped them would under-report.
     ObjectNode result = store(parsed, "api");
@@ -912,7 +913,7 @@ public final class JouletraceServer implements AutoCloseable {
     ApiKeys.Principal principal = principal(ctx);
     List<Parsed> parsed = new ArrayList<>();
     for (Parsed span : OtlpTraces.map(request, "otlp")) {
-      Parsed p = config.recording().bounds().judge(span);
+      Parsed p = config.recording().bounds().judge(span, ledger.clock().instant());
       if (p instanceof Parsed.Accepted a && !principal.isAdmin()) {
         InvocationRecord record = a.record();
         try {
