@@ -78,7 +78,7 @@ public final class Catalog {
     AiEnergyScoreMethodology energyScore = aiEnergyScore();
     all.add(energyScore);
     all.add(options.rates() == null
-        ? rates(Resources.readSimpleCsv("/io/jouletrace/catalog/rates/rates-default.csv"), "built-in default rate")
+        ? rates(Resources.readCsv("/io/jouletrace/catalog/rates/rates-default.csv"), "built-in default rate")
         : rates(readUserCsv(options.rates()), "user file " + options.rates().getFileName()));
     var intensities = new IntensityResolver(GridData.bundled(), options.signal(), options.deployment());
     return new Estimator(all, DEFAULT_METHODOLOGY, List.of(energyScore), intensities);
@@ -96,7 +96,7 @@ public final class Catalog {
   public static AiEnergyScoreMethodology aiEnergyScore() {
     List<AiEnergyScoreMethodology.Rating> ratings = new ArrayList<>();
     for (String task : AIENERGYSCORE_TASKS) {
-      for (Resources.Row row : Resources.readSimpleCsv("/io/jouletrace/catalog/aienergyscore/" + task + ".csv").rows()) {
+      for (Resources.Row row : Resources.readCsv("/io/jouletrace/catalog/aienergyscore/" + task + ".csv").rows()) {
         ratings.add(new AiEnergyScoreMethodology.Rating(task, row.get("model"), row.number("total_gpu_energy"),
             (int) row.number("energy_score")));
       }
@@ -106,7 +106,7 @@ public final class Catalog {
 
   /** The bundled equivalence table (within-family pairs of one task; see equivalences/SOURCE.md). */
   public static List<ModelEquivalence> modelEquivalences() {
-    return ModelEquivalence.read(Resources.readSimpleCsv("/io/jouletrace/catalog/equivalences/equivalences.csv"));
+    return ModelEquivalence.read(Resources.readCsv("/io/jouletrace/catalog/equivalences/equivalences.csv"));
   }
 
   /** A user's equivalence table in the bundled table's layout; a bad row is an error naming file:line. */

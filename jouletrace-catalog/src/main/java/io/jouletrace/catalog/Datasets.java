@@ -1,10 +1,8 @@
 package io.jouletrace.catalog;
 
+import io.jouletrace.core.hash.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,16 +65,12 @@ public final class Datasets {
   }
 
   static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hexDigest(bytes);
   }
 
   private static Map<String, Map<String, String>> load() {
     Map<String, Map<String, String>> files = new LinkedHashMap<>();
-    for (Resources.Row row : Resources.readSimpleCsv(MANIFEST).rows()) {
+    for (Resources.Row row : Resources.readCsv(MANIFEST).rows()) {
       String id = row.get("dataset");
       if (!id.matches(".+\\.\\d+")) {
         throw new IllegalStateException(MANIFEST + ":" + row.line() + ": field 'dataset': `" + id + "` does not end in .REVISION");

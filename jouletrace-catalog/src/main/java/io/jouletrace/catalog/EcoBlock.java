@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.core.carbon.Intensity;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.Range;
 import io.jouletrace.core.methodology.Estimate;
@@ -80,8 +81,8 @@ public final class EcoBlock {
 
   private static JsonNode energy(Figure figure) {
     if (!(figure instanceof Figure.Known known)) return NODES.nullNode();
-    double low = known.range().low() / 3600;
-    double high = known.range().high() / 3600;
+    double low = new Energy(known.range().low()).wh();
+    double high = new Energy(known.range().high()).wh();
     return NODES.objectNode().put("wh", (low + high) / 2).put("wh_low", low).put("wh_high", high)
         .put("tier", known.tier().code()).put("band", known.band().code()).put("method", known.method());
   }

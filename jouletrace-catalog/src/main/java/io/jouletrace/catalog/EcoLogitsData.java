@@ -32,7 +32,7 @@ public final class EcoLogitsData {
 
   public static ElectricityMixes mixes(EcoLogitsCoefficients release) {
     String path = folder(release) + "electricity_mixes.csv";
-    Resources.Table table = Resources.readSimpleCsv(path);
+    Resources.Table table = Resources.readCsv(path);
     List<ElectricityMixes.Mix> mixes = new ArrayList<>();
     for (Resources.Row row : table.rows()) {
       mixes.add(new ElectricityMixes.Mix(row.get("name"), row.number("gwp"), row.number("adpe"), row.number("pe"),
@@ -47,7 +47,7 @@ public final class EcoLogitsData {
 
   private static ModelRegistry csvRegistry(EcoLogitsCoefficients release, String path) {
     return new ModelRegistry(release.methodologyVersion() + " models.csv", ModelRegistry.Lookup.SUBSTRING,
-        specs(Resources.readSimpleCsv(path)), Map.of());
+        specs(Resources.readCsv(path)), Map.of());
   }
 
   /**

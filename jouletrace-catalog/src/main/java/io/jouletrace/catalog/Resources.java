@@ -1,9 +1,15 @@
 package io.jouletrace.catalog;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,11 +26,8 @@ final class Resources {
     return in;
   }
 
-  /**
-   * A simple comma-separated file without quoting (EcoLogits' and AI Energy Score's files have
-   * none): header and rows, each row checked to have as many fields as the header.
-   */
-  static Table readSimpleCsv(String path) {
+  /** A bundled CSV file: header and rows, each row checked to have as many fields as the header. */
+  static Table readCsv(String path) {
     try (var reader = new BufferedReader(new InputStreamReader(open(path), StandardCharsets.UTF_8))) {
       return Table.parse(path, reader);
     } catch (IOException e) {
@@ -32,24 +35,32 @@ final class Resources {
     }
   }
 
-  /** Rows of a header-led CSV file, with file and line for error messages. */
+  /**
+   * Rows of a header-led CSV file (RFC 4180, read by Jackson's CSV parser: a quoted cell may hold commas, quotes and line
+   * breaks; spaces around unquoted cells are dropped; blank lines skipped), with file and line for error messages.
+   */
   record Table(String file, List<String> header, List<Row> rows) {
-    static Table parse(String file, BufferedReader reader) throws IOException {
-      String headerLine = reader.readLine();
-      if (headerLine == null) throw new IllegalArgumentException(file + ": empty file");
-      List<String> header = List.of(headerLine.strip().split(",", -1));
-      List<Row> rows = new ArrayList<>();
-      int lineNumber = 1;
-      for (String line; (line = reader.readLine()) != null; ) {
-        lineNumber++;
-        if (line.isBlank()) continue;
-        String[] fields = line.strip().split(",", -1);
-        if (fields.length != header.size()) {
-          throw new IllegalArgumentException(file + ":" + lineNumber + ": expected " + header.size() + " fields, found " + fields.length);
+    private static final ObjectReader CSV = CsvMapper.builder()
+        .enable(CsvParser.Feature.WRAP_AS_ARRAY, CsvParser.Feature.TRIM_SPACES, CsvParser.Feature.SKIP_EMPTY_LINES).build()
+        .readerForListOf(String.class);
+
+    static Table parse(String file, Reader reader) throws IOException {
+      try (MappingIterator<List<String>> lines = CSV.readValues(reader)) {
+        if (!lines.hasNextValue()) throw new IllegalArgumentException(file + ": empty file");
+        List<String> header = List.copyOf(lines.nextValue());
+        List<Row> rows = new ArrayList<>();
+        while (lines.hasNextValue()) {
+          int lineNumber = lines.getParser().currentLocation().getLineNr(); // where the row starts (its first cell is not read yet)
+          List<String> fields = lines.nextValue();
+          if (fields.size() != header.size()) {
+            throw new IllegalArgumentException(file + ":" + lineNumber + ": expected " + header.size() + " fields, found " + fields.size());
+          }
+          rows.add(new Row(file, lineNumber, header, List.copyOf(fields)));
         }
-        rows.add(new Row(file, lineNumber, header, List.of(fields)));
+        return new Table(file, header, List.copyOf(rows));
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(file + ":" + e.getLocation().getLineNr() + ": not CSV: " + e.getOriginalMessage(), e);
       }
-      return new Table(file, header, List.copyOf(rows));
     }
   }
 

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -38,21 +37,12 @@ class GridDataTest {
 
   // ---- reference values, read straight from /work/shared/reference/grid -----------------------
 
-  private static Path shared(String relative) {
-    String configured = System.getProperty("jouletrace.shared");
-    // surefire sets the property; without it, ../shared beside the project (module dir is <project>/<module>)
-    Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent().resolve("../shared");
-    Path file = root.resolve(relative);
-    assertThat(file).as("reference file (set -Djouletrace.shared)").exists();
-    return file;
-  }
-
   private record Latest(int year, double gramsPerKwh) {}
 
   /** OWID code -> its latest year and value. The entity name may hold commas, so fields are taken from the right. */
   private static Map<String, Latest> owidLatest() throws IOException {
     Map<String, Latest> latest = new HashMap<>();
-    List<String> lines = Files.readAllLines(shared("reference/grid/owid-carbon-intensity-electricity.csv"), StandardCharsets.UTF_8);
+    List<String> lines = Files.readAllLines(SharedData.path("reference/grid/owid-carbon-intensity-electricity.csv"), StandardCharsets.UTF_8);
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",");
       String code = f[f.length - 3];
@@ -66,7 +56,7 @@ class GridDataTest {
     CsvMapper mapper = new CsvMapper();
     try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class)
         .with(CsvSchema.emptySchema().withHeader())
-        .readValues(shared("reference/grid/gsf-cloud-region-metadata.csv").toFile())) {
+        .readValues(SharedData.path("reference/grid/gsf-cloud-region-metadata.csv").toFile())) {
       return it.readAll();
     }
   }

@@ -21,7 +21,7 @@ final class BackfillCommand implements Callable<Integer> {
   LedgerOptions ledgerOptions;
 
   @Mixin
-  DeploymentOptions deployment;
+  FigureOptions figuring;
 
   @Option(names = "--methodology", paramLabel = "V", required = true, description = "Methodology version to figure with, e.g. ecologits-0.8.2.")
   String methodology;
@@ -32,7 +32,7 @@ final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long added;
-    try (Ledger ledger = ledgerOptions.open(deployment)) {
+    try (Ledger ledger = ledgerOptions.open(figuring)) {
       added = ledger.backfill(methodology, batchSize);
     }
     spec.commandLine().getOut().printf("added %d figure sets under %s%n", added, methodology);

@@ -11,6 +11,7 @@ import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
+import io.jouletrace.ledger.Composition;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -81,21 +83,23 @@ final class EstimateCommand implements Callable<Integer> {
   @Option(names = "--batch", paramLabel = "FILE|-", description = "One JSON object per line (snake-case flag names); one eco block per line.")
   String batch;
 
-  @Option(names = "--model-table", paramLabel = "FILE", description = "Provider-documented model sizes (EcoLogits models.csv layout).")
-  Path modelTable;
-
-  @Option(names = "--rates", paramLabel = "FILE", description = "Per-model rates, CSV model,wh_per_1k_tokens (* = any model).")
-  Path rates;
+  @picocli.CommandLine.Mixin
+  FigureOptions figuring;
 
   @picocli.CommandLine.Mixin
-  DeploymentOptions deployment;
+  StoredSignalsOptions storedSignals;
+
+  /** The clock of the composition root: an estimate is of a call made now. */
+  private InstantSource clock;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public Integer call() {
     validate();
-    Estimator estimator = Catalog.estimator(new Catalog.Options(modelTable, rates, deployment.settings(), null));
+    Composition composition = figuring.composition(null);
+    clock = composition.clock();
+    Estimator estimator = storedSignals.estimator(composition);
     checkMethodology(estimator, methodology, "--methodology");
     PrintWriter out = spec.commandLine().getOut();
     if (batch != null) {
@@ -145,7 +149,7 @@ final class EstimateCommand implements Callable<Integer> {
     var builder = InvocationRecord.builder(provider, model, outputTokens).inputTokens(inputTokens).latencySeconds(latencySeconds);
     if (where != null) builder.zone(where.zone).region(where.region).intensityGramsPerKwh(where.intensity);
     if (operation != null) builder.operation(Operation.of(operation));
-    return builder.build();
+    return Composition.madeNow(builder.build(), clock);
   }
 
   private int runBatch(Estimator estimator, PrintWriter out) {
@@ -177,7 +181,7 @@ final class EstimateCommand implements Callable<Integer> {
       } catch (Estimator.UnknownMethodologyException e) {
         return error(lineNumber, "methodology", e.getMessage());
       }
-      return request.ecoBlock(estimator.estimate(request.record(), version));
+      return request.ecoBlock(estimator.estimate(Composition.madeNow(request.record(), clock), version));
     } catch (JsonProcessingException e) {
       return error(lineNumber, "", "not valid JSON: " + e.getOriginalMessage());
     } catch (EstimateRequest.FieldException e) {

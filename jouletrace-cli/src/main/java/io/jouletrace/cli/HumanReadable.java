@@ -1,6 +1,7 @@
 package io.jouletrace.cli;
 
 import io.jouletrace.core.figure.Display;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.model.ModelMatch;
@@ -20,7 +21,7 @@ final class HumanReadable {
           .append(" (").append(match.source()).append(", ").append(match.band().code()).append(')');
     }
     text.append("   methodology ").append(estimate.methodologyVersion()).append('\n');
-    line(text, "energy", estimate.energy(), 1 / 3600.0, "Wh");
+    line(text, "energy", estimate.energy(), Energy.WH_PER_JOULE, "Wh");
     line(text, "carbon", estimate.carbon(), 1, "gCO2e");
     if (estimate.intensity() != null) {
       text.append(String.format("  %-16s%s gCO2e/kWh (%s)%n", "", Display.of(estimate.intensity().gramsPerKwh(), estimate.intensity().band()),

@@ -41,7 +41,7 @@ final class IngestCommand implements Callable<Integer> {
   RecordBoundsOptions boundsOptions;
 
   @Mixin
-  DeploymentOptions deployment;
+  FigureOptions figuring;
 
   @Mixin
   PriceOptions prices;
@@ -86,7 +86,7 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   private Ingest.Summary ingestHere(LazyFile rejects) {
-    try (Ledger ledger = prices.apply(ledgerOptions.open(deployment));
+    try (Ledger ledger = prices.apply(ledgerOptions.open(figuring));
         Ledger.Writer writer = ledger.writer(methodology, batchSize);
         ProgressDisplay progress = ProgressDisplay.create(verbose ? spec.commandLine().getErr() : null)) {
       return Ingest.run(writer, inputs, System.in, rejects, progress, boundsOptions.bounds());

@@ -1,6 +1,6 @@
 package io.jouletrace.cli;
 
-import io.jouletrace.catalog.DeploymentSettings;
+import io.jouletrace.ledger.Composition;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.store.PostgresStore;
@@ -69,11 +69,11 @@ final class LedgerOptions {
 
   /** The ledger, figuring with the bundled catalog, the series stored in it and the deployment settings of the environment. */
   Ledger open() {
-    return Ledger.open(openStore(), DeploymentSettings.fromEnvironment(), ledgerKey.key());
+    return Composition.fromEnvironment(ledgerKey.key()).open(openStore());
   }
 
-  /** The ledger, figuring with the deployment settings of {@code deployment}'s flags (else the environment). */
-  Ledger open(DeploymentOptions deployment) {
-    return Ledger.open(openStore(), deployment.settings(), ledgerKey.key());
+  /** The ledger, figuring with the composition root of {@code figuring}'s flags (model table, rates, deployment settings). */
+  Ledger open(FigureOptions figuring) {
+    return figuring.composition(ledgerKey.key()).open(openStore());
   }
 }

@@ -3,6 +3,7 @@ package io.jouletrace.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jouletrace.core.figure.AccuracyBand;
 import io.jouletrace.core.figure.Display;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Tier;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.report.Aggregate;
@@ -46,7 +47,7 @@ final class ReportCommand {
 
   /** Energy in Wh and carbon in g, each rounded to the precision its own summed range supports. */
   static String energy(Aggregate.Amounts e) {
-    return e.total() == null ? "unrated" : shown(e, 1 / 3600.0).value() + " Wh";
+    return e.total() == null ? "unrated" : shown(e, Energy.WH_PER_JOULE).value() + " Wh";
   }
 
   static String carbon(Aggregate.Amounts c) {
@@ -120,7 +121,7 @@ final class ReportCommand {
       Aggregate t = summary.total();
       out.printf("total: %s, %s, %d calls%s%n", energy(t.energyJoules()), carbon(t.carbonGrams()), t.calls(), unrated(t));
       if (t.energyJoules().total() != null) {
-        Display.Shown wh = shown(t.energyJoules(), 1 / 3600.0);
+        Display.Shown wh = shown(t.energyJoules(), Energy.WH_PER_JOULE);
         out.printf("  range %s – %s Wh; %s%n", wh.low(), wh.high(), tiers(t.energyJoules()));
       }
       summary.breakdowns().forEach((dimension, groups) -> {
@@ -150,11 +151,11 @@ final class ReportCommand {
       Aggregate.Amounts c = a.carbonGrams();
       boolean energyKnown = e.total() != null;
       boolean carbonKnown = c.total() != null;
-      out.println(String.join(",", dimension, Csv.field(key), energyKnown ? String.valueOf(e.total() / 3600) : "",
-          energyKnown ? String.valueOf(e.low() / 3600) : "", energyKnown ? String.valueOf(e.high() / 3600) : "",
+      out.println(String.join(",", dimension, Csv.field(key), energyKnown ? String.valueOf(new Energy(e.total()).wh()) : "",
+          energyKnown ? String.valueOf(new Energy(e.low()).wh()) : "", energyKnown ? String.valueOf(new Energy(e.high()).wh()) : "",
           carbonKnown ? String.valueOf(c.total()) : "", carbonKnown ? String.valueOf(c.low()) : "", carbonKnown ? String.valueOf(c.high()) : "",
-          String.valueOf(a.calls()), String.valueOf(e.measured() / 3600), String.valueOf(e.modelled() / 3600),
-          String.valueOf(e.estimated() / 3600), String.valueOf(e.unratedCalls()), String.valueOf(e.unratedTokens()),
+          String.valueOf(a.calls()), String.valueOf(new Energy(e.measured()).wh()), String.valueOf(new Energy(e.modelled()).wh()),
+          String.valueOf(new Energy(e.estimated()).wh()), String.valueOf(e.unratedCalls()), String.valueOf(e.unratedTokens()),
           e.band() == null ? "" : e.band().code(), c.band() == null ? "" : c.band().code()));
     }
   }
@@ -238,8 +239,8 @@ final class ReportCommand {
       } else {
         for (Reports.Comparison c : comparisons) {
           out.printf("%-40s %6d records  measured %s Wh  modelled %s Wh  ratio %s%n", c.model(), c.records(),
-              Display.of(c.measuredJoules() / 3600, AccuracyBand.ACCURATE),
-              Display.of(c.modelledJoules() / 3600, c.modelledLowJoules() / 3600, c.modelledHighJoules() / 3600, AccuracyBand.MEDIUM).withRange(),
+              Display.of(new Energy(c.measuredJoules()).wh(), AccuracyBand.ACCURATE),
+              Display.of(new Energy(c.modelledJoules()).wh(), new Energy(c.modelledLowJoules()).wh(), new Energy(c.modelledHighJoules()).wh(), AccuracyBand.MEDIUM).withRange(),
               c.ratio() == null ? "n/a" : Display.of(c.ratio(), AccuracyBand.MEDIUM));
         }
         out.println(BOUNDARY);

@@ -43,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
   RecordBoundsOptions boundsOptions;
 
   @Mixin
-  DeploymentOptions deployment;
+  FigureOptions figuring;
 
   @Mixin
   PriceOptions prices;
@@ -165,7 +165,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Gateway.Config gateway = gateway();
     InvocationPublisher publisher = kafka == null ? null : new InvocationPublisher(kafka, kafkaTopic);
-    JouletraceServer server = JouletraceServer.start(prices.apply(ledgerOptions.open(deployment))
+    JouletraceServer server = JouletraceServer.start(prices.apply(ledgerOptions.open(figuring))
         .appendAs(instanceId == null ? Ledger.instanceIdOfHost() : instanceId, Ledger.ROOT_INTERVAL),
         new JouletraceServer.Config(port, host, maxBody, System.getenv(ApiKeys.ADMIN_KEY_ENV), methodology, gateway,
             new JouletraceServer.Recording(boundsOptions.bounds(), recordQueue, recordOverflow == Overflow.pass), metricsTop),

@@ -2,7 +2,7 @@ package io.jouletrace.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jouletrace.catalog.Catalog;
-import io.jouletrace.catalog.DeploymentSettings;
+import io.jouletrace.ledger.Composition;
 import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
@@ -71,7 +71,7 @@ final class StreamCommand {
     LedgerKeyOption ledgerKey;
 
     @picocli.CommandLine.Mixin
-    DeploymentOptions deployment;
+    FigureOptions figuring;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
         description = "Serve Prometheus metrics on this port at /metrics: the late count and the instance's Kafka Streams metrics.")
@@ -82,7 +82,7 @@ final class StreamCommand {
       StreamConfig loaded = config.load();
       String id = applicationId != null ? applicationId : loaded.applicationId() != null ? loaded.applicationId() : DEFAULT_APPLICATION_ID;
       StreamRunner.runUntilStopped(new StreamRunner.Settings(bootstrap, id, stateDir, loaded.topics(), methodology, grace, partitions,
-          ledgerKey.key(), deployment.settings()), metricsPort);
+          figuring.composition(ledgerKey.key())), metricsPort);
       return 0;
     }
   }
@@ -118,7 +118,7 @@ final class StreamCommand {
     LedgerOptions ledgerOptions;
 
     @picocli.CommandLine.Mixin
-    DeploymentOptions deployment;
+    FigureOptions figuring;
 
     @picocli.CommandLine.Mixin
     StreamConfigOption config;
@@ -128,7 +128,7 @@ final class StreamCommand {
       Topics topics = config.load().topics();
       java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
-      try (io.jouletrace.ledger.Ledger ledger = ledgerOptions.open(deployment)) {
+      try (io.jouletrace.ledger.Ledger ledger = ledgerOptions.open(figuring)) {
         StreamSink.Sunk sunk = StreamSink.run(bootstrap, topics, ledger, methodology, new StreamSink.SpanRecords(provider, zone), stop::get);
         spec.commandLine().getOut().printf("stored %d records and %d measured figure sets into %s%s%n", sunk.records(), sunk.measuredSets(),
             ledger.store().describe(), sunk.conflicts() == 0 ? ""
@@ -159,19 +159,22 @@ final class StreamCommand {
     @picocli.CommandLine.Mixin
     LedgerKeyOption ledgerKey;
 
+    @picocli.CommandLine.Mixin
+    FigureOptions figuring;
+
     @Override
     public Integer call() throws IOException {
-      return verify(bootstrap, config.load().topics(), ledgerKey.key(), spec.commandLine().getOut());
+      return verify(bootstrap, config.load().topics(), figuring.composition(ledgerKey.key()), spec.commandLine().getOut());
     }
 
     /**
      * Verifies the cluster's chains, prints the report; exit status 0 when intact without drift, else 1.
      *
-     * @param ledgerKey the key roots must be signed with; null: roots are checked by their hash alone
+     * @param composition what refigures the records, and the key roots must be signed with (none: roots are checked by their
+     *     hash alone)
      */
-    static int verify(String bootstrap, Topics topics, byte[] ledgerKey, PrintWriter out) {
-      StreamVerify.Report report = StreamVerify.run(bootstrap, topics,
-          Catalog.estimator(new Catalog.Options(null, null, DeploymentSettings.fromEnvironment(), null)), ledgerKey);
+    static int verify(String bootstrap, Topics topics, Composition composition, PrintWriter out) {
+      StreamVerify.Report report = StreamVerify.run(bootstrap, topics, composition.estimator(), composition.ledgerKey());
       for (StreamVerify.PartitionReport p : report.partitions()) {
         out.printf("partition %d: %d records, head %s%s%n", p.partition(), p.records(), p.headHash(),
             p.firstProblem() == null ? "" : "  BROKEN: " + p.firstProblem());
@@ -214,12 +217,15 @@ final class StreamCommand {
     boolean json;
 
     @picocli.CommandLine.Mixin
-    DeploymentOptions deployment;
+    FigureOptions figuring;
+
+    @picocli.CommandLine.Mixin
+    StoredSignalsOptions storedSignals;
 
     @Override
     public Integer call() throws Exception {
-      StreamReplay.Result result = StreamReplay.run(records, System.in,
-          Catalog.estimator(new Catalog.Options(null, null, deployment.settings(), null)), methodology, grace);
+      StreamReplay.Result result = StreamReplay.run(records, System.in, storedSignals.estimator(figuring.composition(null)), methodology,
+          grace);
       Set<Dimension> breakdowns = new LinkedHashSet<>(Reports.DEFAULT_BREAKDOWNS);
       for (String d : by) breakdowns.add(Dimension.of(d));
       Reports.Summary summary = StreamReplay.summary(result, new ArrayList<>(breakdowns));

@@ -35,7 +35,7 @@ final class VerifyCommand implements Callable<Integer> {
   LedgerOptions ledgerOptions;
 
   @Mixin
-  DeploymentOptions deployment;
+  FigureOptions figuring;
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
       description = "Verify a Kafka cluster's ledger instead: the per-partition chains of jouletrace.figured (as `stream verify`).")
@@ -56,7 +56,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (bootstrap != null) {
-      return StreamCommand.Verify.verify(bootstrap, streamConfig.load().topics(), ledgerOptions.ledgerKey.key(), spec.commandLine().getOut());
+      return StreamCommand.Verify.verify(bootstrap, streamConfig.load().topics(), figuring.composition(ledgerOptions.ledgerKey.key()),
+          spec.commandLine().getOut());
     }
     if (expectHead != null && expectHeadFile != null) throw new IllegalArgumentException("give --expect-head or --expect-head-file, not both");
     Checkpoint expected = expectHead != null ? Checkpoint.parseSeqHash(expectHead)
@@ -69,7 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
           + "no checkpoint): stop the server to check a checkpoint");
       report = report(server.get().get("/api/verify", Map.of()));
     } else {
-      try (Ledger ledger = ledgerOptions.open(deployment)) {
+      try (Ledger ledger = ledgerOptions.open(figuring)) {
         report = ledger.verify(expected);
       }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jouletrace.catalog.SharedData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -76,7 +77,7 @@ class EstimateCommandTest {
   void batch_reproduces_ecologits_own_outputs_for_every_0_9_1_case_it_lists() throws IOException {
     List<JsonNode> cases = new ArrayList<>();
     StringBuilder batch = new StringBuilder();
-    for (String line : Files.readAllLines(shared("reference/ecologits/vectors-0.9.1.jsonl"))) {
+    for (String line : Files.readAllLines(SharedData.path("reference/ecologits/vectors-0.9.1.jsonl"))) {
       JsonNode vector = JSON.readTree(line);
       boolean figured = vector.get("outputs") != null && !vector.get("outputs").isNull();
       if (!vector.get("function").asText().endsWith("llm_impacts") || vector.get("function").asText().contains("compute") || !figured) continue;
@@ -178,6 +179,22 @@ class EstimateCommandTest {
   }
 
   @Test
+  void a_quoted_cell_in_a_user_rates_file_may_hold_commas_and_line_breaks_and_errors_name_the_row_line() throws IOException {
+    Path rates = Files.writeString(dir.resolve("rates.csv"),
+        "model,wh_per_1k_tokens\n\"my-model, long context\",0.25\n\"a model named\non two lines\",0.1\n*,0.002\n");
+    Run mine = jouletrace("estimate", "--methodology", "rates", "--rates", rates.toString(), "--provider", "openai",
+        "--model", "my-model, long context", "--output-tokens", "2000", "--json");
+    assertThat(mine.exitCode()).as(mine.err()).isZero();
+    assertThat(mine.json().get("energy").get("wh").asDouble()).isCloseTo(0.5, within(1e-12));
+
+    Files.writeString(rates, "\n*,oops\n", java.nio.file.StandardOpenOption.APPEND);
+    Run bad = jouletrace("estimate", "--methodology", "rates", "--rates", rates.toString(), "--provider", "openai",
+        "--model", "other", "--output-tokens", "2000", "--json");
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.err()).contains(rates + ":7: field 'wh_per_1k_tokens': not a number: `oops`");
+  }
+
+  @Test
   void an_embedding_call_no_method_covers_is_null_with_operation_not_modelled() throws IOException {
     Run run = jouletrace("estimate", "--provider", "openai", "--model", "text-embedding-3-large", "--output-tokens", "0",
         "--input-tokens", "800", "--operation", "embeddings", "--json");
@@ -212,10 +229,5 @@ class EstimateCommandTest {
 
   private static void assertClose(String what, double actual, double expected) {
     assertThat(actual).as(what).isCloseTo(expected, within(1e-9 * Math.abs(expected)));
-  }
-
-  private static Path shared(String relative) {
-    String configured = System.getProperty("jouletrace.shared");
-    return (configured != null ? Path.of(configured) : Path.of("..", "..", "shared")).resolve(relative);
   }
 }

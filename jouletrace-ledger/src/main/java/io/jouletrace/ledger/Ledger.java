@@ -1,6 +1,5 @@
 package io.jouletrace.ledger;
 
-import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.carbon.IntensityResolver;
 import io.jouletrace.core.carbon.IntensitySignal;
 import io.jouletrace.core.figure.NullReason;
@@ -15,6 +14,7 @@ import io.jouletrace.ledger.store.IdentityTakenException;
 import io.jouletrace.ledger.store.Store;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +49,7 @@ public final class Ledger implements AutoCloseable {
   private volatile String chain = LedgerEntry.DEFAULT_CHAIN;
   /** How often writers of a named chain seal a root over every chain; null: they seal none. */
   private volatile Duration rootInterval;
+  private volatile InstantSource clock = InstantSource.system();
 
   private Ledger(Store store, Function<IntensitySignal, Estimator> estimators, Supplier<ChainHasher> hashers) {
     this.store = store;
@@ -64,7 +65,7 @@ public final class Ledger implements AutoCloseable {
 
   /** {@link #open(Store, Function, byte[])} with the bundled catalog's methodologies and the deployment's intensity settings. */
   public static Ledger open(Store store, Supplier<IntensityResolver.Deployment> deployment, byte[] hmacKey) {
-    return open(store, signal -> Catalog.estimator(new Catalog.Options(null, null, deployment, signal)), hmacKey);
+    return new Composition(null, null, deployment, null, hmacKey).open(store);
   }
 
   /**
@@ -150,16 +151,21 @@ public final class Ledger implements AutoCloseable {
     if (heads.isEmpty()) return Optional.empty();
     String text = ChainRoot.text(heads);
     if (store.latestRoot().map(r -> r.heads().equals(text)).orElse(false)) return Optional.empty();
-    Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     String root = ChainRoot.hash(heads);
     Store.StoredRoot sealed = new Store.StoredRoot(at, root, text, ChainRoot.signature(hashers.get(), at.toString(), root));
     store.appendRoot(sealed);
     return Optional.of(sealed);
   }
 
-  /** The estimator without the stored series, as a stateless estimate (the REST estimate) figures. */
-  public Estimator estimatorWithoutSignals() {
-    return estimators.apply(IntensitySignal.none());
+  /** What "now" is for this ledger: the time of a checkpoint ({@link InstantSource#system()} until set; {@link Composition}). */
+  public Ledger useClock(InstantSource clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  public InstantSource clock() {
+    return clock;
   }
 
   /** The estimator new records are figured with: every stored series applies to them. */
@@ -264,7 +270,7 @@ public final class Ledger implements AutoCloseable {
   /** The head now, signed with the ledger key when there is one: a checkpoint to keep outside the store. */
   public Checkpoint checkpoint() {
     Store.Head head = store.head();
-    return Checkpoint.of(head.seq(), head.hash(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), hashers.get());
+    return Checkpoint.of(head.seq(), head.hash(), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), hashers.get());
   }
 
   /**

@@ -10,8 +10,10 @@ import io.jouletrace.core.attribution.IdlePolicy;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
 import io.jouletrace.core.figure.AccuracyBand;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.Tier;
+import io.jouletrace.core.hash.Sha256;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
@@ -24,13 +26,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -56,7 +56,6 @@ public final class Measurement {
    */
   static final double METER_RELATIVE_ACCURACY = 0.05;
 
-  private static final double JOULES_PER_KWH = 3.6e6;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -343,7 +342,7 @@ public final class Measurement {
       intensitySource = modelled.intensity().source();
       intensityZone = modelled.intensity().zone();
       String carbonBand = modelled.intensity().band() == AccuracyBand.ACCURATE ? band : AccuracyBand.MEDIUM.code();
-      carbon = new FigureSet.Amount(low / JOULES_PER_KWH * intensity, high / JOULES_PER_KWH * intensity, tier, carbonBand);
+      carbon = new FigureSet.Amount(low / Energy.JOULES_PER_KWH * intensity, high / Energy.JOULES_PER_KWH * intensity, tier, carbonBand);
     } else {
       reasons.addFirst("carbon=" + modelled.nullReasons().stream().filter(r -> r.field().equals("carbon"))
           .map(r -> r.reason().code()).findFirst().orElse("no-intensity"));
@@ -382,18 +381,13 @@ public final class Measurement {
 
   /** SHA-256 over the options, then every sample and span line in input order. */
   private static String digest(String options, List<MeterSample> samples, List<String> spanLines) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = Sha256.digest();
     sha.update((options + "\n").getBytes(StandardCharsets.UTF_8));
     for (MeterSample s : samples) {
       sha.update((s.resource() + "\t" + s.time() + "\t" + s.kind() + "\t" + (s.isMissing() ? "missing" : Double.toString(s.value())) + "\n")
           .getBytes(StandardCharsets.UTF_8));
     }
     for (String line : spanLines) sha.update((line + "\n").getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(sha.digest());
+    return Sha256.hex(sha.digest());
   }
 }

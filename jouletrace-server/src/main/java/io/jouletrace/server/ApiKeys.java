@@ -1,14 +1,11 @@
 package io.jouletrace.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.hash.Sha256;
 import io.jouletrace.ledger.store.Store;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -132,10 +129,6 @@ public final class ApiKeys {
   }
 
   static String sha256(String key) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hexDigest(key);
   }
 }

@@ -7,6 +7,7 @@ import io.javalin.http.SameSite;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -27,15 +28,21 @@ final class DashboardSessions {
 
   private record Grant(ApiKeys.Principal principal, Instant expires) {}
 
+  private final InstantSource clock;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Grant> links = new ConcurrentHashMap<>();
   private final Map<String, Grant> sessions = new ConcurrentHashMap<>();
 
+  /** @param clock what "now" is for the links' and sessions' expiry (the composition root's; the ledger's clock) */
+  DashboardSessions(InstantSource clock) {
+    this.clock = clock;
+  }
+
   /** A new single-use token signing its bearer in as {@code principal}; the link is {@code SIGN_IN_PATH?token=…}. */
   String issueLink(ApiKeys.Principal principal) {
-    links.values().removeIf(g -> g.expires().isBefore(Instant.now()));
+    links.values().removeIf(g -> g.expires().isBefore(clock.instant()));
     String token = newToken();
-    links.put(token, new Grant(principal, Instant.now().plus(LINK_LIFETIME)));
+    links.put(token, new Grant(principal, clock.instant().plus(LINK_LIFETIME)));
     return SIGN_IN_PATH + "?token=" + token;
   }
 
@@ -43,13 +50,13 @@ final class DashboardSessions {
   void signIn(Context ctx) {
     String token = ctx.queryParam("token");
     Grant link = token == null ? null : links.remove(token);
-    if (link == null || link.expires().isBefore(Instant.now())) {
+    if (link == null || link.expires().isBefore(clock.instant())) {
       throw new JouletraceServer.ApiError(HttpStatus.UNAUTHORIZED, "query parameter 'token': unknown, used or expired sign-in link (serve prints a new one;"
           + " POST /api/session/link makes one)");
     }
-    sessions.values().removeIf(g -> g.expires().isBefore(Instant.now()));
+    sessions.values().removeIf(g -> g.expires().isBefore(clock.instant()));
     String session = newToken();
-    sessions.put(session, new Grant(link.principal(), Instant.now().plus(SESSION_LIFETIME)));
+    sessions.put(session, new Grant(link.principal(), clock.instant().plus(SESSION_LIFETIME)));
     ctx.cookie(cookie(session, (int) SESSION_LIFETIME.toSeconds()));
     ctx.redirect("/", HttpStatus.SEE_OTHER);
   }
@@ -59,7 +66,7 @@ final class DashboardSessions {
     String session = ctx.cookie(COOKIE);
     Grant grant = session == null ? null : sessions.get(session);
     if (grant == null) return Optional.empty();
-    if (grant.expires().isBefore(Instant.now())) {
+    if (grant.expires().isBefore(clock.instant())) {
       sessions.remove(session);
       return Optional.empty();
     }

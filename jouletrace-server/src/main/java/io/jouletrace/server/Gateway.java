@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.jouletrace.catalog.EcoBlock;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
@@ -394,7 +395,7 @@ public final class Gateway {
     Estimate estimate = Ledger.figure(estimator.get(), record, methodology);
     root.set("eco", EcoBlock.of(record, estimate));
     if (estimate.energy() instanceof Figure.Known energy) {
-      ctx.header("x-jouletrace-energy-wh", Double.toString(energy.value() / 3600));
+      ctx.header("x-jouletrace-energy-wh", Double.toString(new Energy(energy.value()).wh()));
       ctx.header("x-jouletrace-tier", energy.tier().code());
     } else {
       ctx.header("x-jouletrace-tier", "unrated");

@@ -18,6 +18,7 @@ import io.jouletrace.catalog.EcoBlock;
 import io.jouletrace.catalog.EstimateRequest;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.Composition;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.VerifyReport;
@@ -131,7 +132,6 @@ public final class JouletraceServer implements AutoCloseable {
   private final ApiKeys keys;
   /** Resolved keys, by key; each is looked up again after {@link #KEY_RECHECK}, so a revocation made elsewhere takes effect. */
   private final Map<String, CachedPrincipal> principals = new ConcurrentHashMap<>();
-  private final Estimator statelessEstimator;
   private final LedgerMetrics metrics;
   private final Ledger.Writer writer;
   private final Config config;
@@ -140,13 +140,13 @@ public final class JouletraceServer implements AutoCloseable {
   private final CallPublisher publisher;
   private final Gateway gateway;
   private final Javalin app;
-  private final DashboardSessions sessions = new DashboardSessions();
+  private final DashboardSessions sessions;
   /** Why the ledger cannot write now: set by a failed append, cleared by the next one that succeeds; null while all is well. */
   private volatile String writeFailure;
 
   private JouletraceServer(Ledger ledger, Config config, CallPublisher publisher) {
     this.ledger = ledger;
-    this.statelessEstimator = ledger.estimatorWithoutSignals();
+    this.sessions = new DashboardSessions(ledger.clock());
     this.config = config;
     this.publisher = publisher;
     this.reports = new Reports(ledger.store());
@@ -213,7 +213,7 @@ public final class JouletraceServer implements AutoCloseable {
 
   /** Loads the demo sample ({@code serve --demo}); returns how many records it offered (already stored ones are skipped). */
   public int loadDemo() {
-    return withLedger(() -> DemoData.load(writer, java.time.Instant.now()));
+    return withLedger(() -> DemoData.load(writer, ledger.clock().instant()));
   }
 
   /** How long a sign-in link stays good. */
@@ -535,12 +535,14 @@ public final class JouletraceServer implements AutoCloseable {
   private void estimate(Context ctx) throws IOException {
     EstimateRequest request = EstimateRequest.fromJson(JSON.readTree(body(ctx)));
     String version = request.methodology() != null ? request.methodology() : config.methodology();
+    // The estimator new records are figured with, stored series included, as the gateway's: one call, one figure.
+    Estimator estimator = ledger.estimator();
     try {
-      statelessEstimator.forVersion(version);
+      estimator.forVersion(version);
     } catch (Estimator.UnknownMethodologyException e) {
       throw new ApiError(HttpStatus.BAD_REQUEST, "field 'methodology': " + e.getMessage());
     }
-    ObjectNode block = request.ecoBlock(statelessEstimator.estimate(request.record(), version));
+    ObjectNode block = request.ecoBlock(estimator.estimate(Composition.madeNow(request.record(), ledger.clock()), version));
     // BIJOTEL's answer fields beside the eco block: the central values, null where the block's figure is null.
     block.set("wh", block.path("energy").path("wh").isNumber() ? block.get("energy").get("wh") : JSON.nullNode());
     block.set("co2_grams", block.path("carbon").path("g").isNumber() ? block.get("carbon").get("g") : JSON.nullNode());
@@ -658,7 +660,7 @@ public final class JouletraceServer implements AutoCloseable {
           continue;
         }
       }
-      parsed.add(config.recording().bounds().judge(RecordFields.parse(entry, origin)));
+      parsed.add(config.recording().bounds().judge(RecordFields.parse(entry, origin), ledger.clock().instant()));
     }
     // Never refused by a budget: these calls happened already, and a ledger that dropped them would under-report.
     ObjectNode result = store(parsed, "api");
@@ -922,7 +924,7 @@ public final class JouletraceServer implements AutoCloseable {
     ApiKeys.Principal principal = principal(ctx);
     List<Parsed> parsed = new ArrayList<>();
     for (Parsed span : OtlpTraces.map(request, "otlp")) {
-      Parsed p = config.recording().bounds().judge(span);
+      Parsed p = config.recording().bounds().judge(span, ledger.clock().instant());
       if (p instanceof Parsed.Accepted a && !principal.isAdmin()) {
         InvocationRecord record = a.record();
         try {

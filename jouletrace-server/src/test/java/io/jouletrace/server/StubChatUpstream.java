@@ -11,12 +11,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An upstream on loopback that answers every chat completion at once, with usage; counts the calls it answered. */
-final class StubChatUpstream implements AutoCloseable {
+public final class StubChatUpstream implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger calls = new AtomicInteger();
 
-  StubChatUpstream() throws IOException {
+  public StubChatUpstream() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/v1/chat/completions", exchange -> {
@@ -32,12 +32,12 @@ final class StubChatUpstream implements AutoCloseable {
   }
 
   /** The gateway's configuration with this as its only upstream. */
-  Gateway.Config gateway() {
+  public Gateway.Config gateway() {
     return new Gateway.Config(List.of(new Gateway.Upstream("", URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
         "openai", null)), null, null, Duration.ofSeconds(10));
   }
 
-  int calls() {
+  public int calls() {
     return calls.get();
   }
 

@@ -1,8 +1,7 @@
 package io.jouletrace.stream;
 
 import io.jouletrace.catalog.Catalog;
-import io.jouletrace.catalog.DeploymentSettings;
-import io.jouletrace.core.carbon.IntensityResolver;
+import io.jouletrace.ledger.Composition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -35,18 +33,10 @@ public final class StreamRunner {
 
   /**
    * @param partitions partitions of the topics this creates when missing (existing topics keep theirs)
-   * @param ledgerKey the key the sealed roots are signed with; null: unsigned
-   * @param deployment the deployment's intensity settings the topology figures with
+   * @param composition what the topology figures with, and the key the sealed roots are signed with (none: unsigned)
    */
   public record Settings(String bootstrap, String applicationId, Path stateDir, Topics topics, String methodology, Duration grace,
-      int partitions, byte[] ledgerKey, Supplier<IntensityResolver.Deployment> deployment) {
-
-    /** Settings with the deployment's intensity settings from the environment. */
-    public Settings(String bootstrap, String applicationId, Path stateDir, Topics topics, String methodology, Duration grace,
-        int partitions, byte[] ledgerKey) {
-      this(bootstrap, applicationId, stateDir, topics, methodology, grace, partitions, ledgerKey, DeploymentSettings.fromEnvironment());
-    }
-  }
+      int partitions, Composition composition) {}
 
   private StreamRunner() {}
 
@@ -66,8 +56,8 @@ public final class StreamRunner {
     // A crashed instance's partitions move to the others after this long without heartbeats (the broker's minimum).
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_500);
-    KafkaStreams streams = new KafkaStreams(StreamTopology.build(settings.topics(), Catalog.estimator(new Catalog.Options(null, null, settings.deployment(), null)),
-        settings.methodology(), settings.grace(), late, settings.ledgerKey()), config);
+    KafkaStreams streams = new KafkaStreams(StreamTopology.build(settings.topics(), settings.composition().estimator(),
+        settings.methodology(), settings.grace(), late, settings.composition().ledgerKey()), config);
     streams.start();
     return streams;
   }
@@ -123,6 +113,6 @@ public final class StreamRunner {
   /** {@code java … io.jouletrace.stream.StreamRunner BOOTSTRAP APPLICATION_ID STATE_DIR PARTITIONS}: what the tests fork. */
   public static void main(String[] args) throws Exception {
     runUntilStopped(new Settings(args[0], args[1], Path.of(args[2]), Topics.defaults(), Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1),
-        Integer.parseInt(args[3]), null), null);
+        Integer.parseInt(args[3]), Composition.fromEnvironment(null)), null);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.Composition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class AggregateLatenessBrokerTest {
     String scraped;
     try (ForkedKraft kafka = ForkedKraft.start(Files.createDirectories(dir.resolve("kafka")))) {
       StreamRunner.Settings settings = new StreamRunner.Settings(kafka.bootstrap(), "lateness-it", dir.resolve("state"), topics,
-          Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), 2, null);
+          Catalog.DEFAULT_METHODOLOGY, Duration.ofHours(1), 2, Composition.fromEnvironment(null));
       StreamRunner.createTopics(settings);
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       KafkaStreams streams = StreamRunner.start(settings, lateCount);

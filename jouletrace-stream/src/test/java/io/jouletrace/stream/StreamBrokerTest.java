@@ -3,6 +3,7 @@ package io.jouletrace.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.Composition;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
@@ -67,7 +68,7 @@ class StreamBrokerTest {
       }
       // The first half is in the topic before any instance starts; the second arrives after one is killed.
       StreamRunner.createTopics(new StreamRunner.Settings(kafka.bootstrap(), "jouletrace-it", dir, Topics.defaults(), "unused",
-          Duration.ofHours(1), 4, null));
+          Duration.ofHours(1), 4, Composition.fromEnvironment(null)));
       Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
       produce(kafka.bootstrap(), start, 0, RECORDS / 2);
       Process first = instance(dir, kafka.bootstrap(), "first");

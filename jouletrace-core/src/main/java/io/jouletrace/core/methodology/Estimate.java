@@ -2,6 +2,7 @@ package io.jouletrace.core.methodology;
 
 import io.jouletrace.core.carbon.Intensity;
 import io.jouletrace.core.carbon.IntensityResolver;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.figure.Quantity;
@@ -29,9 +30,6 @@ public record Estimate(
     Figure water,
     List<String> warnings) {
 
-  /** Joules in one kWh: energy is kept in joules, intensities are per kWh. */
-  public static final double JOULES_PER_KWH = 3.6e6;
-
   public Estimate {
     Objects.requireNonNull(methodologyVersion, "methodologyVersion");
     Objects.requireNonNull(energy, "energy");
@@ -58,12 +56,12 @@ public record Estimate(
   /** The same, writing the energy's bounds, the intensity and the carbon's bounds into {@code derivation}. */
   public static Estimate fromEnergy(ModelMatch model, Figure.Known energy, IntensityResolver.Result resolved, List<String> warnings,
       Derivation derivation) {
-    derivation.step("energy_wh_low", "energy_j / 3600 (a point value: low = high)", energy.range().low() / 3600, "Wh");
-    derivation.step("energy_wh_high", "energy_j / 3600", energy.range().high() / 3600, "Wh");
+    derivation.step("energy_wh_low", "energy_j / 3600 (a point value: low = high)", new Energy(energy.range().low()).wh(), "Wh");
+    derivation.step("energy_wh_high", "energy_j / 3600", new Energy(energy.range().high()).wh(), "Wh");
     Intensity intensity = deriveIntensity(derivation, resolved);
     Figure carbon = intensity == null
         ? Figure.unknown(Quantity.CARBON, resolved.missing())
-        : energy.scaled(Quantity.CARBON, intensity.gramsPerKwh() / JOULES_PER_KWH, energy.band().worse(intensity.band()));
+        : energy.scaled(Quantity.CARBON, intensity.gramsPerKwh() / Energy.JOULES_PER_KWH, energy.band().worse(intensity.band()));
     if (carbon instanceof Figure.Known known) {
       derivation.step("carbon_g_low", "energy_wh_low / 1000 × intensity_g_per_kwh", known.range().low(), "gCO2e");
       derivation.step("carbon_g_high", "energy_wh_high / 1000 × intensity_g_per_kwh", known.range().high(), "gCO2e");

@@ -68,6 +68,12 @@ public record InvocationRecord(
         reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, phases);
   }
 
+  /** This record at {@code value} (an estimate without a time is of a call made now). */
+  public InvocationRecord withTimestamp(Instant value) {
+    return new InvocationRecord(id, value, tenant, team, costCenter, traceId, provider, model, operation, inputTokens, outputTokens,
+        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, phases);
+  }
+
   /** This record charged to {@code team} and {@code costCenter} (a server stamps those a key is bound to). */
   public InvocationRecord withTeamAndCostCenter(String team, String costCenter) {
     return new InvocationRecord(id, timestamp, tenant, team, costCenter, traceId, provider, model, operation, inputTokens, outputTokens,

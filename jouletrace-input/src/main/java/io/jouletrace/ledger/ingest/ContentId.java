@@ -1,11 +1,10 @@
 package io.jouletrace.ledger.ingest;
 
+import io.jouletrace.core.hash.Sha256;
 import io.jouletrace.core.record.InvocationRecord;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 
@@ -41,7 +40,7 @@ final class ContentId {
     write(out, r.zone());
     write(out, r.region());
     write(out, r.intensityGramsPerKwh());
-    return "jt-" + HexFormat.of().formatHex(sha256(out.toByteArray()), 0, 16);
+    return "jt-" + HexFormat.of().formatHex(Sha256.of(out.toByteArray()), 0, 16);
   }
 
   private static String epochNanos(Instant t) {
@@ -67,11 +66,4 @@ final class ContentId {
     out.write(v);
   }
 
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
 }

@@ -38,8 +38,13 @@ public record RecordBounds(int maxTextLength, long maxTokens, double maxLatencyS
 
   /** The record as it was parsed, or its rejection when a field breaks these bounds; rejections and skips pass through. */
   public Parsed judge(Parsed parsed) {
+    return judge(parsed, Instant.now());
+  }
+
+  /** {@link #judge(Parsed)} at time {@code now} (a server's clock: the composition root's). */
+  public Parsed judge(Parsed parsed, Instant now) {
     if (!(parsed instanceof Parsed.Accepted accepted)) return parsed;
-    return violation(accepted.record(), Instant.now())
+    return violation(accepted.record(), now)
         .<Parsed>map(v -> new Parsed.Rejected(accepted.origin(), v.field(), v.reason()))
         .orElse(parsed);
   }

@@ -2,6 +2,7 @@ package io.jouletrace.ledger.telemetry;
 
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
+import io.jouletrace.core.figure.Energy;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -145,7 +146,7 @@ public final class CodeCarbonReader {
     private static final List<String> REQUIRED = List.of("timestamp", "run_id", "duration", "energy_consumed");
     /** The columns whose cells CodeCarbon leaves out of an appended row when their value is unknown, in header order. */
     private static final List<String> LEFT_OUT_WHEN_UNKNOWN = List.of("region", "longitude", "latitude");
-    private static final BigDecimal JOULES_PER_KWH = new BigDecimal("3600000");
+    private static final BigDecimal JOULES_PER_KWH = BigDecimal.valueOf(Energy.JOULES_PER_KWH);
 
     private final ZoneId zone;
     Map<String, Integer> columns;

@@ -1,6 +1,7 @@
 package io.jouletrace.ledger.telemetry;
 
 import io.jouletrace.core.attribution.MeterSample.Kind;
+import io.jouletrace.core.figure.Energy;
 import java.math.BigDecimal;
 import java.util.Map;
 
@@ -14,8 +15,8 @@ enum Units {
   mJ(Kind.ENERGY, "0.001"),
   kJ(Kind.ENERGY, "1000"),
   uJ(Kind.ENERGY, "0.000001"),
-  Wh(Kind.ENERGY, "3600"),
-  kWh(Kind.ENERGY, "3600000");
+  Wh(Kind.ENERGY, Energy.JOULES_PER_WH),
+  kWh(Kind.ENERGY, Energy.JOULES_PER_KWH);
 
   /** Every spelling accepted, including {@code uW}/{@code uJ} (and the Greek mu) for micro. */
   private static final Map<String, Units> BY_SYMBOL = Map.ofEntries(
@@ -28,8 +29,16 @@ enum Units {
   final BigDecimal factor;
 
   Units(Kind kind, String factor) {
+    this(kind, new BigDecimal(factor));
+  }
+
+  Units(Kind kind, int factor) {
+    this(kind, BigDecimal.valueOf(factor));
+  }
+
+  Units(Kind kind, BigDecimal factor) {
     this.kind = kind;
-    this.factor = new BigDecimal(factor);
+    this.factor = factor;
   }
 
   /** The unit written as {@code symbol}, or {@code null}. */

@@ -1,5 +1,6 @@
 package io.jouletrace.ledger.budget;
 
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.ledger.report.Aggregate;
 import io.jouletrace.ledger.report.Dimension;
 import java.time.DayOfWeek;
@@ -108,7 +109,7 @@ public record Budget(String name, ScopeKind scopeKind, String scopeValue, Quanti
 
   /** What a budget limits, in which unit, and where the ledger keeps it (joules and grams). */
   public enum Quantity {
-    ENERGY("kWh", "kwh", 3_600_000, "energy_j"),
+    ENERGY("kWh", "kwh", Energy.JOULES_PER_KWH, "energy_j"),
     CARBON("gCO2e", "gco2e", 1, "carbon_g");
 
     private final String unit;

@@ -1,12 +1,11 @@
 package io.jouletrace.ledger.chain;
 
+import io.jouletrace.core.hash.Sha256;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * hash(n) = H(hash(n−1) ‖ canonical(entry n)), H = SHA-256, or HMAC-SHA-256 under a key so that
@@ -31,22 +30,12 @@ public final class ChainHasher {
   }
 
   public static ChainHasher sha256() {
-    try {
-      return new ChainHasher(MessageDigest.getInstance("SHA-256"), null);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
+    return new ChainHasher(Sha256.digest(), null);
   }
 
   public static ChainHasher hmacSha256(byte[] key) {
     if (key.length < 16) throw new IllegalArgumentException("an HMAC ledger key needs at least 16 bytes, got " + key.length);
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return new ChainHasher(null, mac);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks HmacSHA256", e);
-    }
+    return new ChainHasher(null, Sha256.hmac(key));
   }
 
   /** {@link #SHA_256} or {@link #HMAC_SHA_256}; recorded in the store so verification uses the same. */

@@ -1,10 +1,9 @@
 package io.jouletrace.ledger.chain;
 
+import io.jouletrace.core.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -55,11 +54,7 @@ public final class ChainRoot {
 
   /** The root (hex SHA-256) over {@code heads} in the order given. */
   public static String hash(List<Head> heads) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text(heads).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
+    return Sha256.hexDigest(text(heads));
   }
 
   /** {@code hmac-sha256:<hex>} over {@code at} and {@code root} under {@code hasher}'s key; null when it has none. */

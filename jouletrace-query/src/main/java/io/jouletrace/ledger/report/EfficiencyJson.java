@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.catalog.ModelEquivalence;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.figure.Tier;
@@ -44,7 +45,7 @@ public final class EfficiencyJson {
       putAmount(line, "kwh_per_1k_requests", m.perThousandRequests());
       ObjectNode tiers = line.putObject("tiers");
       for (Tier tier : Tier.values()) {
-        tiers.putObject(tier.code()).put("calls", energy.callsOf(tier)).put("kwh", energy.of(tier) / Estimate.JOULES_PER_KWH);
+        tiers.putObject(tier.code()).put("calls", energy.callsOf(tier)).put("kwh", energy.of(tier) / Energy.JOULES_PER_KWH);
       }
       line.put("band", energy.band().code());
       stars(line, reasons, "stars", m.stars(), m.model(), m.task());

@@ -4,6 +4,7 @@ import io.jouletrace.catalog.Catalog;
 import io.jouletrace.catalog.ModelEquivalence;
 import io.jouletrace.core.figure.AccuracyBand;
 import io.jouletrace.core.figure.Display;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.methodology.Estimate;
@@ -49,13 +50,13 @@ public final class EfficiencyReports {
   public record Amount(double value, double low, double high, AccuracyBand band) {
 
     static Amount kwh(Aggregate.Amounts joules, double factor) {
-      return new Amount(joules.total() * factor / Estimate.JOULES_PER_KWH, joules.low() * factor / Estimate.JOULES_PER_KWH,
-          joules.high() * factor / Estimate.JOULES_PER_KWH, joules.band());
+      return new Amount(joules.total() * factor / Energy.JOULES_PER_KWH, joules.low() * factor / Energy.JOULES_PER_KWH,
+          joules.high() * factor / Energy.JOULES_PER_KWH, joules.band());
     }
 
     static Amount kwh(Figure.Known joules, double factor) {
-      return new Amount(joules.value() * factor / Estimate.JOULES_PER_KWH, joules.range().low() * factor / Estimate.JOULES_PER_KWH,
-          joules.range().high() * factor / Estimate.JOULES_PER_KWH, joules.band());
+      return new Amount(joules.value() * factor / Energy.JOULES_PER_KWH, joules.range().low() * factor / Energy.JOULES_PER_KWH,
+          joules.range().high() * factor / Energy.JOULES_PER_KWH, joules.band());
     }
 
     /** This minus {@code other}; the range pairs each end with the other's opposite end, the widest the two ranges allow. */

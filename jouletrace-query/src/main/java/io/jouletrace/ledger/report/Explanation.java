@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.catalog.EcoBlock;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.methodology.Derivation;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.record.InvocationRecord;
@@ -86,8 +87,8 @@ public final class Explanation {
   /** The stored bounds the steps end in (null where the figure is unknown). */
   private static JsonNode result(FigureSet f) {
     ObjectNode node = NODES.objectNode();
-    node.put("energy_wh_low", f.energyJoules() == null ? null : f.energyJoules().low() / 3600)
-        .put("energy_wh_high", f.energyJoules() == null ? null : f.energyJoules().high() / 3600)
+    node.put("energy_wh_low", f.energyJoules() == null ? null : new Energy(f.energyJoules().low()).wh())
+        .put("energy_wh_high", f.energyJoules() == null ? null : new Energy(f.energyJoules().high()).wh())
         .put("carbon_g_low", f.carbonGrams() == null ? null : f.carbonGrams().low())
         .put("carbon_g_high", f.carbonGrams() == null ? null : f.carbonGrams().high())
         .put("intensity_g_per_kwh", f.intensityGramsPerKwh()).put("intensity_source", f.intensitySource());

@@ -1,6 +1,7 @@
 package io.jouletrace.ledger.report;
 
 import io.jouletrace.catalog.Catalog;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Tier;
 import io.jouletrace.core.methodology.aienergyscore.AiEnergyScoreMethodology;
 import io.jouletrace.core.record.Operation;
@@ -74,8 +75,6 @@ public final class FocusExport {
         + ", got `" + code + "`");
   }
 
-  private static final double JOULES_PER_WH = 3600;
-  private static final double JOULES_PER_KWH = 3_600_000;
   /** Distinct sources or versions listed in one field before the rest are counted ("+N more"). */
   private static final int LISTED = 3;
   /** BillingCurrency of a row without a known price, whose costs are 0 (docs/focus.md, "Rows without a price"). */
@@ -147,8 +146,8 @@ public final class FocusExport {
       new Column("x_InputTokens", r -> r.callsWithInputTokens() == 0 ? null : String.valueOf(r.figures().inputTokens())),
       new Column("x_OutputTokens", r -> String.valueOf(r.figures().outputTokens())),
       new Column("x_EnergyWattHours", r -> decimal(ReportJson.wh(r.figures().energyJoules().total()))),
-      new Column("x_EnergyWattHoursLow", r -> r.energyRated() ? decimal(r.figures().energyJoules().low() / JOULES_PER_WH) : null),
-      new Column("x_EnergyWattHoursHigh", r -> r.energyRated() ? decimal(r.figures().energyJoules().high() / JOULES_PER_WH) : null),
+      new Column("x_EnergyWattHoursLow", r -> r.energyRated() ? decimal(r.figures().energyJoules().low() / Energy.JOULES_PER_WH) : null),
+      new Column("x_EnergyWattHoursHigh", r -> r.energyRated() ? decimal(r.figures().energyJoules().high() / Energy.JOULES_PER_WH) : null),
       new Column("x_ProvenanceTier", Row::tier),
       new Column("x_CarbonEmissionsGramsCarbonDioxideEquivalent", r -> decimal(r.figures().carbonGrams().total())),
       new Column("x_CarbonIntensityGramsPerKilowattHour", Row::intensity),
@@ -339,7 +338,7 @@ public final class FocusExport {
 
     /** Carbon over energy of the calls that have both: the intensity the row's carbon was figured with. */
     String intensity() {
-      return jointEnergyJoules > 0 ? decimal(jointCarbonGrams / (jointEnergyJoules / JOULES_PER_KWH)) : null;
+      return jointEnergyJoules > 0 ? decimal(jointCarbonGrams / (jointEnergyJoules / Energy.JOULES_PER_KWH)) : null;
     }
   }
 

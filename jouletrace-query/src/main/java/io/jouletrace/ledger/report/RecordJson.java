@@ -3,6 +3,7 @@ package io.jouletrace.ledger.report;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.catalog.EcoBlock;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.aienergyscore.AiEnergyScoreMethodology.EnergyScore;
@@ -77,7 +78,7 @@ public final class RecordJson {
     ObjectNode node = NODES.objectNode();
     node.put("methodology_version", f.methodologyVersion());
     node.putObject("model").put("resolved", f.modelResolved()).put("source", f.modelSource()).put("band", f.modelBand());
-    node.set("energy", amount(f.energyJoules(), 1 / 3600.0, "wh"));
+    node.set("energy", amount(f.energyJoules(), Energy.WH_PER_JOULE, "wh"));
     ObjectNode carbon = amount(f.carbonGrams(), 1, "g");
     if (carbon != null) {
       carbon.put("intensity_g_per_kwh", f.intensityGramsPerKwh()).put("intensity_source", f.intensitySource()).put("zone", f.intensityZone());

@@ -2,6 +2,7 @@ package io.jouletrace.ledger.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Tier;
 import java.util.List;
 
@@ -12,7 +13,6 @@ import java.util.List;
 public final class ReportJson {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final double JOULES_PER_WH = 3600;
   /** The key of a breakdown line whose calls do not carry the dimension. */
   public static final String NONE = "(none)";
 
@@ -114,7 +114,7 @@ public final class ReportJson {
   }
 
   static Double wh(Double joules) {
-    return joules == null ? null : joules / JOULES_PER_WH;
+    return joules == null ? null : joules / Energy.JOULES_PER_WH;
   }
 
   static void putNumber(ObjectNode node, String name, Double value) {

@@ -2,6 +2,7 @@ package io.jouletrace.core.methodology.aienergyscore;
 
 import io.jouletrace.core.carbon.IntensityResolver;
 import io.jouletrace.core.figure.AccuracyBand;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.figure.Quantity;
@@ -160,7 +161,7 @@ public final class AiEnergyScoreMethodology implements Methodology {
     double kwhPer1000 = derivation.step("kwh_per_1000_queries", "the leaderboard's GPU energy (H100) for the model and task",
         rating.kwhPer1000Queries(), "kWh per 1,000 queries");
     double joules = derivation.step("energy_j", "kwh_per_1000_queries × 3600 (kWh per 1,000 queries is Wh per query; no PUE, GPU only)",
-        kwhPer1000 * 3600, "J");
+        Energy.ofWh(kwhPer1000).joules(), "J");
     var energy = Figure.known(Quantity.ENERGY, Range.exactly(joules), Tier.MODELLED, band, METHOD, version);
     return Estimate.fromEnergy(match, energy, intensities.resolve(record, null, null),
         List.of("energy-score-" + rating.stars() + "-stars"), derivation);

@@ -3,6 +3,7 @@ package io.jouletrace.core.methodology.ecologits;
 import io.jouletrace.core.carbon.Intensity;
 import io.jouletrace.core.carbon.IntensityResolver;
 import io.jouletrace.core.figure.AccuracyBand;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.figure.Quantity;
@@ -91,11 +92,11 @@ public final class EcoLogitsMethodology implements Methodology {
     LlmImpacts.Bound low = bound(spec, record.outputTokens(), latency, datacenter, wueOffSite, false, derivation.scoped("low"));
     LlmImpacts.Bound high = bound(spec, record.outputTokens(), latency, datacenter, wueOffSite, true, derivation.scoped("high"));
 
-    var energyJoules = new Range(low.requestEnergyKwh() * Estimate.JOULES_PER_KWH, high.requestEnergyKwh() * Estimate.JOULES_PER_KWH);
+    var energyJoules = new Range(low.requestEnergyKwh() * Energy.JOULES_PER_KWH, high.requestEnergyKwh() * Energy.JOULES_PER_KWH);
     if (match.isNameEstimate() && names != NameEstimate.Rule.V1) match = match.withBand(AccuracyBand.ofEstimatedRange(energyJoules));
     var energy = Figure.known(Quantity.ENERGY, energyJoules, match.tier(), match.band(), method, version());
-    derivation.step("energy_wh_low", "low.request_energy_kwh × 1000", energy.range().low() / 3600, "Wh");
-    derivation.step("energy_wh_high", "high.request_energy_kwh × 1000", energy.range().high() / 3600, "Wh");
+    derivation.step("energy_wh_low", "low.request_energy_kwh × 1000", new Energy(energy.range().low()).wh(), "Wh");
+    derivation.step("energy_wh_high", "high.request_energy_kwh × 1000", new Energy(energy.range().high()).wh(), "Wh");
     Estimate.deriveIntensity(derivation, resolved);
     Figure carbon = intensity == null
         ? Figure.unknown(Quantity.CARBON, resolved.missing())

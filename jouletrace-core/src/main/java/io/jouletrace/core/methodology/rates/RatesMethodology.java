@@ -2,6 +2,7 @@ package io.jouletrace.core.methodology.rates;
 
 import io.jouletrace.core.carbon.IntensityResolver;
 import io.jouletrace.core.figure.AccuracyBand;
+import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.figure.Quantity;
@@ -80,7 +81,7 @@ public final class RatesMethodology implements Methodology {
     double wh = derivation.step("energy_wh", "total_tokens / 1000 × wh_per_1k_tokens", tokens / 1000.0 * rate, "Wh");
     var match = new ModelMatch(record.provider(), record.model(),
         new ModelSpec(record.provider(), record.model(), null, null, List.of()), source, AccuracyBand.GROSS, Tier.ESTIMATED);
-    var energy = Figure.known(Quantity.ENERGY, Range.exactly(derivation.step("energy_j", "energy_wh × 3600", wh * 3600, "J")),
+    var energy = Figure.known(Quantity.ENERGY, Range.exactly(derivation.step("energy_j", "energy_wh × 3600", Energy.ofWh(wh).joules(), "J")),
         Tier.ESTIMATED, AccuracyBand.GROSS, "rates: tokens / 1000 x " + rate + " Wh per 1K tokens (" + tableSource + ")", version);
     return Estimate.fromEnergy(match, energy, intensities.resolve(record, null, null), List.of(), derivation);
   }
