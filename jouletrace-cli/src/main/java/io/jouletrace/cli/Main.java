@@ -26,6 +26,8 @@ public final class Main {
       line.getErr().flush();
       return e instanceof LedgerHeldException ? LedgerHeldException.EXIT_CODE : 1;
     });
+    CommandLine serve = cli.getSubcommands().get("serve");
+    serve.setDefaultValueProvider(new ServeConfiguration(serve.getCommandSpec(), System.getenv()));
     return cli;
   }
 }

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,11 +32,33 @@ import picocli.CommandLine.Spec;
     description = {"Serve the REST API (/api), OTLP/HTTP traces (/v1/traces), Prometheus metrics (/metrics) and the dashboard (/).",
         "Every /api and /v1 route needs an API key (Authorization: Bearer KEY, or x-api-key: KEY): the admin key from " + ApiKeys.ADMIN_KEY_ENV
             + " (at least " + ApiKeys.MIN_ADMIN_KEY_LENGTH + " characters)"
-            + " or `jouletrace keys create`; on a ledger with no key at all, serve makes an admin key and prints it once."})
+            + " or `jouletrace keys create`; on a ledger with no key at all, serve makes an admin key and prints it once.",
+        "Every option is also the environment variable JOULETRACE_ + its name in capitals (--default-intensity: JOULETRACE_DEFAULT_INTENSITY)"
+            + " and a key of the --config file; a flag wins over the environment, the environment over the file (docs/deploy.md).",
+        "On SIGTERM or SIGINT it stops taking connections, finishes the calls in flight and stores the gateway's recording queue within"
+            + " --shutdown-grace, then exits 0; " + ServeCommand.EXIT_CALLS_NOT_STORED + " when gateway calls were still unstored as the grace ran out."})
 final class ServeCommand implements Callable<Integer> {
+
+  /** Exit code of a graceful stop whose grace ran out before the gateway's recording queue was stored (the log says how many). */
+  static final int EXIT_CALLS_NOT_STORED = 3;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
   @Spec
   CommandSpec spec;
+
+  @Option(names = ServeConfiguration.CONFIG_OPTION, paramLabel = "FILE",
+      description = "YAML file of settings, `name: value` a line, named as the long options without dashes (e.g. `store: postgresql://…`); "
+          + "or env JOULETRACE_CONFIG.")
+  Path config;
+
+  @Option(names = "--print-config", description = "Print every setting's value and where it came from (flag, env, file:line, default), "
+      + "secrets masked, and exit.")
+  boolean printConfig;
+
+  @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "30",
+      description = "On SIGTERM, how long calls in flight and the gateway's recording queue get to finish (default ${DEFAULT-VALUE}).")
+  long shutdownGrace;
 
   @Mixin
   LedgerOptions ledgerOptions;
@@ -145,18 +169,32 @@ final class ServeCommand implements Callable<Integer> {
       server.close();
       if (publisher != null) publisher.close();
     }
+
+    /** Stops gracefully within {@code grace}; returns how many gateway calls were left unstored ({@link JouletraceServer#stop}). */
+    int stop(Duration grace) {
+      if (lock != null) lock.close();
+      int notStored = server.stop(grace);
+      if (publisher != null) publisher.close();
+      return notStored;
+    }
   }
 
   @Override
   public Integer call() throws InterruptedException, IOException {
+    if (printConfig) {
+      ((ServeConfiguration) spec.defaultValueProvider()).print(spec.commandLine().getOut());
+      return 0;
+    }
     Serving serving = start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      serving.close();
-      stopped.countDown();
-    }));
-    stopped.await();
-    return 0;
+    CountDownLatch stopAsked = new CountDownLatch(1);
+    // Handlers in place of a shutdown hook: after its hooks the JVM exits 143 on SIGTERM, and serve's exit code must say
+    // whether it stopped cleanly (sun.misc.Signal, module jdk.unsupported, is the JDK's supported way to catch a signal).
+    for (String signal : List.of("TERM", "INT")) sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopAsked.countDown());
+    stopAsked.await();
+    LOG.info("stopping: finishing the calls in flight and storing the recording queue, within {} s", shutdownGrace);
+    int notStored = serving.stop(Duration.ofSeconds(shutdownGrace));
+    LOG.info("stopped{}", notStored == 0 ? "" : "; " + notStored + " gateway calls were not stored");
+    return notStored == 0 ? 0 : EXIT_CALLS_NOT_STORED;
   }
 
   /** Starts the server as the options say and prints where it serves; the caller stops it by closing. */

@@ -133,12 +133,34 @@ final class CallRecorder implements AutoCloseable, Gateway.Recorder {
   /** Stores what is queued, then stops. */
   @Override
   public void close() {
-    closing = true;
-    queue.add(STOP);
+    finishQueue();
     try {
       worker.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Stores what is queued within {@code grace}, then stops (a graceful {@code serve} stop). Returns how many calls were
+   * still waiting to be stored when the grace ran out (0 when all were stored): those are logged and lost.
+   */
+  int close(Duration grace) {
+    finishQueue();
+    try {
+      if (worker.join(grace)) return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    int notStored = waiting.get();
+    LOG.error("stopping: the shutdown grace of {} ms ran out with {} gateway calls not stored; they are lost", grace.toMillis(), notStored);
+    worker.interrupt();
+    return notStored;
+  }
+
+  /** Lets the worker store what is queued and then end. */
+  private void finishQueue() {
+    closing = true;
+    queue.add(STOP);
   }
 }

@@ -63,6 +63,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,6 +144,8 @@ public final class JouletraceServer implements AutoCloseable {
   private final DashboardSessions sessions;
   /** Why the ledger cannot write now: set by a failed append, cleared by the next one that succeeds; null while all is well. */
   private volatile String writeFailure;
+  /** Set when a graceful {@link #stop} begins: /health/ready answers 503 from then on. */
+  private volatile boolean draining;
 
   private JouletraceServer(Ledger ledger, Config config, CallPublisher publisher) {
     this.ledger = ledger;
@@ -170,6 +173,8 @@ public final class JouletraceServer implements AutoCloseable {
       c.startup.showJavalinBanner = false;
       c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
+      // Counts the requests in flight, so that a graceful stop waits for them (and answers later ones 503) before it closes.
+      c.jetty.modifyServletContextHandler(context -> context.insertHandler(new GracefulHandler()));
       routes(c.routes);
     });
   }
@@ -245,6 +250,26 @@ public final class JouletraceServer implements AutoCloseable {
     });
   }
 
+  /**
+   * Stops gracefully ({@code serve} on SIGTERM; docs/deploy.md, "Lifecycle"): /health/ready turns 503, the listener closes,
+   * the calls in flight (streamed answers too) finish, then the gateway's recording queue is stored, all within
+   * {@code grace}. Returns how many gateway calls were still waiting to be stored when the grace ran out (logged; lost).
+   */
+  public int stop(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    draining = true;
+    app.jettyServer().server().setStopTimeout(Math.max(1, grace.toMillis()));
+    app.stop();
+    if (gateway != null) gateway.close();
+    int notStored = calls.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    withLedger(() -> {
+      writer.close();
+      ledger.close();
+      return null;
+    });
+    return notStored;
+  }
+
   /** Runs {@code work} with the ledger to itself. */
   <T> T withLedger(java.util.function.Supplier<T> work) {
     synchronized (ledger) {
@@ -257,6 +282,13 @@ public final class JouletraceServer implements AutoCloseable {
       String failure = writeFailure;
       if (failure == null) ctx.result("ok");
       else error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "the ledger cannot write: " + failure);
+    });
+    r.get("/health/live", ctx -> ctx.result("ok"));
+    r.get("/health/ready", ctx -> {
+      String failure = writeFailure;
+      if (draining) error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "draining: the server is stopping");
+      else if (failure != null) error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "the ledger cannot write: " + failure);
+      else ctx.result("ok");
     });
     r.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/openapi.json")));
     r.get(DashboardSessions.SIGN_IN_PATH, sessions::signIn);

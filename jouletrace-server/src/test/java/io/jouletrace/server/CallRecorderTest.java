@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +46,29 @@ class CallRecorderTest {
     recorder.record(call(1), "gateway");
     recorder.close();
     assertThat(tries.get()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void a_graceful_stop_counts_the_calls_still_waiting_when_its_grace_runs_out() throws InterruptedException {
+    CountDownLatch ledgerAnswers = new CountDownLatch(1);
+    CallRecorder recorder = new CallRecorder(batch -> {
+      try {
+        ledgerAnswers.await(); // a ledger that hangs past the grace
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, 1_000, PAUSE, PAUSE);
+    for (int i = 0; i < 7; i++) recorder.record(call(i), "gateway");
+    assertThat(recorder.close(Duration.ofMillis(300))).as("every call waits: none was stored").isEqualTo(7);
+    ledgerAnswers.countDown();
+  }
+
+  @Test
+  void a_graceful_stop_within_its_grace_stores_everything_and_counts_none_lost() {
+    List<String> stored = Collections.synchronizedList(new ArrayList<>());
+    CallRecorder recorder = new CallRecorder(batch -> batch.forEach(c -> stored.add(c.record().id())), 1_000, PAUSE, PAUSE);
+    for (int i = 0; i < 20; i++) recorder.record(call(i), "gateway");
+    assertThat(recorder.close(Duration.ofSeconds(60))).isZero();
+    assertThat(stored).hasSize(20);
   }
 }

@@ -106,6 +106,10 @@ class PostgresOutageTest {
           HttpResponse<String> health = send("GET", "/health", null);
           assertThat(health.statusCode()).isEqualTo(503);
           assertThat(health.body()).contains("the ledger cannot write");
+          HttpResponse<String> ready = send("GET", "/health/ready", null);
+          assertThat(ready.statusCode()).as("not ready while the ledger cannot write").isEqualTo(503);
+          assertThat(ready.body()).contains("the ledger cannot write");
+          assertThat(send("GET", "/health/live", null).statusCode()).as("the process is up").isEqualTo(200);
           int answeredBefore = gatewayAnswered.get();
           await("the gateway still answers", () -> gatewayAnswered.get() >= answeredBefore + 3);
         } finally {
@@ -133,6 +137,7 @@ class PostgresOutageTest {
           assertThat(send("GET", "/api/invocations/r-" + n + "-" + (n % BATCH), null).statusCode()).isEqualTo(200);
         }
         assertThat(send("GET", "/health", null).body()).isEqualTo("ok");
+        assertThat(send("GET", "/health/ready", null).body()).isEqualTo("ok");
         assertThat(send("GET", "/metrics", null).body()).containsPattern("jouletrace_ledger_write_failures_total [1-9]");
       } finally {
         server.close();
