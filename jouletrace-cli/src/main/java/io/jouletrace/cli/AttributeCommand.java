@@ -146,7 +146,7 @@ final class AttributeCommand implements Callable<Integer> {
 
   /** Options that only mean something when writing to the ledger: given without --ingest they would do nothing. */
   private void refuseIngestOnlyOptions() {
-    for (String name : List.of("--provider", "--zone", "--pue-facility", "--methodology", "--data", "--store", "--ledger-key-file")) {
+    for (String name : List.of("--provider", "--zone", "--pue-facility", "--methodology", "--data", "--store", "--store-memory-limit", "--ledger-key-file")) {
       if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
         throw new ParameterException(spec.commandLine(), name + " only applies with --ingest");
       }

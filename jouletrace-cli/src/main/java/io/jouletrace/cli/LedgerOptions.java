@@ -23,6 +23,12 @@ final class LedgerOptions {
       description = "Use a PostgreSQL ledger instead of the embedded one: postgresql://user[:password]@host:port/db.")
   String store;
 
+  @Option(names = "--store-memory-limit", paramLabel = "SIZE",
+      defaultValue = "${env:JOULETRACE_STORE_MEMORY_LIMIT:-" + DuckDbStore.DEFAULT_MEMORY_LIMIT + "}",
+      description = "Memory the embedded ledger (DuckDB) may hold, e.g. 512MB or 2GiB; past it DuckDB spills to disk"
+          + " (default ${DEFAULT-VALUE}; env JOULETRACE_STORE_MEMORY_LIMIT). A PostgreSQL ledger ignores it.")
+  String storeMemoryLimit;
+
   @Mixin
   LedgerKeyOption ledgerKey;
 
@@ -37,7 +43,9 @@ final class LedgerOptions {
       throw LedgerHeldException.notThroughApi(holder);
     });
     try {
-      return DuckDbStore.open(data);
+      return DuckDbStore.open(data, storeMemoryLimit);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--store-memory-limit: " + e.getMessage(), e);
     } catch (StoreException e) {
       if (duckDbLockRefused(e)) throw LedgerHeldException.lockedByAnotherProcess(data);
       throw e;

@@ -49,6 +49,15 @@ class LedgerCommandsTest {
   }
 
   @Test
+  void the_store_memory_limit_reaches_duckdb_and_a_bad_one_is_refused_naming_the_flag() {
+    Run refused = jouletrace("head", "--data", data(), "--store-memory-limit", "plenty");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).startsWith("jouletrace head: --store-memory-limit: memory limit 'plenty': ");
+
+    assertThat(jouletrace("head", "--data", data(), "--store-memory-limit", "300MB").exitCode()).isZero();
+  }
+
+  @Test
   void bad_lines_are_rejected_by_file_line_and_field_and_everything_else_is_kept_once() throws IOException {
     Path calls = Files.writeString(dir.resolve("calls.jsonl"), String.join("\n",
         call(1, "openai", "gpt-4o", 300),

@@ -1,5 +1,7 @@
 package io.jouletrace.server;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +25,7 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpMethod;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -44,6 +47,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The OpenAI-compatible gateway (docs/gateway.md): forwards {@code /v1/chat/completions}, {@code /v1/completions},
@@ -183,10 +187,12 @@ public final class Gateway {
    * bound to a team or cost center charges its calls to them; a header naming another is refused (403).
    */
   private record Caller(String tenant, String team, String costCenter, String traceId) {
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
     static Caller of(Context ctx, ApiKeys.Principal principal) {
       String tenant = principal.isAdmin() ? ctx.header("x-jouletrace-tenant") : principal.tenant();
       String traceparent = ctx.header("traceparent");
-      String traceId = traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+      String traceId = traceparent != null && TRACEPARENT.matcher(traceparent).matches()
           ? traceparent.substring(3, 35) : null;
       return new Caller(tenant, JouletraceServer.charged(principal.team(), ctx.header("x-jouletrace-team"), "team"),
           JouletraceServer.charged(principal.costCenter(), ctx.header("x-jouletrace-cost-center"), "cost center"), traceId);
@@ -194,9 +200,10 @@ public final class Gateway {
   }
 
   void handle(Context ctx, ApiKeys.Principal principal, String endpoint) throws IOException {
+    byte[] requestBody = ctx.bodyAsBytes();
     ObjectNode request;
     try {
-      request = (ObjectNode) JSON.readTree(ctx.bodyAsBytes());
+      request = (ObjectNode) JSON.readTree(requestBody);
     } catch (IOException | ClassCastException e) {
       throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "request body must be a JSON object");
     }
@@ -226,10 +233,12 @@ public final class Gateway {
     if (!verdict.warnings().isEmpty()) ctx.header("x-jouletrace-budget-warning", String.join("; ", verdict.warnings()));
     boolean stream = request.path("stream").asBoolean(false);
     boolean usageAsked = shape.usageAsked(request);
-    if (stream && !endpoint.equals("embeddings")) shape.askForUsage(request);
+    boolean askForUsage = stream && !endpoint.equals("embeddings");
+    if (askForUsage) shape.askForUsage(request);
 
+    // Only a stream's request changes (it asks for usage); any other goes as the client sent it, not re-serialised.
     Request upstreamRequest = upstreamRequest(ctx, upstream, shape, HttpMethod.POST.asString(), upstream.baseUrl().resolve(endpoint))
-        .body(new BytesRequestContent("application/json", JSON.writeValueAsBytes(request)));
+        .body(new BytesRequestContent("application/json", askForUsage ? JSON.writeValueAsBytes(request) : requestBody));
     long sentAt = System.nanoTime();
     InputStreamResponseListener listener = new InputStreamResponseListener();
     Response response = send(upstreamRequest, listener, upstream, endpoint);
@@ -378,14 +387,8 @@ public final class Gateway {
       unrecorded.unrecorded(call.endpoint(), "upstream_error", "upstream answered " + status);
       return;
     }
-    JsonNode answer;
-    try {
-      answer = JSON.readTree(body);
-    } catch (IOException e) {
-      answer = null;
-    }
-    ObjectNode root = answer instanceof ObjectNode object ? object : null;
-    ApiShape.Usage usage = root == null ? null : call.shape().usage(root);
+    AnswerHead head = AnswerHead.read(body);
+    ApiShape.Usage usage = head == null ? null : call.shape().usage(head.fields());
     if (usage == null || !figurable(call, usage)) {
       ctx.result(body);
       unrecorded.unrecorded(call.endpoint(), "no_usage", usage == null ? "a 2xx answer without usage" : "a 2xx answer whose usage has no output tokens");
@@ -393,7 +396,7 @@ public final class Gateway {
     }
     InvocationRecord record = record(call, usage, latency);
     Estimate estimate = Ledger.figure(estimator.get(), record, methodology);
-    root.set("eco", EcoBlock.of(record, estimate));
+    ObjectNode eco = EcoBlock.of(record, estimate);
     if (estimate.energy() instanceof Figure.Known energy) {
       ctx.header("x-jouletrace-energy-wh", Double.toString(new Energy(energy.value()).wh()));
       ctx.header("x-jouletrace-tier", energy.tier().code());
@@ -401,8 +404,61 @@ public final class Gateway {
       ctx.header("x-jouletrace-tier", "unrated");
     }
     if (estimate.carbon() instanceof Figure.Known carbon) ctx.header("x-jouletrace-carbon-g", Double.toString(carbon.value()));
-    ctx.contentType("application/json").result(JSON.writeValueAsBytes(root));
+    ctx.contentType("application/json").result(head.withEco(body, eco));
     record(call, record, "gateway:" + call.endpoint());
+  }
+
+  /**
+   * What the gateway reads of a whole answer, found in one streaming pass that skips everything else (the choices, the
+   * content): a profile of the gateway found parsing the whole answer into a tree and writing it back out a third of
+   * its JSON time (issue 23).
+   *
+   * @param fields the answer's top-level {@code id}, {@code model} and {@code usage}, all that {@link ApiShape#usage}
+   *     reads
+   * @param closeAt where the answer's closing brace is
+   * @param hasEco whether the answer carries an {@code eco} field of its own (which the gateway's replaces)
+   */
+  private record AnswerHead(ObjectNode fields, int closeAt, boolean hasEco) {
+    private static final Set<String> READ = Set.of("id", "model", "usage");
+
+    /** The head of {@code body}, or null when it is not one JSON object. */
+    static AnswerHead read(byte[] body) {
+      ObjectNode fields = JSON.createObjectNode();
+      boolean hasEco = false;
+      try (JsonParser parser = JSON.createParser(body)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) return null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          parser.nextToken();
+          if (READ.contains(name)) {
+            fields.set(name, parser.readValueAsTree());
+          } else {
+            hasEco |= name.equals("eco");
+            parser.skipChildren();
+          }
+        }
+        return new AnswerHead(fields, (int) parser.currentTokenLocation().getByteOffset(), hasEco);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    /**
+     * {@code body} with {@code eco} as its last field: the upstream's bytes up to its closing brace, then the block. An
+     * answer with an {@code eco} of its own is rewritten whole, so that it keeps one.
+     */
+    byte[] withEco(byte[] body, ObjectNode eco) throws IOException {
+      if (hasEco) return JSON.writeValueAsBytes(((ObjectNode) JSON.readTree(body)).set("eco", eco));
+      byte[] block = JSON.writeValueAsBytes(eco);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(closeAt + ECO_FIELD.length + block.length + 1);
+      out.write(body, 0, closeAt);
+      out.write(ECO_FIELD);
+      out.write(block);
+      out.write('}');
+      return out.toByteArray();
+    }
+
+    private static final byte[] ECO_FIELD = ",\"eco\":".getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -92,6 +92,8 @@ class GatewayTest {
   private final Map<String, String> upstreamCookies = new ConcurrentHashMap<>();
   /** The headers each upstream {@code /v1/messages} request carried. */
   private final Map<String, Headers> messagesHeaders = new ConcurrentHashMap<>();
+  /** The request bodies of the "verbatim" and "own eco" scenarios, as the upstream received them. */
+  private final List<String> verbatimRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The "hold" scenario's stream waits here after its first chunk until the test has seen that chunk. */
   private final CountDownLatch firstChunkSeen = new CountDownLatch(1);
 
@@ -127,7 +129,8 @@ class GatewayTest {
   // ---- the stand-in upstream ---------------------------------------------------------------------
 
   private void chat(HttpExchange exchange) throws IOException {
-    JsonNode request = JSON.readTree(exchange.getRequestBody());
+    byte[] requestBytes = exchange.getRequestBody().readAllBytes();
+    JsonNode request = JSON.readTree(requestBytes);
     String scenario = request.path("messages").path(0).path("content").asText();
     String id = scenario.equals("same id") ? "chatcmpl-7" : "chatcmpl-" + ids.incrementAndGet(); // Ollama's ids repeat
     upstreamAuthorization.put(id, String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
@@ -138,6 +141,11 @@ class GatewayTest {
       return;
     }
     if (scenario.equals("slow")) sleep(3_000);
+    if (scenario.equals("verbatim") || scenario.equals("own eco")) { // an answer laid out as no serialiser would write it
+      verbatimRequests.add(new String(requestBytes, StandardCharsets.UTF_8));
+      respond(exchange, 200, "application/json", verbatimAnswer(id, scenario.equals("own eco")));
+      return;
+    }
     if (scenario.equals("stall")) { // headers and the start of a body, then nothing for longer than the 2 s timeout
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, 0);
@@ -172,6 +180,13 @@ class GatewayTest {
           + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":40," + (uncounted ? "" : "\"completion_tokens\":5,") + "\"total_tokens\":45}}");
       out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  private static String verbatimAnswer(String id, boolean ownEco) {
+    return "{\n  \"id\": \"" + id + "\",\n  \"object\": \"chat.completion\",\n  \"model\": \"gpt-4o-mini\",\n  \"x_temperature\": 1.50,\n"
+        + (ownEco ? "  \"eco\": {\"theirs\": true},\n" : "")
+        + "  \"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", \"content\": \"caf\\u00e9\"}, \"finish_reason\": \"stop\"}],\n"
+        + "  \"usage\": {\"prompt_tokens\": 12, \"completion_tokens\": 30}\n}\n";
   }
 
   private void embeddings(HttpExchange exchange) throws IOException {
@@ -694,6 +709,36 @@ class GatewayTest {
         .header("Content-Type", "application/json").method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     return response.statusCode();
+  }
+
+  @Test
+  void a_whole_answer_and_its_request_pass_byte_for_byte_and_eco_is_added_as_the_last_field() throws Exception {
+    String request = "{\"model\": \"gpt-4o-mini\",  \"temperature\": 1.50, \"messages\": [{\"role\": \"user\", \"content\": \"verbatim\"}]}";
+    String answer = gatewayChat(request);
+    assertThat(verbatimRequests).containsExactly(request);
+    String sent = verbatimAnswer(JSON.readTree(answer).path("id").asText(), false);
+    assertThat(answer).startsWith(sent.substring(0, sent.lastIndexOf('}')) + ",\"eco\":{").endsWith("}");
+    JsonNode eco = JSON.readTree(answer).path("eco");
+    assertThat(eco.path("energy").path("wh").asDouble()).isPositive();
+    assertThat(recordsAfterStop()).singleElement().satisfies(r -> assertThat(r.outputTokens()).isEqualTo(30));
+  }
+
+  @Test
+  void an_answer_with_an_eco_field_of_its_own_gets_the_gateways_in_its_place() throws Exception {
+    String answer = gatewayChat("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"own eco\"}]}");
+    assertThat(answer.split("\"eco\"", -1)).hasSize(2);
+    assertThat(JSON.readTree(answer).path("eco").has("theirs")).isFalse();
+    assertThat(JSON.readTree(answer).path("eco").path("energy").path("wh").asDouble()).isPositive();
+  }
+
+  /** A chat call sent through the gateway as exactly {@code body}; its answer's body as the client gets it. */
+  private String gatewayChat(String body) throws Exception {
+    var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions")).header("Authorization", "Bearer " + acmeKey)
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
   }
 
   @Test
