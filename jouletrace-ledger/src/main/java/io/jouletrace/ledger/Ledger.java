@@ -31,6 +31,9 @@ import java.util.function.Supplier;
  */
 public final class Ledger implements AutoCloseable {
 
+  /** Threads that figure a batch's new records; the chain itself is linked on the writer's thread. */
+  private static final int FIGURING_THREADS = Runtime.getRuntime().availableProcessors();
+
   /** Meta key naming the chain's hash function; fixed when the ledger is created. */
   static final String CHAIN_META = "chain";
 
@@ -267,6 +270,9 @@ public final class Ledger implements AutoCloseable {
     private final FingerprintSet known = new FingerprintSet();
     private final List<Pending> pending = new ArrayList<>();
     private final ExecutorService committer = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("ledger-committer").daemon().factory());
+    /** Figures and encodes a batch's new records in slices ahead of the serial chain link (one slice per core). */
+    private final ExecutorService figurers = Executors.newFixedThreadPool(FIGURING_THREADS,
+        Thread.ofPlatform().name("ledger-figurer-", 0).daemon().factory());
     private Future<?> inFlight;
     /** The head the next batch chains onto (the in-flight batch's, once it is handed over); null: read it from the store. */
     private Store.Head prepared;
@@ -331,14 +337,13 @@ public final class Ledger implements AutoCloseable {
         if (known.contains(p.identity().fingerprint())) candidates.add(p.identity());
       }
       if (!candidates.isEmpty()) awaitInFlight();
-      Map<Store.Candidate, LedgerEntry> earlier = new HashMap<>(store.stored(candidates));
-      List<LedgerEntry> entries = new ArrayList<>(pending.size());
+      Map<Store.Candidate, Store.StoredRecord> earlier = new HashMap<>(store.storedRecords(candidates));
+      List<Pending> fresh = new ArrayList<>(pending.size());
       long seq = prepared.seq();
-      String previous = prepared.hash();
       List<Conflict> found = new ArrayList<>();
       for (Pending p : pending) {
         InvocationRecord record = LedgerEntry.withStoredTimestamp(p.record());
-        LedgerEntry stored = earlier.get(p.identity());
+        Store.StoredRecord stored = earlier.get(p.identity());
         if (stored != null) {
           // The same content is a duplicate (counted as skipped); other content a conflict.
           if (!LedgerEntry.sameContent(stored.record(), record)) {
@@ -346,15 +351,12 @@ public final class Ledger implements AutoCloseable {
           }
           continue;
         }
-        FigureSet figures = FigureSet.withDatasets(figure(estimator, record, methodologyVersion));
-        PriceTable.Price price = prices.find(record.provider(), record.model());
-        LedgerEntry unsealed = new LedgerEntry(++seq, record, figures, p.sourceRef(), null, price);
-        previous = hasher.hash(previous, unsealed);
-        LedgerEntry entry = new LedgerEntry(seq, record, figures, p.sourceRef(), previous, price);
-        entries.add(entry);
-        earlier.put(p.identity(), entry);
+        earlier.put(p.identity(), new Store.StoredRecord(++seq, record));
+        fresh.add(new Pending(record, p.sourceRef(), p.identity()));
         known.add(p.identity().fingerprint());
       }
+      List<LedgerEntry> entries = chain(figured(fresh, prepared.seq()), prepared.hash());
+      String previous = entries.isEmpty() ? prepared.hash() : entries.getLast().hash();
       int skipped = pending.size() - entries.size() - found.size();
       addConflicts(found);
       awaitInFlight();
@@ -368,6 +370,60 @@ public final class Ledger implements AutoCloseable {
           duplicates += skipped;
         }
       });
+    }
+
+    /** A new record figured and encoded, waiting for its place in the chain. */
+    private record Figured(LedgerEntry unsealed, byte[] canonical) {}
+
+    /**
+     * {@code fresh} numbered from {@code afterSeq + 1}, figured, priced and encoded in slices on the figuring threads:
+     * each record's figures depend on it alone, so only {@link #chain} must go in order.
+     */
+    private List<Figured> figured(List<Pending> fresh, long afterSeq) {
+      int slice = Math.max(1_000, (fresh.size() + FIGURING_THREADS - 1) / FIGURING_THREADS);
+      if (fresh.size() <= slice) return figuredSlice(fresh, afterSeq + 1); // a small batch (the gateway's) needs no hand-off
+      List<Future<List<Figured>>> slices = new ArrayList<>();
+      for (int from = 0; from < fresh.size(); from += slice) {
+        List<Pending> part = fresh.subList(from, Math.min(fresh.size(), from + slice));
+        long firstSeq = afterSeq + from + 1;
+        slices.add(figurers.submit(() -> figuredSlice(part, firstSeq)));
+      }
+      List<Figured> all = new ArrayList<>(fresh.size());
+      for (Future<List<Figured>> part : slices) {
+        try {
+          all.addAll(part.get());
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while a batch was being figured", e);
+        }
+      }
+      return all;
+    }
+
+    private List<Figured> figuredSlice(List<Pending> part, long firstSeq) {
+      ChainHasher encoder = hashers.get(); // one per thread
+      List<Figured> done = new ArrayList<>(part.size());
+      long seq = firstSeq;
+      for (Pending p : part) {
+        InvocationRecord record = p.record();
+        FigureSet figures = FigureSet.withDatasets(figure(estimator, record, methodologyVersion));
+        LedgerEntry unsealed = new LedgerEntry(seq++, record, figures, p.sourceRef(), null, prices.find(record.provider(), record.model()));
+        done.add(new Figured(unsealed, encoder.canonical(unsealed)));
+      }
+      return done;
+    }
+
+    /** The figured records sealed in order, each hash following the one before, from {@code previous}. */
+    private List<LedgerEntry> chain(List<Figured> figured, String previous) {
+      List<LedgerEntry> entries = new ArrayList<>(figured.size());
+      for (Figured f : figured) {
+        previous = hasher.hashCanonical(previous, f.canonical());
+        LedgerEntry u = f.unsealed();
+        entries.add(new LedgerEntry(u.seq(), u.record(), u.figures(), u.sourceRef(), previous, u.price()));
+      }
+      return entries;
     }
 
     /** Waits for the batch in flight; its failure is thrown here, and the next batch reads the head afresh. */
@@ -417,6 +473,7 @@ public final class Ledger implements AutoCloseable {
         flush();
       } finally {
         committer.shutdownNow();
+        figurers.shutdownNow();
       }
     }
   }
