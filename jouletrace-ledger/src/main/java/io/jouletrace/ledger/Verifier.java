@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Walks the ledger in seq order, recomputing each hash from the stored content and the previous
@@ -23,6 +27,11 @@ import java.util.Map;
 final class Verifier {
 
   private static final int MAX_EXAMPLES = 10;
+
+  /** Entries per batch handed to the recomputing threads, and per task among them. */
+  private static final int BATCH = 20_000;
+  private static final int SLICE = 2_500;
+  private static final int RECOMPUTING_THREADS = Runtime.getRuntime().availableProcessors();
 
   private final Ledger ledger;
   private final Store store;
@@ -54,7 +63,14 @@ final class Verifier {
   }
 
   VerifyReport run() {
-    store.scan(this::check);
+    ExecutorService recomputers = Executors.newFixedThreadPool(RECOMPUTING_THREADS, Thread.ofPlatform().name("verify-recompute-", 0).daemon().factory());
+    try {
+      Batches batches = new Batches(recomputers);
+      store.scan(batches::add);
+      batches.finish();
+    } finally {
+      recomputers.shutdownNow();
+    }
     store.scanFigureSets(this::checkFigureSet);
     VerifyReport.HeadCheck head = expectedHead == null ? null
         : new VerifyReport.HeadCheck(expectedHead.seq(), expectedHead.hash(), expectedHeadProblem());
@@ -74,10 +90,73 @@ final class Verifier {
         + expectedHeadEntry.record().id() + ") has hash " + expectedHeadEntry.hash() + ", the checkpoint has " + expectedHead.hash() + " (rewritten)";
   }
 
-  private void check(LedgerEntry entry) {
+  /** An entry with what the recomputing threads made of it: its figures recomputed, its canonical bytes. */
+  private record Recomputed(LedgerEntry entry, FigureSet figures, byte[] canonical) {}
+
+  /**
+   * The scan's entries in batches: while the scanning thread reads the next batch from the store, the recomputing
+   * threads refigure and encode this one in slices; then the scanning thread checks it in seq order (the chain link,
+   * the counts). One batch at most waits, so memory stays at two batches.
+   */
+  private final class Batches {
+    private final ExecutorService recomputers;
+    private List<LedgerEntry> filling = new ArrayList<>(BATCH);
+    private List<Future<List<Recomputed>>> waiting = List.of();
+
+    Batches(ExecutorService recomputers) {
+      this.recomputers = recomputers;
+    }
+
+    void add(LedgerEntry entry) {
+      filling.add(entry);
+      if (filling.size() == BATCH) handOver();
+    }
+
+    void finish() {
+      handOver();
+      checkWaiting();
+    }
+
+    private void handOver() {
+      List<Future<List<Recomputed>>> submitted = new ArrayList<>();
+      for (int from = 0; from < filling.size(); from += SLICE) {
+        List<LedgerEntry> slice = filling.subList(from, Math.min(filling.size(), from + SLICE));
+        submitted.add(recomputers.submit(() -> recompute(slice)));
+      }
+      checkWaiting();
+      waiting = submitted;
+      filling = new ArrayList<>(BATCH);
+    }
+
+    private void checkWaiting() {
+      for (Future<List<Recomputed>> slice : waiting) {
+        try {
+          for (Recomputed r : slice.get()) check(r);
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while verifying", e);
+        }
+      }
+      waiting = List.of();
+    }
+  }
+
+  private List<Recomputed> recompute(List<LedgerEntry> slice) {
+    ChainHasher encoder = ledger.hasher(); // one per thread
+    List<Recomputed> done = new ArrayList<>(slice.size());
+    for (LedgerEntry entry : slice) {
+      done.add(new Recomputed(entry, FigureSet.withDatasets(ledger.refigure(entry, entry.figures())), encoder.canonical(entry)));
+    }
+    return done;
+  }
+
+  private void check(Recomputed scanned) {
+    LedgerEntry entry = scanned.entry();
     checked++;
     if (expectedHead != null && entry.seq() == expectedHead.seq()) expectedHeadEntry = entry;
-    List<String> differences = refigured("seq " + entry.seq(), entry, entry.figures());
+    List<String> differences = compared("seq " + entry.seq(), entry.figures(), scanned.figures());
     recomputed++;
     if (!differences.isEmpty()) noteDrift("seq " + entry.seq(), differences);
     if (firstAltered == null) {
@@ -86,7 +165,7 @@ final class Verifier {
             ? "seq " + expectedSeq + (entry.seq() - expectedSeq > 1 ? "–" + (entry.seq() - 1) : "") + " missing (next stored seq is " + entry.seq() + ")"
             : "seq " + entry.seq() + " stored twice");
       } else {
-        String computed = hasher.hash(previousHash, entry);
+        String computed = hasher.hashCanonical(previousHash, scanned.canonical());
         if (!computed.equals(entry.hash())) {
           breakAt(entry.seq(), entry.record().id(), "stored hash " + entry.hash() + " does not follow from the stored content and the previous hash (recomputed "
               + computed + ")" + (differences.isEmpty() ? "" : "; figures no longer match inputs: " + String.join("; ", differences)));
@@ -142,7 +221,11 @@ final class Verifier {
    * is counted and named instead: its figures follow from other data, so a difference would not be drift.
    */
   private List<String> refigured(String where, LedgerEntry entry, FigureSet stored) {
-    FigureSet recomputedSet = FigureSet.withDatasets(ledger.refigure(entry, stored));
+    return compared(where, stored, FigureSet.withDatasets(ledger.refigure(entry, stored)));
+  }
+
+  /** {@link #refigured} once the set is recomputed. */
+  private List<String> compared(String where, FigureSet stored, FigureSet recomputedSet) {
     if (stored.datasetsDiffer(recomputedSet)) {
       otherDatasets++;
       if (otherDatasetExamples.size() < MAX_EXAMPLES) {
