@@ -106,7 +106,7 @@ public abstract class LedgerContractTest {
   @Test
   public void a_large_batch_figured_on_several_threads_chains_record_after_record_and_verify_in_batches_names_an_edit_in_a_later_one()
       throws Exception {
-    int count = 25_000; // one writer batch split among the figuring threads; more than one of verify's batches
+    int count = 25_000; // one writer batch split among the figuring threads; several of verify's batches
     String head;
     try (Ledger ledger = open(null)) {
       head = ingest(ledger, records(count, 11), count).head().hash();
