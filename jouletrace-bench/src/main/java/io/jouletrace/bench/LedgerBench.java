@@ -172,7 +172,9 @@ public final class LedgerBench {
     generate(file);
     long bytes = Files.size(file);
     physicalReference(file, bytes);
+    long ingestStart = System.nanoTime();
     Ingest.Summary first = ingest(file, bytes, estimator, "3. ingest, fresh ledger", false);
+    duckDbCsvLoad(seconds(ingestStart));
     Ingest.Summary again = ingest(file, bytes, estimator, "4. re-ingest (all duplicates)", true);
     if (again.accepted() != 0) failures.add("re-ingest accepted " + again.accepted() + " records, expected 0");
     if (!again.headHash().equals(first.headHash())) failures.add("head hash changed on re-ingest: " + first.headHash() + " -> " + again.headHash());
@@ -340,6 +342,58 @@ public final class LedgerBench {
       }
     }
     step("2c. read + UTF-8 decode + split lines", seconds(t0), lines, bytes, count(lines) + " lines, " + count(chars) + " chars (JsonlReader's reader, no parsing)");
+
+    t0 = System.nanoTime();
+    String output = run("sha256sum", file.toString());
+    sha256sumSeconds = seconds(t0);
+    step("2d. `sha256sum` (coreutils) of the file", sha256sumSeconds, records, bytes, output.isEmpty() ? "" : output.substring(0, 16) + "…");
+  }
+
+  /** Seconds `sha256sum` took over the file, the physical reference; ingest's ratio to it is printed. */
+  private double sha256sumSeconds = Double.NaN;
+
+  /** Runs a command, returning its standard output (its failure is a bench failure). */
+  private String run(String... command) throws IOException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (process.waitFor() != 0) failures.add(String.join(" ", command) + " failed: " + output.strip());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    return output;
+  }
+
+  // ---------------------------------------------------------------- 3b. DuckDB's own CSV load of the same rows
+
+  /**
+   * The store's floor: the rows ingest stored, exported as CSV (not timed), loaded by DuckDB's own CSV reader
+   * ({@code COPY … FROM}) into a fresh ledger file of the same schema, committed and checkpointed.
+   */
+  private void duckDbCsvLoad(double ingestSeconds) throws Exception {
+    Path rows = dir.resolve("rows.csv");
+    Path fresh = dir.resolve("csvload-data");
+    try (java.sql.Connection ledger = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("data").resolve(DuckDbStore.FILE_NAME));
+        java.sql.Statement st = ledger.createStatement()) {
+      st.execute("COPY ledger_records TO '" + rows + "' (HEADER)");
+    }
+    DuckDbStore.open(fresh).close(); // the same schema, by the same migrations
+    long t0;
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:duckdb:" + fresh.resolve(DuckDbStore.FILE_NAME));
+        java.sql.Statement st = connection.createStatement()) {
+      st.execute("SET preserve_insertion_order = false");
+      st.execute("SET checkpoint_threshold = '1GB'");
+      t0 = System.nanoTime();
+      st.execute("COPY ledger_records FROM '" + rows + "' (HEADER)");
+      st.execute("CHECKPOINT");
+    }
+    double s = seconds(t0);
+    step("3b. DuckDB's own CSV load of the same rows (COPY FROM + CHECKPOINT)", s, records, Files.size(rows),
+        String.format(Locale.ROOT, "%.1f MB of CSV; ingest took %.1f× this, %.1f× `sha256sum`", Files.size(rows) / MB, ingestSeconds / s,
+            ingestSeconds / sha256sumSeconds));
+    deleteTree(fresh);
+    Files.deleteIfExists(rows);
   }
 
   // ---------------------------------------------------------------- 3./4. ingest

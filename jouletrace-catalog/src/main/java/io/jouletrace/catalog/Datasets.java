@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -26,6 +28,12 @@ public final class Datasets {
   /** Manifest rows: dataset id → (file → sha256), in manifest order. */
   private static final Map<String, Map<String, String>> FILES = load();
 
+  /**
+   * {@link #forMethodology}'s answers by version (empty: bundles none). Every new figure set asks, and working it out
+   * again each time cost more than the estimate itself (JFR, docs/benchmarks.md).
+   */
+  private static final Map<String, Optional<String>> BY_METHODOLOGY = new ConcurrentHashMap<>();
+
   private Datasets() {}
 
   /**
@@ -34,6 +42,10 @@ public final class Datasets {
    * bundles none (measured sets).
    */
   public static String forMethodology(String methodologyVersion) {
+    return BY_METHODOLOGY.computeIfAbsent(methodologyVersion, version -> Optional.ofNullable(releasesOf(version))).orElse(null);
+  }
+
+  private static String releasesOf(String methodologyVersion) {
     List<String> own;
     if (methodologyVersion.startsWith("ecologits-")) {
       own = List.of(methodologyVersion + "-models", methodologyVersion + "-mixes");

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -36,6 +37,9 @@ import java.util.regex.Pattern;
  * de-duplicates and seals records, and the verifier that recomputes all of it.
  */
 public final class Ledger implements AutoCloseable {
+
+  /** Threads that figure a batch's new records; the chain itself is linked on the writer's thread. */
+  private static final int FIGURING_THREADS = Runtime.getRuntime().availableProcessors();
 
   /** Meta key naming the chain's hash function; fixed when the ledger is created. */
   static final String CHAIN_META = "chain";
@@ -354,6 +358,9 @@ public final class Ledger implements AutoCloseable {
     private final ScheduledExecutorService committer =
         Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ledger-committer").daemon().factory());
     private final boolean sealsRoots;
+    /** Figures a batch's new records in slices ahead of the serial chain link (one slice per core). */
+    private final ExecutorService figurers = Executors.newFixedThreadPool(FIGURING_THREADS,
+        Thread.ofPlatform().name("ledger-figurer-", 0).daemon().factory());
     private Future<?> inFlight;
     /** The chain head the next batch chains onto (the in-flight batch's, once it is handed over); null: read it from the store. */
     private Store.Head prepared;
@@ -438,13 +445,13 @@ public final class Ledger implements AutoCloseable {
         if (known.contains(p.identity().fingerprint())) candidates.add(p.identity());
       }
       if (!candidates.isEmpty()) awaitInFlight();
-      Map<Store.Candidate, LedgerEntry> earlier = new HashMap<>(store.stored(candidates));
-      List<Figured> figured = new ArrayList<>(pending.size());
+      Map<Store.Candidate, Store.StoredRecord> earlier = new HashMap<>(store.storedRecords(candidates));
+      List<Pending> fresh = new ArrayList<>(pending.size());
       long position = prepared.seq();
       List<Conflict> found = new ArrayList<>();
       for (Pending p : pending) {
         InvocationRecord record = LedgerEntry.withStoredTimestamp(p.record());
-        LedgerEntry stored = earlier.get(p.identity());
+        Store.StoredRecord stored = earlier.get(p.identity());
         if (stored != null) {
           // The same content is a duplicate (counted as skipped); other content a conflict.
           if (!LedgerEntry.sameContent(stored.record(), record)) {
@@ -452,13 +459,12 @@ public final class Ledger implements AutoCloseable {
           }
           continue;
         }
-        FigureSet figures = FigureSet.withDatasets(figure(estimator, record, methodologyVersion));
-        Figured f = new Figured(record, figures, p.sourceRef(), prices.find(record.provider(), record.model()), p.identity());
-        figured.add(f);
         // Its chain position stands in for the seq a later record of this batch names it by; the store numbers it.
-        earlier.put(p.identity(), new LedgerEntry(++position, record, figures, p.sourceRef(), null));
+        earlier.put(p.identity(), new Store.StoredRecord(++position, record));
+        fresh.add(new Pending(record, p.sourceRef(), p.identity()));
         known.add(p.identity().fingerprint());
       }
+      List<Figured> figured = figured(fresh);
       int skipped = pending.size() - figured.size() - found.size();
       addConflicts(found);
       Store.Head base = prepared;
@@ -528,6 +534,42 @@ public final class Ledger implements AutoCloseable {
       }
     }
 
+    /**
+     * {@code fresh} figured and priced in slices on the figuring threads: each record's figures depend on it alone, so
+     * only {@link #chained} must go in order.
+     */
+    private List<Figured> figured(List<Pending> fresh) {
+      int slice = Math.max(1_000, (fresh.size() + FIGURING_THREADS - 1) / FIGURING_THREADS);
+      if (fresh.size() <= slice) return figuredSlice(fresh); // a small batch (the gateway's) needs no hand-off
+      List<Future<List<Figured>>> slices = new ArrayList<>();
+      for (int from = 0; from < fresh.size(); from += slice) {
+        List<Pending> part = fresh.subList(from, Math.min(fresh.size(), from + slice));
+        slices.add(figurers.submit(() -> figuredSlice(part)));
+      }
+      List<Figured> all = new ArrayList<>(fresh.size());
+      for (Future<List<Figured>> part : slices) {
+        try {
+          all.addAll(part.get());
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while a batch was being figured", e);
+        }
+      }
+      return all;
+    }
+
+    private List<Figured> figuredSlice(List<Pending> part) {
+      List<Figured> done = new ArrayList<>(part.size());
+      for (Pending p : part) {
+        InvocationRecord record = p.record();
+        FigureSet figures = FigureSet.withDatasets(figure(estimator, record, methodologyVersion));
+        done.add(new Figured(record, figures, p.sourceRef(), prices.find(record.provider(), record.model()), p.identity()));
+      }
+      return done;
+    }
+
     /** Waits for the batch in flight; its failure is thrown here, and the next batch reads the head afresh. */
     private void awaitInFlight() {
       if (inFlight == null) return;
@@ -577,6 +619,7 @@ public final class Ledger implements AutoCloseable {
         if (sealsRoots) sealRoot(); // the last records, sealed before the writer goes
       } finally {
         committer.shutdownNow();
+        figurers.shutdownNow();
       }
     }
   }

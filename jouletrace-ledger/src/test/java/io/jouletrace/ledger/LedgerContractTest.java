@@ -104,6 +104,38 @@ public abstract class LedgerContractTest {
   }
 
   @Test
+  public void a_large_batch_figured_on_several_threads_chains_record_after_record_and_verify_in_batches_names_an_edit_in_a_later_one()
+      throws Exception {
+    int count = 25_000; // one writer batch split among the figuring threads; several of verify's batches
+    String head;
+    try (Ledger ledger = open(null)) {
+      head = ingest(ledger, records(count, 11), count).head().hash();
+      ChainHasher serial = ChainHasher.sha256();
+      List<String> broken = new ArrayList<>();
+      long[] seen = {0};
+      String[] chained = {ChainHasher.GENESIS};
+      ledger.store().scan(entry -> {
+        seen[0]++;
+        chained[0] = serial.hash(chained[0], entry);
+        if (!chained[0].equals(entry.hash()) || entry.seq() != seen[0]) broken.add("seq " + entry.seq());
+      });
+      assertThat(broken).isEmpty();
+      assertThat(chained[0]).isEqualTo(head);
+      VerifyReport report = ledger.verify();
+      assertThat(report.ok()).isTrue();
+      assertThat(report.recordsChecked()).isEqualTo(count);
+      assertThat(report.headHash()).isEqualTo(head);
+    }
+    sql("UPDATE ledger_records SET output_tokens = output_tokens + 1 WHERE seq = 23456");
+    try (Ledger ledger = open(null)) {
+      VerifyReport report = ledger.verify();
+      assertThat(report.firstAlteredSeq()).isEqualTo(23_456);
+      assertThat(report.firstAlteredId()).isEqualTo(records(count, 11).get(23_455).id());
+      assertThat(report.recordsChecked()).isEqualTo(count);
+    }
+  }
+
+  @Test
   public void an_id_repeated_inside_one_batch_is_stored_once() {
     InvocationRecord record = records(1, 2).getFirst();
     try (Ledger ledger = open(null)) {

@@ -70,6 +70,27 @@ class JsonlReaderTest {
   }
 
   @Test
+  void lines_parsed_in_parallel_chunks_come_out_in_file_order_with_their_own_line_numbers() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= 10_000; i++) {
+      if (i % 997 == 0) text.append("{broken\n");
+      else if (i % 1_499 == 0) text.append("\n");
+      else text.append("{\"timestamp\":").append(i).append(",\"provider\":\"p\",\"model\":\"m\",\"output_tokens\":").append(i).append("}\n");
+    }
+
+    List<Parsed> entries = readFile(dir, "many.jsonl", text.toString());
+
+    assertThat(entries).hasSize(10_000 - 6); // the six blank lines (multiples of 1,499) are skipped
+    for (Parsed entry : entries) {
+      int line = Integer.parseInt(entry.origin().substring(entry.origin().lastIndexOf(':') + 1));
+      if (line % 997 == 0) assertThat(rejected(entry).reason()).startsWith("not valid JSON: ");
+      else assertThat(accepted(entry).outputTokens()).isEqualTo(line);
+    }
+    assertThat(entries).extracting(Parsed::origin).isSortedAccordingTo(
+        java.util.Comparator.comparingInt(origin -> Integer.parseInt(origin.substring(origin.lastIndexOf(':') + 1))));
+  }
+
+  @Test
   void a_rejected_record_names_file_line_and_field() throws Exception {
     List<Parsed> entries = readFile(dir, "calls.ndjson", """
         {"timestamp":1,"provider":"p","model":"m","output_tokens":-3}

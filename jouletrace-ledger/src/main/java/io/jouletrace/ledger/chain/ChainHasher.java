@@ -50,6 +50,19 @@ public final class ChainHasher {
   }
 
   /**
+   * The canonical bytes of {@code entry} (its own {@code hash} ignored), a copy: encoded on any thread, chained later
+   * by {@link #hashCanonical}, so that {@code hashCanonical(p, canonical(e))} equals {@code hash(p, e)}.
+   */
+  public byte[] canonical(LedgerEntry entry) {
+    return java.util.Arrays.copyOf(canonical.encode(entry), canonical.size());
+  }
+
+  /** The hash of an entry whose {@link #canonical} bytes these are, following {@code previousHash}. */
+  public String hashCanonical(String previousHash, byte[] canonicalBytes) {
+    return seal(previousHash, canonicalBytes, canonicalBytes.length);
+  }
+
+  /**
    * The hash of a figure set beside a record's own, tied to the hash of the record it figures and, for a measured
    * set, to the attribution run (whose id is derived from the digest of its stored inputs); null for a backfilled set.
    */

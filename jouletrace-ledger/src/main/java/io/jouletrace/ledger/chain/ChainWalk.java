@@ -28,12 +28,20 @@ public final class ChainWalk {
    * @param detail added to a hash that does not follow (what else differs there); empty for nothing
    */
   public String next(LedgerEntry entry, String detail) {
+    return next(entry, null, detail);
+  }
+
+  /**
+   * {@link #next(LedgerEntry, String)} with the entry's canonical bytes already encoded ({@link ChainHasher#canonical},
+   * on another thread, as verify does); null: encode them here.
+   */
+  public String next(LedgerEntry entry, byte[] canonical, String detail) {
     records++;
     String found = null;
     if (entry.chainSeq() != expected) {
       found = order(expected, entry.chainSeq());
     } else if (problem == null) {
-      String computed = hasher.hash(previousHash, entry);
+      String computed = canonical == null ? hasher.hash(previousHash, entry) : hasher.hashCanonical(previousHash, canonical);
       if (!computed.equals(entry.hash())) {
         found = "stored hash " + entry.hash() + " does not follow from the stored content and the previous hash (recomputed " + computed + ")"
             + detail;

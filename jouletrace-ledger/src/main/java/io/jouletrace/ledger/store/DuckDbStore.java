@@ -1,5 +1,6 @@
 package io.jouletrace.ledger.store;
 
+import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.LedgerEntry;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -90,7 +92,23 @@ public final class DuckDbStore extends JdbcStore {
 
   @Override
   public synchronized Map<Candidate, LedgerEntry> stored(Collection<Candidate> candidates) {
-    Map<Candidate, LedgerEntry> found = new HashMap<>();
+    return lookUp(candidates, SELECT_ENTRY, JdbcStore::readEntry, LedgerEntry::record);
+  }
+
+  @Override
+  public synchronized Map<Candidate, StoredRecord> storedRecords(Collection<Candidate> candidates) {
+    return lookUp(candidates, SELECT_RECORD, rs -> new StoredRecord(rs.getLong(1), readRecord(rs)), StoredRecord::record);
+  }
+
+  /** One row of a lookup's answer. */
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** The rows of {@code select} (over {@code ledger_records r}) whose (tenant, id) is one of {@code candidates}. */
+  private <T> Map<Candidate, T> lookUp(Collection<Candidate> candidates, String select, RowReader<T> reader,
+      Function<T, InvocationRecord> recordOf) {
+    Map<Candidate, T> found = new HashMap<>();
     if (candidates.isEmpty()) return found;
     try (Statement st = connection.createStatement()) {
       // A hash join of the batch's candidates against the fingerprint column: one scan, however many candidates.
@@ -102,11 +120,11 @@ public final class DuckDbStore extends JdbcStore {
           (c.tenant() == null ? appender.appendNull() : appender.append(c.tenant())).endRow();
         }
       }
-      try (ResultSet rs = st.executeQuery(SELECT_ENTRY
+      try (ResultSet rs = st.executeQuery(select
           + " JOIN jt_candidates c ON r.id_fp = c.fp AND r.id = c.id AND r.tenant IS NOT DISTINCT FROM c.tenant")) {
         while (rs.next()) {
-          LedgerEntry entry = readEntry(rs);
-          found.put(Candidate.of(entry.record()), entry);
+          T row = reader.read(rs);
+          found.put(Candidate.of(recordOf.apply(row)), row);
         }
       }
       connection.commit();

@@ -71,6 +71,9 @@ abstract class JdbcStore implements Store {
   static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
       + ", " + prefixed("r.", PRICE_COLUMNS) + ", " + prefixed("r.", CHAIN_COLUMNS) + ", hash FROM ledger_records r";
 
+  /** The record columns alone ({@link #readRecord}): a third of a row's text, for lookups that need no figures. */
+  static final String SELECT_RECORD = "SELECT " + prefixed("r.", RECORD_COLUMNS) + " FROM ledger_records r";
+
   /** Replaced when a server store's connection breaks ({@link #reconnect}); every use is under the store's lock. */
   protected Connection connection;
   private final String dialect;
@@ -652,10 +655,7 @@ abstract class JdbcStore implements Store {
   }
 
   static LedgerEntry readEntry(ResultSet rs) throws SQLException {
-    InvocationRecord record = new InvocationRecord(rs.getString(2), instant(rs.getObject(4, LocalDateTime.class)),
-        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-        Operation.of(rs.getString(11)), optionalLong(rs, 12), rs.getLong(13), optionalLong(rs, 14), optionalLong(rs, 15),
-        optionalDouble(rs, 16), rs.getString(17), rs.getString(18), optionalDouble(rs, 19), null);
+    InvocationRecord record = readRecord(rs);
     int figuresAt = RECORD_COLUMNS.size() + 1;
     int priceAt = figuresAt + FIGURE_COLUMNS.size();
     int chainAt = priceAt + PRICE_COLUMNS.size();
@@ -664,6 +664,14 @@ abstract class JdbcStore implements Store {
     Long chainSeq = optionalLong(rs, chainAt + 1); // null before V14: the default chain, where the position is the seq
     return new LedgerEntry(seq, record, readFigures(rs, figuresAt), rs.getString(20), rs.getString(chainAt + CHAIN_COLUMNS.size()),
         readPrice(rs, priceAt), chain == null ? LedgerEntry.DEFAULT_CHAIN : chain, chainSeq == null ? seq : chainSeq);
+  }
+
+  /** The record of a row that starts with {@link #RECORD_COLUMNS}. */
+  static InvocationRecord readRecord(ResultSet rs) throws SQLException {
+    return new InvocationRecord(rs.getString(2), instant(rs.getObject(4, LocalDateTime.class)),
+        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+        Operation.of(rs.getString(11)), optionalLong(rs, 12), rs.getLong(13), optionalLong(rs, 14), optionalLong(rs, 15),
+        optionalDouble(rs, 16), rs.getString(17), rs.getString(18), optionalDouble(rs, 19), null);
   }
 
   private static PriceTable.Price readPrice(ResultSet rs, int at) throws SQLException {

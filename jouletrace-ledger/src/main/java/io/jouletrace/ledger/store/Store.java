@@ -38,6 +38,16 @@ public interface Store extends AutoCloseable {
    */
   Map<Candidate, LedgerEntry> stored(Collection<Candidate> candidates);
 
+  /**
+   * {@link #stored}, each with its seq and record only: what the writer's duplicate check compares, which a store may
+   * read from fewer columns (re-ingesting a file reads every record it had stored).
+   */
+  default Map<Candidate, StoredRecord> storedRecords(Collection<Candidate> candidates) {
+    Map<Candidate, StoredRecord> found = new java.util.HashMap<>();
+    stored(candidates).forEach((candidate, entry) -> found.put(candidate, new StoredRecord(entry.seq(), entry.record())));
+    return found;
+  }
+
   /** Appends entries in one transaction. */
   void append(Collection<LedgerEntry> entries);
 
@@ -165,6 +175,9 @@ public interface Store extends AutoCloseable {
   void close();
 
   record Head(long seq, String hash) {}
+
+  /** A stored record at its seq, without its figures, price or hash. */
+  record StoredRecord(long seq, InvocationRecord record) {}
 
   /**
    * A root sealing every chain's head at {@code at} (docs/ledger.md, "Many writers: one chain each").
