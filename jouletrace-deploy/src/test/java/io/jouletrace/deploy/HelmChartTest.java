@@ -41,6 +41,8 @@ class HelmChartTest {
     assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(3);
     JsonNode pod = deployment.at("/spec/template/spec");
     assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+    assertThat(pod.at("/enableServiceLinks").isBoolean() && !pod.at("/enableServiceLinks").asBoolean())
+        .as("service links off: a Service named jouletrace would set JOULETRACE_PORT, which serve reads as --port").isTrue();
     JsonNode container = pod.at("/containers/0");
     assertThat(container.at("/image").asText()).isEqualTo("jouletrace:0.1.0-SNAPSHOT");
     assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
