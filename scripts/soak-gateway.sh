@@ -5,6 +5,7 @@
 #   scripts/soak-gateway.sh [minutes] [connections]       (extra serve flags: SERVE_ARGS, e.g. "--store-memory-limit 256MB")
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/java-home.sh
 minutes=${1:-10}
 connections=${2:-2}
 command -v wrk >/dev/null && command -v node >/dev/null || { echo "soak-gateway: needs wrk and node (apt-get install wrk nodejs)" >&2; exit 2; }
