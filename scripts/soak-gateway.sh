@@ -5,6 +5,7 @@
 #   scripts/soak-gateway.sh [minutes] [connections]       (extra serve flags: SERVE_ARGS, e.g. "--store-memory-limit 256MB")
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/java-home.sh
 minutes=${1:-10}
 connections=${2:-2}
 command -v wrk >/dev/null && command -v node >/dev/null || { echo "soak-gateway: needs wrk and node (apt-get install wrk nodejs)" >&2; exit 2; }
@@ -27,12 +28,12 @@ JOULETRACE_BENCH_KEY="$JOULETRACE_ADMIN_KEY" wrk -t1 -c"$connections" -d"$((minu
   "http://127.0.0.1:$port" > "$work/wrk.txt" &
 load=$!
 hz=$(getconf CLK_TCK)
-echo "minute | serve RSS MB | serve CPU s (cumulative) | calls recorded | ledger file MB"
+echo "minute | serve RSS MB | serve CPU s (cumulative) | calls recorded | ledger file and WAL MB"
 for minute in $(seq 0 "$minutes"); do
   [ "$minute" -gt 0 ] && sleep 60
   rss_kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$server/status")
   cpu=$(awk -v hz="$hz" '{ printf "%.0f", ($14 + $15) / hz }' "/proc/$server/stat")
-  file_mb=$(du -m "$work/data/ledger.duckdb" 2>/dev/null | cut -f1)
+  file_mb=$(du -cm "$work/data"/ledger.duckdb* 2>/dev/null | tail -1 | cut -f1)
   echo "$minute | $((rss_kb / 1024)) | $cpu | $(metric jouletrace_ingest_records_total 'source="gateway".*outcome="accepted"|outcome="accepted".*source="gateway"') | ${file_mb:-0}"
 done
 wait $load

@@ -30,7 +30,7 @@ public final class DuckDbStore extends JdbcStore {
    * DuckDB's own default is 80 % of the machine's RAM: a 10-minute gateway soak grew serve's RSS to 1.75 GB with it
    * (issue 23). Past the limit DuckDB's large operators spill to disk (https://duckdb.org/docs/stable/configuration/overview).
    */
-  public static final String DEFAULT_MEMORY_LIMIT = "512MB";
+  public static final String DEFAULT_MEMORY_LIMIT = "256MB";
 
   private final Path file;
 

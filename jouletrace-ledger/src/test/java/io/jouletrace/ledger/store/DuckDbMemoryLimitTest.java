@@ -26,8 +26,8 @@ class DuckDbMemoryLimitTest {
   @Test
   void the_default_open_bounds_duckdb_to_the_default_limit() throws SQLException {
     try (DuckDbStore store = DuckDbStore.open(dir)) {
-      // DuckDB reads 512MB as 512·10⁶ bytes and shows it in MiB.
-      assertThat(memoryLimit(store)).isEqualTo("488.2 MiB");
+      // DuckDB reads 256MB as 256·10⁶ bytes and shows it in MiB.
+      assertThat(memoryLimit(store)).isEqualTo("244.1 MiB");
     }
   }
 
