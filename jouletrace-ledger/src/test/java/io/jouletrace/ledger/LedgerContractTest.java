@@ -223,7 +223,7 @@ public abstract class LedgerContractTest {
       InvocationRecord r = original.record();
       var editedRecord = new InvocationRecord(r.id(), r.timestamp(), r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(),
           r.model(), r.operation(), r.inputTokens(), r.outputTokens() + 1, r.reasoningTokens(), r.cachedInputTokens(),
-          r.latencySeconds(), r.zone(), r.region(), r.intensityGramsPerKwh(), null);
+          r.latencySeconds(), r.zone(), r.region(), r.intensityGramsPerKwh(), r.modelRequested(), null);
       var edited = new LedgerEntry(10, editedRecord, original.figures(), original.sourceRef(), null);
       forged = new Store.Head(10, ChainHasher.sha256().hash(entries.get(8).hash(), edited));
     }
