@@ -113,6 +113,19 @@ public abstract class LedgerContractTest {
     }
   }
 
+  @Test
+  public void the_requested_model_is_stored_beside_the_served_one_and_verifies() {
+    InvocationRecord asked = order("acme", "alias-1", 10).withModelRequested("gpt-4o-alias");
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, List.of(asked, order("acme", "plain-1", 10)), 10);
+      assertThat(ledger.store().entries("alias-1").getFirst().record().modelRequested()).isEqualTo("gpt-4o-alias");
+      assertThat(ledger.store().entries("plain-1").getFirst().record().modelRequested()).isNull();
+      VerifyReport report = ledger.verify();
+      assertThat(report.chainIntact()).isTrue();
+      assertThat(report.drift()).isZero();
+    }
+  }
+
   /** Order {@code id} of {@code tenant} with {@code outputTokens}: records that differ only where the test says. */
   private static InvocationRecord order(String tenant, String id, long outputTokens) {
     return InvocationRecord.builder("openai", "gpt-4o", outputTokens).id(id).tenant(tenant).inputTokens(50L)

@@ -77,6 +77,12 @@ public record InvocationRecord(
         reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, modelRequested, phases);
   }
 
+  /** This record with the model its client asked for ({@code gpt-4o}) beside the one that served it. */
+  public InvocationRecord withModelRequested(String value) {
+    return new InvocationRecord(id, timestamp, tenant, team, costCenter, traceId, provider, model, operation, inputTokens, outputTokens,
+        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, value, phases);
+  }
+
   public long totalTokens() {
     return outputTokens + (inputTokens == null ? 0 : inputTokens);
   }
