@@ -111,6 +111,9 @@ public final class RecordFields {
       values[outputTokens] = 0L;
     }
     placement(in);
+    int requested = RecordSchema.FIELDS.indexOf(RecordSchema.MODEL_REQUESTED);
+    // The same name twice says nothing new: kept null so such a record stores, hashes and is identified as it was before V13.
+    if (values[requested] != null && values[requested].equals(values[RecordSchema.FIELDS.indexOf(RecordSchema.MODEL)])) values[requested] = null;
     InvocationRecord record = RecordSchema.record(values);
     return record.id() != null ? record : RecordSchema.record(withId(values, ContentId.of(record)));
   }
