@@ -673,7 +673,7 @@ public final class LedgerBench {
     if (!stored.equals(r.timestamp())) {
       r = new InvocationRecord(r.id(), stored, r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(), r.model(),
           r.operation(), r.inputTokens(), r.outputTokens(), r.reasoningTokens(), r.cachedInputTokens(), r.latencySeconds(),
-          r.zone(), r.region(), r.intensityGramsPerKwh(), r.phases());
+          r.zone(), r.region(), r.intensityGramsPerKwh(), r.modelRequested(), r.phases());
     }
     FigureSet figures = FigureSet.of(estimator.estimate(r, METHODOLOGY));
     return new LedgerEntry(seq, r, figures, a.origin(), null);

@@ -9,12 +9,13 @@ import io.jouletrace.core.model.ModelRegistry;
 import io.jouletrace.core.model.ModelSpec;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
+import io.jouletrace.core.schema.RecordSchema;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One estimate request: a CLI {@code --batch} line or a REST body, named like the CLI flags in snake case
- * ({@code provider}, {@code model}, {@code output_tokens}, …). Bad values raise {@link FieldException} naming the field.
+ * ({@code provider}, {@code model}, {@code output_tokens}, …; the record's names from {@link RecordSchema}). Bad values raise {@link FieldException} naming the field.
  *
  * <p>It also takes BIJOTEL's shape, {@code {"model", "tokens", "region"}}: without {@code provider}, the provider is the
  * one the newest EcoLogits registry lists the model under (case ignored; none or several is an error), and
@@ -45,8 +46,8 @@ public record EstimateRequest(InvocationRecord record, String methodology, List<
   public static EstimateRequest fromJson(JsonNode line) {
     if (!line.isObject()) throw new FieldException("", "expected a JSON object");
     List<String> assumptions = new ArrayList<>();
-    String model = requiredText(line, "model");
-    String provider = optionalText(line, "provider");
+    String model = requiredText(line, RecordSchema.MODEL.json());
+    String provider = optionalText(line, RecordSchema.PROVIDER.json());
     if (provider == null) {
       provider = inferProvider(model);
       assumptions.add("provider " + provider + " inferred from the model name (the only provider "
@@ -55,7 +56,7 @@ public record EstimateRequest(InvocationRecord record, String methodology, List<
     long outputTokens;
     Long inputTokens;
     if (line.hasNonNull("tokens")) {
-      if (line.hasNonNull("output_tokens") || line.hasNonNull("input_tokens")) {
+      if (line.hasNonNull(RecordSchema.OUTPUT_TOKENS.json()) || line.hasNonNull(RecordSchema.INPUT_TOKENS.json())) {
         throw new FieldException("tokens", "give either tokens or input_tokens/output_tokens, not both");
       }
       outputTokens = count(line, "tokens", true);
@@ -63,16 +64,16 @@ public record EstimateRequest(InvocationRecord record, String methodology, List<
       assumptions.add("tokens: all " + outputTokens + " counted as output tokens, none as input: an upper bound "
           + "(an output token costs more energy than an input one); send input_tokens and output_tokens for the split");
     } else {
-      outputTokens = count(line, "output_tokens", true);
-      inputTokens = line.hasNonNull("input_tokens") ? count(line, "input_tokens", false) : null;
+      outputTokens = count(line, RecordSchema.OUTPUT_TOKENS.json(), true);
+      inputTokens = line.hasNonNull(RecordSchema.INPUT_TOKENS.json()) ? count(line, RecordSchema.INPUT_TOKENS.json(), false) : null;
     }
     var builder = InvocationRecord.builder(provider, model, outputTokens);
     builder.inputTokens(inputTokens);
-    builder.latencySeconds(nonNegative(line, "latency_s"));
-    builder.zone(optionalText(line, "zone"));
-    builder.region(optionalText(line, "region"));
-    builder.intensityGramsPerKwh(nonNegative(line, "intensity_g_per_kwh"));
-    String operation = optionalText(line, "operation");
+    builder.latencySeconds(nonNegative(line, RecordSchema.LATENCY_S.json()));
+    builder.zone(optionalText(line, RecordSchema.ZONE.json()));
+    builder.region(optionalText(line, RecordSchema.REGION.json()));
+    builder.intensityGramsPerKwh(nonNegative(line, RecordSchema.INTENSITY_G_PER_KWH.json()));
+    String operation = optionalText(line, RecordSchema.OPERATION.json());
     if (operation != null) builder.operation(Operation.of(operation));
     return new EstimateRequest(builder.build(), optionalText(line, "methodology"), List.copyOf(assumptions));
   }
@@ -88,7 +89,7 @@ public record EstimateRequest(InvocationRecord record, String methodology, List<
   private static String inferProvider(String model) {
     List<String> providers = Providers.REGISTRY.byNameIgnoringCase(model).stream().map(ModelSpec::provider).distinct().sorted().toList();
     if (providers.size() == 1) return providers.getFirst();
-    throw new FieldException("provider", "is required: " + (providers.isEmpty()
+    throw new FieldException(RecordSchema.PROVIDER.json(), "is required: " + (providers.isEmpty()
         ? "model '" + model + "' is not in " + Providers.REGISTRY.name() + ", so its provider cannot be inferred"
         : "model '" + model + "' is listed under several providers (" + String.join(", ", providers) + ")"));
   }

@@ -73,7 +73,7 @@ public record LedgerEntry(long seq, InvocationRecord record, FigureSet figures, 
   private static InvocationRecord copy(InvocationRecord r, Instant timestamp, PhaseTimings phases) {
     return new InvocationRecord(r.id(), timestamp, r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(), r.model(),
         r.operation(), r.inputTokens(), r.outputTokens(), r.reasoningTokens(), r.cachedInputTokens(), r.latencySeconds(),
-        r.zone(), r.region(), r.intensityGramsPerKwh(), phases);
+        r.zone(), r.region(), r.intensityGramsPerKwh(), r.modelRequested(), phases);
   }
 
   /** This entry at ledger-wide {@code seq} (where the store appended it), its chain position and hash unchanged. */

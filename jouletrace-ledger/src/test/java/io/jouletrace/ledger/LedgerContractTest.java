@@ -145,6 +145,19 @@ public abstract class LedgerContractTest {
     }
   }
 
+  @Test
+  public void the_requested_model_is_stored_beside_the_served_one_and_verifies() {
+    InvocationRecord asked = order("acme", "alias-1", 10).withModelRequested("gpt-4o-alias");
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, List.of(asked, order("acme", "plain-1", 10)), 10);
+      assertThat(ledger.store().entries("alias-1").getFirst().record().modelRequested()).isEqualTo("gpt-4o-alias");
+      assertThat(ledger.store().entries("plain-1").getFirst().record().modelRequested()).isNull();
+      VerifyReport report = ledger.verify();
+      assertThat(report.chainIntact()).isTrue();
+      assertThat(report.drift()).isZero();
+    }
+  }
+
   /** Order {@code id} of {@code tenant} with {@code outputTokens}: records that differ only where the test says. */
   private static InvocationRecord order(String tenant, String id, long outputTokens) {
     return InvocationRecord.builder("openai", "gpt-4o", outputTokens).id(id).tenant(tenant).inputTokens(50L)
@@ -255,7 +268,7 @@ public abstract class LedgerContractTest {
       InvocationRecord r = original.record();
       var editedRecord = new InvocationRecord(r.id(), r.timestamp(), r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(),
           r.model(), r.operation(), r.inputTokens(), r.outputTokens() + 1, r.reasoningTokens(), r.cachedInputTokens(),
-          r.latencySeconds(), r.zone(), r.region(), r.intensityGramsPerKwh(), null);
+          r.latencySeconds(), r.zone(), r.region(), r.intensityGramsPerKwh(), r.modelRequested(), null);
       var edited = new LedgerEntry(10, editedRecord, original.figures(), original.sourceRef(), null);
       forged = new Store.Head(10, ChainHasher.sha256().hash(entries.get(8).hash(), edited));
     }

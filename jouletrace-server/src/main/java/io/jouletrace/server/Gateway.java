@@ -611,7 +611,10 @@ public final class Gateway {
     return "gw-" + provider + "-" + (upstreamId == null ? "" : upstreamId + "-") + UUID.randomUUID();
   }
 
-  /** The ledger record of an answered call: its usage, the model the upstream says it used, the measured latency. */
+  /**
+   * The ledger record of an answered call: its usage, the model the upstream says it used (figured) beside the one the
+   * client asked for where they differ (an alias answered by a dated snapshot), the measured latency.
+   */
   private InvocationRecord record(Call call, ApiShape.Usage usage, double latencySeconds) {
     String model = usage.model() != null ? usage.model() : call.requestedModel();
     boolean embeddings = call.embeddings();
@@ -622,7 +625,8 @@ public final class Gateway {
         .operation(embeddings ? Operation.EMBEDDINGS : call.endpoint().equals("completions") ? Operation.TEXT_COMPLETION : Operation.CHAT)
         .inputTokens(usage.inputTokens()).reasoningTokens(usage.reasoningTokens()).cachedInputTokens(usage.cachedInputTokens())
         .latencySeconds(embeddings ? null : latencySeconds)
-        .zone(config.zone()).region(config.region());
+        .zone(config.zone()).region(config.region())
+        .modelRequested(model.equals(call.requestedModel()) ? null : call.requestedModel());
     return record.build();
   }
 }

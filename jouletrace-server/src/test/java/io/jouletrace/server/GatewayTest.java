@@ -395,6 +395,8 @@ class GatewayTest {
       assertThat(r.outputTokens()).isEqualTo(300);
       assertThat(r.region()).isEqualTo("eu-west-1");
       assertThat(r.latencySeconds()).isPositive();
+      assertThat(r.model()).as("the snapshot that served the call, figured").isEqualTo("gpt-4o-mini-2024-07-18");
+      assertThat(r.modelRequested()).as("the alias the client asked for").isEqualTo("gpt-4o-mini");
     });
   }
 

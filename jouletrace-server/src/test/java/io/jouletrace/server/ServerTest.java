@@ -104,6 +104,16 @@ class ServerTest {
   }
 
   @Test
+  void a_posted_call_keeps_the_model_its_client_asked_for_and_the_record_view_shows_both() throws Exception {
+    String call = GLOBEX_CALL.replace("\"g1\"", "\"m1\"").replace("\"model\":\"gpt-4o-mini\"",
+        "\"model\":\"gpt-4o-mini-2024-07-18\",\"model_requested\":\"gpt-4o-mini\"");
+    assertThat(post("/api/invocations", ADMIN, call).status()).isEqualTo(200);
+    JsonNode record = get("/api/invocations/m1", ADMIN).json().get("record");
+    assertThat(record.get("model").asText()).isEqualTo("gpt-4o-mini-2024-07-18");
+    assertThat(record.get("model_requested").asText()).isEqualTo("gpt-4o-mini");
+  }
+
+  @Test
   void every_api_and_otlp_route_needs_a_key_and_errors_are_json_without_stack_traces() throws Exception {
     for (String path : new String[] {"/api/energy/summary", "/api/invocations/c1", "/api/energy/series", "/api/verify", "/metrics"}) {
       Reply reply = get(path, null);

@@ -29,14 +29,7 @@ final class Messages {
 
   /** A record in the ledger's input JSON shape (what the invocations topic carries). */
   static ObjectNode record(InvocationRecord r) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put(RecordFields.ID, r.id()).put(RecordFields.TIMESTAMP, r.timestamp().toString()).put(RecordFields.TENANT, r.tenant())
-        .put(RecordFields.TEAM, r.team()).put(RecordFields.COST_CENTER, r.costCenter()).put(RecordFields.TRACE_ID, r.traceId())
-        .put(RecordFields.PROVIDER, r.provider()).put(RecordFields.MODEL, r.model()).put(RecordFields.OPERATION, r.operation().code())
-        .put(RecordFields.INPUT_TOKENS, r.inputTokens()).put(RecordFields.OUTPUT_TOKENS, r.outputTokens())
-        .put(RecordFields.REASONING_TOKENS, r.reasoningTokens()).put(RecordFields.CACHED_INPUT_TOKENS, r.cachedInputTokens())
-        .put(RecordFields.LATENCY_S, r.latencySeconds()).put(RecordFields.ZONE, r.zone()).put(RecordFields.REGION, r.region())
-        .put(RecordFields.INTENSITY_G_PER_KWH, r.intensityGramsPerKwh());
+    ObjectNode node = RecordFields.json(r);
     return removeNulls(node);
   }
 

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param zone a grid zone: ISO 3166-1 alpha-3 country code, or {@code WOR} for the world average
  * @param region a cloud region code ({@code eu-west-1}) or a label ({@code eu-north}, {@code world})
  * @param intensityGramsPerKwh an explicit grid carbon intensity, which beats every other source
+ * @param modelRequested the model the client asked for, where the caller knows it ({@code gpt-4o}); {@link #model} is the
+ *     one that served the call ({@code gpt-4o-2024-08-06}) and the one figured
  */
 public record InvocationRecord(
     String id,
@@ -32,6 +34,7 @@ public record InvocationRecord(
     String zone,
     String region,
     Double intensityGramsPerKwh,
+    String modelRequested,
     PhaseTimings phases) {
 
   public InvocationRecord {
@@ -61,25 +64,31 @@ public record InvocationRecord(
     return new Builder(provider, model, outputTokens);
   }
 
-  /** Input plus output tokens, the base of per-token rates; unknown input counts as none. */
   /** This record for {@code value}'s tenant (a server stamps a tenant key's tenant on what it writes). */
   public InvocationRecord withTenant(String value) {
     return new InvocationRecord(id, timestamp, value, team, costCenter, traceId, provider, model, operation, inputTokens, outputTokens,
-        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, phases);
+        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, modelRequested, phases);
   }
 
   /** This record at {@code value} (an estimate without a time is of a call made now). */
   public InvocationRecord withTimestamp(Instant value) {
     return new InvocationRecord(id, value, tenant, team, costCenter, traceId, provider, model, operation, inputTokens, outputTokens,
-        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, phases);
+        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, modelRequested, phases);
   }
 
   /** This record charged to {@code team} and {@code costCenter} (a server stamps those a key is bound to). */
   public InvocationRecord withTeamAndCostCenter(String team, String costCenter) {
     return new InvocationRecord(id, timestamp, tenant, team, costCenter, traceId, provider, model, operation, inputTokens, outputTokens,
-        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, phases);
+        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, modelRequested, phases);
   }
 
+  /** This record with the model its client asked for ({@code gpt-4o}) beside the one that served it. */
+  public InvocationRecord withModelRequested(String value) {
+    return new InvocationRecord(id, timestamp, tenant, team, costCenter, traceId, provider, model, operation, inputTokens, outputTokens,
+        reasoningTokens, cachedInputTokens, latencySeconds, zone, region, intensityGramsPerKwh, value, phases);
+  }
+
+  /** Input plus output tokens, the base of per-token rates; unknown input counts as none. */
   public long totalTokens() {
     return outputTokens + (inputTokens == null ? 0 : inputTokens);
   }
@@ -103,6 +112,7 @@ public record InvocationRecord(
     private String zone;
     private String region;
     private Double intensityGramsPerKwh;
+    private String modelRequested;
     private PhaseTimings phases;
 
     private Builder(String provider, String model, long outputTokens) {
@@ -125,12 +135,13 @@ public record InvocationRecord(
     public Builder zone(String value) { this.zone = value; return this; }
     public Builder region(String value) { this.region = value; return this; }
     public Builder intensityGramsPerKwh(Double value) { this.intensityGramsPerKwh = value; return this; }
+    public Builder modelRequested(String value) { this.modelRequested = value; return this; }
     public Builder phases(PhaseTimings value) { this.phases = value; return this; }
 
     public InvocationRecord build() {
       return new InvocationRecord(id, timestamp, tenant, team, costCenter, traceId, provider, model, operation,
           inputTokens, outputTokens, reasoningTokens, cachedInputTokens, latencySeconds, zone, region,
-          intensityGramsPerKwh, phases);
+          intensityGramsPerKwh, modelRequested, phases);
     }
   }
 }

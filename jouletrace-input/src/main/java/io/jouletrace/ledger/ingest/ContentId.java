@@ -2,6 +2,7 @@ package io.jouletrace.ledger.ingest;
 
 import io.jouletrace.core.hash.Sha256;
 import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.core.schema.RecordSchema;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,10 @@ import java.util.HexFormat;
  * Deterministic ids for records that came without one, so re-ingesting the same file finds the same
  * records. The hash covers the normalised values (not the input text), so any format gives the same id.
  *
- * <p>Encoding: every field in {@link RecordFields#NAMES} order (id excluded) as a 4-byte big-endian
+ * <p>Encoding: every field in {@link RecordSchema#FIELDS} order (id excluded) as a 4-byte big-endian
  * length then its UTF-8 text, length -1 for absent. Numbers are written as {@link Long#toString} /
- * {@link Double#toString}; the timestamp as epoch nanoseconds.
+ * {@link Double#toString}; the timestamp as epoch nanoseconds. A trailing field (added later) is written only when
+ * present, after its marker byte, so the ids of records without it never change.
  */
 final class ContentId {
 
@@ -24,27 +26,19 @@ final class ContentId {
 
   static String of(InvocationRecord r) {
     var out = new ByteArrayOutputStream(256);
-    write(out, epochNanos(r.timestamp()));
-    write(out, r.tenant());
-    write(out, r.team());
-    write(out, r.costCenter());
-    write(out, r.traceId());
-    write(out, r.provider());
-    write(out, r.model());
-    write(out, r.operation().code());
-    write(out, r.inputTokens());
-    write(out, r.outputTokens());
-    write(out, r.reasoningTokens());
-    write(out, r.cachedInputTokens());
-    write(out, r.latencySeconds());
-    write(out, r.zone());
-    write(out, r.region());
-    write(out, r.intensityGramsPerKwh());
+    for (RecordSchema.Field field : RecordSchema.FIELDS) {
+      if (field == RecordSchema.ID) continue;
+      Object value = field.get(r);
+      if (field.hashing() == RecordSchema.Hashing.TRAILING) {
+        if (value == null) continue;
+        out.write(field.marker());
+      }
+      write(out, value instanceof Instant t ? epochNanos(t) : value);
+    }
     return "jt-" + HexFormat.of().formatHex(Sha256.of(out.toByteArray()), 0, 16);
   }
 
   private static String epochNanos(Instant t) {
-    if (t == null) return null;
     return BigInteger.valueOf(t.getEpochSecond()).multiply(NANOS_PER_SECOND).add(BigInteger.valueOf(t.getNano()))
         .toString();
   }

@@ -94,6 +94,7 @@ public final class OtlpTraces {
   private static final Map<String, List<String>> ATTRIBUTES = Map.ofEntries(
       Map.entry(RecordFields.PROVIDER, List.of("gen_ai.provider.name", "gen_ai.system")),
       Map.entry(RecordFields.MODEL, List.of("gen_ai.response.model", "gen_ai.request.model")),
+      Map.entry(RecordFields.MODEL_REQUESTED, List.of("gen_ai.request.model")),
       Map.entry(RecordFields.OPERATION, List.of("gen_ai.operation.name")),
       Map.entry(RecordFields.INPUT_TOKENS, List.of("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")),
       Map.entry(RecordFields.OUTPUT_TOKENS, List.of("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")),

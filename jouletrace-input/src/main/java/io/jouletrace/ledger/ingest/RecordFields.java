@@ -2,41 +2,43 @@ package io.jouletrace.ledger.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
-import java.time.Instant;
+import io.jouletrace.core.schema.RecordSchema;
 import java.util.List;
 
 /**
  * The one mapping from named fields to an {@link InvocationRecord}, shared by JSONL keys, CSV
- * headers, OTLP attributes and the REST API. The field names are the product's contract.
+ * headers, OTLP attributes and the REST API. The field names are the product's contract; the fields and their types
+ * come from {@link RecordSchema}.
  */
 public final class RecordFields {
 
-  public static final String ID = "id";
-  public static final String TIMESTAMP = "timestamp";
-  public static final String TENANT = "tenant";
-  public static final String TEAM = "team";
-  public static final String COST_CENTER = "cost_center";
-  public static final String TRACE_ID = "trace_id";
-  public static final String PROVIDER = "provider";
-  public static final String MODEL = "model";
-  public static final String OPERATION = "operation";
-  public static final String INPUT_TOKENS = "input_tokens";
-  public static final String OUTPUT_TOKENS = "output_tokens";
-  public static final String REASONING_TOKENS = "reasoning_tokens";
-  public static final String CACHED_INPUT_TOKENS = "cached_input_tokens";
-  public static final String LATENCY_S = "latency_s";
+  public static final String ID = RecordSchema.ID.json();
+  public static final String TIMESTAMP = RecordSchema.TIMESTAMP.json();
+  public static final String TENANT = RecordSchema.TENANT.json();
+  public static final String TEAM = RecordSchema.TEAM.json();
+  public static final String COST_CENTER = RecordSchema.COST_CENTER.json();
+  public static final String TRACE_ID = RecordSchema.TRACE_ID.json();
+  public static final String PROVIDER = RecordSchema.PROVIDER.json();
+  public static final String MODEL = RecordSchema.MODEL.json();
+  public static final String OPERATION = RecordSchema.OPERATION.json();
+  public static final String INPUT_TOKENS = RecordSchema.INPUT_TOKENS.json();
+  public static final String OUTPUT_TOKENS = RecordSchema.OUTPUT_TOKENS.json();
+  public static final String REASONING_TOKENS = RecordSchema.REASONING_TOKENS.json();
+  public static final String CACHED_INPUT_TOKENS = RecordSchema.CACHED_INPUT_TOKENS.json();
+  public static final String LATENCY_S = RecordSchema.LATENCY_S.json();
   /** Accepted as an alternative to {@link #LATENCY_S}, converted to seconds. */
   public static final String LATENCY_MS = "latency_ms";
-  public static final String ZONE = "zone";
-  public static final String REGION = "region";
-  public static final String INTENSITY_G_PER_KWH = "intensity_g_per_kwh";
+  public static final String ZONE = RecordSchema.ZONE.json();
+  public static final String REGION = RecordSchema.REGION.json();
+  public static final String INTENSITY_G_PER_KWH = RecordSchema.INTENSITY_G_PER_KWH.json();
+  public static final String MODEL_REQUESTED = RecordSchema.MODEL_REQUESTED.json();
 
   /** The contract's fields in their canonical order (the column order a CSV export should use). */
-  public static final List<String> NAMES = List.of(ID, TIMESTAMP, TENANT, TEAM, COST_CENTER, TRACE_ID, PROVIDER,
-      MODEL, OPERATION, INPUT_TOKENS, OUTPUT_TOKENS, REASONING_TOKENS, CACHED_INPUT_TOKENS, LATENCY_S, ZONE, REGION,
-      INTENSITY_G_PER_KWH);
+  public static final List<String> NAMES = RecordSchema.names();
 
   private RecordFields() {}
 
@@ -66,39 +68,69 @@ public final class RecordFields {
     return Json.ONE_VALUE;
   }
 
+  /**
+   * {@code record} in the input shape, every schema field in canonical order (absent ones as JSON null), numbers as the
+   * values they hold: {@link #parse} gives the same record back.
+   */
+  public static ObjectNode json(InvocationRecord record) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    for (RecordSchema.Field field : RecordSchema.FIELDS) {
+      Object value = field.get(record);
+      switch (field.type()) {
+        case TEXT -> node.put(field.json(), (String) value);
+        case TIMESTAMP -> node.put(field.json(), value == null ? null : value.toString());
+        case COUNT -> node.put(field.json(), (Long) value);
+        case SECONDS, NUMBER -> node.put(field.json(), (Double) value);
+      }
+    }
+    return node;
+  }
+
   /** The id a record without one gets: {@code jt-} and 32 hex chars of a hash over its content. */
   public static String contentId(InvocationRecord record) {
     return ContentId.of(record);
   }
 
+  /**
+   * Reads every schema field by its type; a field the schema calls non-nullable is required unless it has a default
+   * (operation: chat; output_tokens: 0 for embeddings, which generate none).
+   */
   private static InvocationRecord toRecord(FieldValues in) throws FieldError {
-    String provider = in.requiredText(PROVIDER);
-    String model = in.requiredText(MODEL);
-    Instant timestamp = in.timestamp(TIMESTAMP);
-    if (timestamp == null) throw FieldValues.missing(TIMESTAMP);
-    String operationCode = in.text(OPERATION);
-    Operation operation = operationCode == null ? Operation.CHAT : Operation.of(operationCode);
-    Long outputTokens = in.count(OUTPUT_TOKENS);
-    if (outputTokens == null) {
-      // embeddings generate no tokens; every other operation must say how many it did
-      if (!operation.equals(Operation.EMBEDDINGS)) throw FieldValues.missing(OUTPUT_TOKENS);
-      outputTokens = 0L;
+    Object[] values = new Object[RecordSchema.FIELDS.size()];
+    for (int i = 0; i < values.length; i++) {
+      RecordSchema.Field field = RecordSchema.FIELDS.get(i);
+      values[i] = read(in, field);
+      if (values[i] == null && !field.nullable() && field != RecordSchema.OPERATION && field != RecordSchema.OUTPUT_TOKENS) {
+        throw FieldValues.missing(field.json());
+      }
     }
-    InvocationRecord.Builder record = InvocationRecord.builder(provider, model, outputTokens)
-        .timestamp(timestamp)
-        .tenant(in.text(TENANT))
-        .team(in.text(TEAM))
-        .costCenter(in.text(COST_CENTER))
-        .traceId(in.text(TRACE_ID))
-        .operation(operation)
-        .inputTokens(in.count(INPUT_TOKENS))
-        .reasoningTokens(in.count(REASONING_TOKENS))
-        .cachedInputTokens(in.count(CACHED_INPUT_TOKENS))
-        .latencySeconds(latencySeconds(in))
-        .intensityGramsPerKwh(in.nonNegative(INTENSITY_G_PER_KWH));
-    placement(in, record);
-    String id = in.text(ID);
-    return record.id(id != null ? id : ContentId.of(record.build())).build();
+    int outputTokens = RecordSchema.FIELDS.indexOf(RecordSchema.OUTPUT_TOKENS);
+    if (values[outputTokens] == null) {
+      String operation = (String) values[RecordSchema.FIELDS.indexOf(RecordSchema.OPERATION)];
+      if (operation == null || !Operation.of(operation).equals(Operation.EMBEDDINGS)) throw FieldValues.missing(OUTPUT_TOKENS);
+      values[outputTokens] = 0L;
+    }
+    placement(in);
+    int requested = RecordSchema.FIELDS.indexOf(RecordSchema.MODEL_REQUESTED);
+    // The same name twice says nothing new: kept null so such a record stores, hashes and is identified as it was before V13.
+    if (values[requested] != null && values[requested].equals(values[RecordSchema.FIELDS.indexOf(RecordSchema.MODEL)])) values[requested] = null;
+    InvocationRecord record = RecordSchema.record(values);
+    return record.id() != null ? record : RecordSchema.record(withId(values, ContentId.of(record)));
+  }
+
+  private static Object read(FieldValues in, RecordSchema.Field field) throws FieldError {
+    return switch (field.type()) {
+      case TEXT -> in.text(field.json());
+      case TIMESTAMP -> in.timestamp(field.json());
+      case COUNT -> in.count(field.json());
+      case SECONDS -> latencySeconds(in);
+      case NUMBER -> in.nonNegative(field.json());
+    };
+  }
+
+  private static Object[] withId(Object[] values, String id) {
+    values[RecordSchema.FIELDS.indexOf(RecordSchema.ID)] = id;
+    return values;
   }
 
   private static Double latencySeconds(FieldValues in) throws FieldError {
@@ -109,10 +141,7 @@ public final class RecordFields {
   }
 
   /** Zone and region are two ways to name the grid; both at once would be ambiguous. */
-  private static void placement(FieldValues in, InvocationRecord.Builder record) throws FieldError {
-    String zone = in.text(ZONE);
-    String region = in.text(REGION);
-    if (zone != null && region != null) throw new FieldError(ZONE, "give zone or region, not both");
-    record.zone(zone).region(region);
+  private static void placement(FieldValues in) throws FieldError {
+    if (in.has(ZONE) && in.has(REGION)) throw new FieldError(ZONE, "give zone or region, not both");
   }
 }

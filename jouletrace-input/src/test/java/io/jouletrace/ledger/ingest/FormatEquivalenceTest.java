@@ -107,7 +107,7 @@ class FormatEquivalenceTest {
   private static InvocationRecord withId(InvocationRecord r, String id) {
     return new InvocationRecord(id, r.timestamp(), r.tenant(), r.team(), r.costCenter(), r.traceId(), r.provider(),
         r.model(), r.operation(), r.inputTokens(), r.outputTokens(), r.reasoningTokens(), r.cachedInputTokens(),
-        r.latencySeconds(), r.zone(), r.region(), r.intensityGramsPerKwh(), r.phases());
+        r.latencySeconds(), r.zone(), r.region(), r.intensityGramsPerKwh(), r.modelRequested(), r.phases());
   }
 
   /** The contract's fields as text, the way both writers below emit them; {@code null} when absent. */

@@ -57,6 +57,7 @@ class OtlpJsonReaderTest {
     assertThat(chat.latencySeconds()).isEqualTo(1.25);
     assertThat(chat.provider()).isEqualTo("openai");
     assertThat(chat.model()).as("response model beats request model").isEqualTo("gpt-4o-2024-08-06");
+    assertThat(chat.modelRequested()).as("the request model is kept beside it").isEqualTo("gpt-4o");
     assertThat(chat.operation()).isEqualTo(Operation.CHAT);
     assertThat(chat.inputTokens()).isEqualTo(1200L);
     assertThat(chat.outputTokens()).isEqualTo(350L);
@@ -75,6 +76,7 @@ class OtlpJsonReaderTest {
     assertThat(entries.get(2).origin()).isEqualTo(file + ":1#span3");
     assertThat(legacy.provider()).as("gen_ai.system").isEqualTo("anthropic");
     assertThat(legacy.model()).isEqualTo("claude-2.1");
+    assertThat(legacy.modelRequested()).as("the same name twice is not kept twice").isNull();
     assertThat(legacy.operation()).as("no operation name: chat").isEqualTo(Operation.CHAT);
     assertThat(legacy.inputTokens()).isEqualTo(40L);
     assertThat(legacy.outputTokens()).isEqualTo(12L);

@@ -97,7 +97,7 @@ public final class DuckDbStore extends JdbcStore {
 
   @Override
   public synchronized Map<Candidate, StoredRecord> storedRecords(Collection<Candidate> candidates) {
-    return lookUp(candidates, SELECT_RECORD, rs -> new StoredRecord(rs.getLong(1), readRecord(rs)), StoredRecord::record);
+    return lookUp(candidates, SELECT_RECORD, rs -> new StoredRecord(rs.getLong(1), readRecord(rs, RECORD_COLUMNS.size() + 1)), StoredRecord::record);
   }
 
   /** One row of a lookup's answer. */

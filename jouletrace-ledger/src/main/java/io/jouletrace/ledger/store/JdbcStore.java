@@ -1,7 +1,7 @@
 package io.jouletrace.ledger.store;
 
 import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.core.record.Operation;
+import io.jouletrace.core.schema.RecordSchema;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
 import io.jouletrace.ledger.budget.Budget;
@@ -46,12 +46,16 @@ abstract class JdbcStore implements Store {
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
   private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
       "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates", "V9__tenant_identity", "V10__api_key_revocation",
-      "V11__figure_datasets", "V12__record_prices", "V14__chains");
+      "V11__figure_datasets", "V12__record_prices", "V13__model_requested", "V14__chains");
 
-  /** Record columns in table order; both bulk writers and {@link #readEntry} follow it. */
-  static final List<String> RECORD_COLUMNS = List.of("seq", "id", "id_fp", "ts", "tenant", "team", "cost_center", "trace_id",
-      "provider", "model", "operation", "input_tokens", "output_tokens", "reasoning_tokens", "cached_input_tokens",
-      "latency_s", "zone", "region", "intensity_g_per_kwh", "source_ref");
+  /**
+   * Record columns in table order, from {@link RecordSchema#IN_ORDER} (with the id's fingerprint beside the id); both bulk
+   * writers and {@link #readEntry} follow it.
+   */
+  static final List<String> RECORD_COLUMNS = recordColumns();
+
+  /** The record's fields added later ({@link RecordSchema#TRAILING}), whose columns come last in ledger_records (V13 on). */
+  static final List<String> TRAILING_COLUMNS = RecordSchema.TRAILING.stream().map(RecordSchema.Field::column).toList();
 
   /** Figure columns, shared by ledger_records (after the record columns) and ledger_figure_sets. */
   static final List<String> FIGURE_COLUMNS = List.of("methodology_version", "model_resolved", "model_source", "model_band",
@@ -69,10 +73,12 @@ abstract class JdbcStore implements Store {
   static final List<String> CHAIN_COLUMNS = List.of("chain", "chain_seq");
 
   static final String SELECT_ENTRY = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", FIGURE_COLUMNS)
-      + ", " + prefixed("r.", PRICE_COLUMNS) + ", " + prefixed("r.", CHAIN_COLUMNS) + ", hash FROM ledger_records r";
+      + ", " + prefixed("r.", PRICE_COLUMNS) + ", " + prefixed("r.", TRAILING_COLUMNS) + ", " + prefixed("r.", CHAIN_COLUMNS)
+      + ", hash FROM ledger_records r";
 
   /** The record columns alone ({@link #readRecord}): a third of a row's text, for lookups that need no figures. */
-  static final String SELECT_RECORD = "SELECT " + prefixed("r.", RECORD_COLUMNS) + " FROM ledger_records r";
+  static final String SELECT_RECORD = "SELECT " + prefixed("r.", RECORD_COLUMNS) + ", " + prefixed("r.", TRAILING_COLUMNS)
+      + " FROM ledger_records r";
 
   /** Replaced when a server store's connection breaks ({@link #reconnect}); every use is under the store's lock. */
   protected Connection connection;
@@ -466,12 +472,12 @@ abstract class JdbcStore implements Store {
   static void writeRecordRows(Collection<LedgerEntry> entries, TextRows rows) throws SQLException {
     for (LedgerEntry entry : entries) {
       InvocationRecord r = entry.record();
-      rows.number(entry.seq()).text(r.id()).number(Fingerprint.of(r.id())).timestamp(r.timestamp())
-          .text(r.tenant()).text(r.team()).text(r.costCenter()).text(r.traceId())
-          .text(r.provider()).text(r.model()).text(r.operation().code())
-          .number(r.inputTokens()).number(r.outputTokens()).number(r.reasoningTokens()).number(r.cachedInputTokens())
-          .number(r.latencySeconds()).text(r.zone()).text(r.region()).number(r.intensityGramsPerKwh())
-          .text(entry.sourceRef());
+      rows.number(entry.seq());
+      for (RecordSchema.Field field : RecordSchema.IN_ORDER) {
+        writeField(rows, field, field.get(r));
+        if (field == RecordSchema.ID) rows.number(Fingerprint.of(r.id()));
+      }
+      rows.text(entry.sourceRef());
       writeFigures(rows, entry.figures());
       rows.text(entry.hash()).text(entry.figures().datasets());
       PriceTable.Price price = entry.price();
@@ -481,8 +487,18 @@ abstract class JdbcStore implements Store {
         rows.text(price.currency()).text(price.inputPerMillionTokens().toPlainString()).text(price.outputPerMillionTokens().toPlainString())
             .text(price.source()).text(price.asOf());
       }
+      for (RecordSchema.Field field : RecordSchema.TRAILING) writeField(rows, field, field.get(r));
       rows.text(entry.chain().isEmpty() ? null : entry.chain()).number(entry.chainSeq());
       rows.endRow();
+    }
+  }
+
+  private static void writeField(TextRows rows, RecordSchema.Field field, Object value) throws SQLException {
+    switch (field.type()) {
+      case TEXT -> rows.text((String) value);
+      case TIMESTAMP -> rows.timestamp((Instant) value);
+      case COUNT -> rows.number((Long) value);
+      case SECONDS, NUMBER -> rows.number((Double) value);
     }
   }
 
@@ -531,12 +547,22 @@ abstract class JdbcStore implements Store {
   public synchronized void scanFigureSets(BiConsumer<LedgerEntry, StoredFigureSet> consumer) {
     String sql = SELECT_ENTRY.replace(", hash FROM ledger_records r", ", r.hash, " + prefixed("f.", FIGURE_COLUMNS) + ", f.hash"
         + ", f.attribution_run FROM ledger_records r JOIN ledger_figure_sets f ON f.seq = r.seq") + " ORDER BY r.seq, f.methodology_version";
-    int setAt = RECORD_COLUMNS.size() + FIGURE_COLUMNS.size() + PRICE_COLUMNS.size() + CHAIN_COLUMNS.size() + 2;
+    int setAt = RECORD_COLUMNS.size() + FIGURE_COLUMNS.size() + PRICE_COLUMNS.size() + TRAILING_COLUMNS.size() + CHAIN_COLUMNS.size() + 2;
     query("scan figure sets", sql, rs -> {
       LedgerEntry entry = readEntry(rs);
       consumer.accept(entry, new StoredFigureSet(entry.record().id(), entry.seq(), readFigures(rs, setAt),
           rs.getString(setAt + FIGURE_COLUMNS.size() + 1), rs.getString(setAt + FIGURE_COLUMNS.size())));
     });
+  }
+
+  private static List<String> recordColumns() {
+    List<String> columns = new ArrayList<>(List.of("seq"));
+    for (RecordSchema.Field field : RecordSchema.IN_ORDER) {
+      columns.add(field.column());
+      if (field == RecordSchema.ID) columns.add("id_fp");
+    }
+    columns.add("source_ref");
+    return List.copyOf(columns);
   }
 
   private static String prefixed(String prefix, List<String> columns) {
@@ -655,23 +681,40 @@ abstract class JdbcStore implements Store {
   }
 
   static LedgerEntry readEntry(ResultSet rs) throws SQLException {
-    InvocationRecord record = readRecord(rs);
     int figuresAt = RECORD_COLUMNS.size() + 1;
     int priceAt = figuresAt + FIGURE_COLUMNS.size();
-    int chainAt = priceAt + PRICE_COLUMNS.size();
+    int trailingAt = priceAt + PRICE_COLUMNS.size();
+    int chainAt = trailingAt + TRAILING_COLUMNS.size();
     long seq = rs.getLong(1);
     String chain = rs.getString(chainAt);
     Long chainSeq = optionalLong(rs, chainAt + 1); // null before V14: the default chain, where the position is the seq
-    return new LedgerEntry(seq, record, readFigures(rs, figuresAt), rs.getString(20), rs.getString(chainAt + CHAIN_COLUMNS.size()),
-        readPrice(rs, priceAt), chain == null ? LedgerEntry.DEFAULT_CHAIN : chain, chainSeq == null ? seq : chainSeq);
+    return new LedgerEntry(seq, readRecord(rs, trailingAt), readFigures(rs, figuresAt), rs.getString(figuresAt - 1),
+        rs.getString(chainAt + CHAIN_COLUMNS.size()), readPrice(rs, priceAt), chain == null ? LedgerEntry.DEFAULT_CHAIN : chain,
+        chainSeq == null ? seq : chainSeq);
   }
 
-  /** The record of a row that starts with {@link #RECORD_COLUMNS}. */
-  static InvocationRecord readRecord(ResultSet rs) throws SQLException {
-    return new InvocationRecord(rs.getString(2), instant(rs.getObject(4, LocalDateTime.class)),
-        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-        Operation.of(rs.getString(11)), optionalLong(rs, 12), rs.getLong(13), optionalLong(rs, 14), optionalLong(rs, 15),
-        optionalDouble(rs, 16), rs.getString(17), rs.getString(18), optionalDouble(rs, 19), null);
+  /** The record of a row that starts with {@link #RECORD_COLUMNS} (from seq) and holds {@link #TRAILING_COLUMNS} from {@code trailingAt}. */
+  static InvocationRecord readRecord(ResultSet rs, int trailingAt) throws SQLException {
+    Object[] values = new Object[RecordSchema.FIELDS.size()];
+    int column = 2; // after seq
+    for (RecordSchema.Field field : RecordSchema.IN_ORDER) {
+      values[RecordSchema.FIELDS.indexOf(field)] = readField(rs, column++, field);
+      if (field == RecordSchema.ID) column++; // id_fp
+    }
+    for (int i = 0; i < RecordSchema.TRAILING.size(); i++) {
+      RecordSchema.Field field = RecordSchema.TRAILING.get(i);
+      values[RecordSchema.FIELDS.indexOf(field)] = readField(rs, trailingAt + i, field);
+    }
+    return RecordSchema.record(values);
+  }
+
+  private static Object readField(ResultSet rs, int column, RecordSchema.Field field) throws SQLException {
+    return switch (field.type()) {
+      case TEXT -> rs.getString(column);
+      case TIMESTAMP -> instant(rs.getObject(column, LocalDateTime.class));
+      case COUNT -> optionalLong(rs, column);
+      case SECONDS, NUMBER -> optionalDouble(rs, column);
+    };
   }
 
   private static PriceTable.Price readPrice(ResultSet rs, int at) throws SQLException {

@@ -107,7 +107,7 @@ class PostgresStoreTest extends LedgerContractTest {
       assertThat(stored).isEqualTo(new InvocationRecord(given.id(), LedgerEntry.storedTimestamp(given.timestamp()), given.tenant(),
           given.team(), given.costCenter(), given.traceId(), given.provider(), given.model(), given.operation(), given.inputTokens(),
           given.outputTokens(), given.reasoningTokens(), given.cachedInputTokens(), given.latencySeconds(), given.zone(),
-          given.region(), given.intensityGramsPerKwh(), null));
+          given.region(), given.intensityGramsPerKwh(), given.modelRequested(), null));
     }
   }
 

@@ -10,6 +10,7 @@ import io.jouletrace.core.methodology.aienergyscore.AiEnergyScoreMethodology.Ene
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.FigureSet;
 import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.ingest.RecordFields;
 import io.jouletrace.ledger.store.Store;
 import java.util.List;
 import java.util.function.Function;
@@ -31,12 +32,9 @@ public final class RecordJson {
     InvocationRecord r = entry.record();
     root.put("id", r.id());
     root.putObject("chain").put("seq", entry.seq()).put("hash", entry.hash()).put("source_ref", entry.sourceRef());
-    ObjectNode record = root.putObject("record");
-    record.put("timestamp", r.timestamp().toString()).put("tenant", r.tenant()).put("team", r.team()).put("cost_center", r.costCenter())
-        .put("trace_id", r.traceId()).put("provider", r.provider()).put("model", r.model()).put("operation", r.operation().code())
-        .put("input_tokens", r.inputTokens()).put("output_tokens", r.outputTokens()).put("reasoning_tokens", r.reasoningTokens())
-        .put("cached_input_tokens", r.cachedInputTokens()).put("latency_s", r.latencySeconds()).put("zone", r.zone())
-        .put("region", r.region()).put("intensity_g_per_kwh", r.intensityGramsPerKwh());
+    ObjectNode record = RecordFields.json(r);
+    record.remove(RecordFields.ID);
+    root.set("record", record);
     if (entry.price() != null) {
       PriceTable.Price price = entry.price();
       record.putObject("price").put("currency", price.currency()).put("input_per_1m_tokens", price.inputPerMillionTokens())
