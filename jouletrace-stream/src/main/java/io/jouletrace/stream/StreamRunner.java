@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -46,6 +47,19 @@ public final class StreamRunner {
   /** Creates missing topics, starts the topology and returns the running instance; {@code late} counts what it routes late. */
   public static KafkaStreams start(Settings settings, LongAdder late) throws InterruptedException, ExecutionException {
     createTopics(settings);
+    KafkaStreams streams = new KafkaStreams(StreamTopology.build(settings.topics(), settings.composition().estimator(),
+        settings.methodology(), settings.grace(), late, settings.composition().ledgerKey()), config(settings));
+    streams.start();
+    return streams;
+  }
+
+  /** Exactly-once (v2) commits every this long: each commit ends a transaction (docs/scale-out.md, "Throughput settings"). */
+  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+  /** The producer's batch per partition: a commit interval's output of a partition in a few batches, not hundreds. */
+  static final int PRODUCER_BATCH_BYTES = 256 * 1024;
+
+  /** The Kafka Streams configuration of an instance: exactly_once_v2 and the throughput settings docs/scale-out.md explains. */
+  static Properties config(Settings settings) {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
@@ -56,10 +70,14 @@ public final class StreamRunner {
     // A crashed instance's partitions move to the others after this long without heartbeats (the broker's minimum).
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_500);
-    KafkaStreams streams = new KafkaStreams(StreamTopology.build(settings.topics(), settings.composition().estimator(),
-        settings.methodology(), settings.grace(), late, settings.composition().ledgerKey()), config);
-    streams.start();
-    return streams;
+    // Under exactly_once_v2 Kafka Streams commits every 100 ms by default; each commit flushes the state stores,
+    // writes the offsets and commit markers to every output partition and waits for the transaction: at a few
+    // thousand records/s that fixed cost dominated. A second holds output back by at most a second.
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
+    // The producer's default batch (16 KiB) holds about a dozen figured records; larger batches mean fewer requests
+    // per commit. linger.ms keeps Kafka Streams' producer default (100 ms): a commit flushes the batches anyway.
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+    return config;
   }
 
   static void createTopics(Settings settings) throws InterruptedException, ExecutionException {

@@ -37,10 +37,12 @@ public final class StreamTopology {
    * @param ledgerKey signs the sealed roots ({@link RootSeal}); null: unsigned
    */
   public static Topology build(Topics topics, Estimator estimator, String methodology, Duration grace, LongAdder late, byte[] ledgerKey) {
+    // Every store is cached: a key written per record (a partition's chain head, an hour's totals) reaches RocksDB and
+    // its changelog once per commit, not once per record; the processors read their own writes from the cache.
     RootSeal seal = RootSeal.of(ledgerKey);
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FigureProcessor.CHAIN_STORE), Serdes.Integer(),
-        Serdes.String()));
+        Serdes.String()).withCachingEnabled());
     KStream<String, String> outcomes = builder.stream(topics.invocations(), Consumed.with(Serdes.String(), Serdes.String()))
         .process(() -> new FigureProcessor(estimator, methodology), FigureProcessor.CHAIN_STORE);
 
@@ -50,7 +52,8 @@ public final class StreamTopology {
     KStream<String, String> heads = outcomes.filter((id, v) -> v.startsWith(FigureProcessor.HEAD)).mapValues(v -> strip(v, FigureProcessor.HEAD));
     heads.to(topics.heads(), strings);
     // One key into one partition: a single task sees every chain's head and seals the root over them.
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RootProcessor.STORE), Serdes.Integer(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RootProcessor.STORE), Serdes.Integer(), Serdes.String())
+        .withCachingEnabled());
     heads.selectKey((partition, v) -> RootProcessor.KEY)
         .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName("jouletrace-all-heads").withNumberOfPartitions(1))
         .process(() -> new RootProcessor(seal), RootProcessor.STORE).to(topics.roots(), strings);
@@ -59,7 +62,7 @@ public final class StreamTopology {
     figured.to(topics.figured(), strings);
 
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AggregateProcessor.STORE), Serdes.String(),
-        Serdes.String()));
+        Serdes.String()).withCachingEnabled());
     KStream<String, String> aggregated = figured.selectKey((id, v) -> groupKey(Messages.entry(v)))
         .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName("jouletrace-by-team-model"))
         .process(() -> new AggregateProcessor(grace, late), AggregateProcessor.STORE);
@@ -69,7 +72,7 @@ public final class StreamTopology {
         .to(topics.late(), strings);
 
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MeasuredProcessor.STORE), Serdes.String(),
-        Serdes.String()));
+        Serdes.String()).withCachingEnabled());
     KStream<String, String> telemetry = builder.stream(topics.meters(), Consumed.with(Serdes.String(), Serdes.String()))
         .mapValues(v -> MeasuredProcessor.SAMPLE + v)
         .merge(builder.stream(topics.spans(), Consumed.with(Serdes.String(), Serdes.String())).mapValues(v -> MeasuredProcessor.SPAN + v));

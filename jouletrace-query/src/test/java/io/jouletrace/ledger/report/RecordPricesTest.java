@@ -89,11 +89,15 @@ class RecordPricesTest {
     try (Ledger ledger = Ledger.open(DuckDbStore.open(dir), null).usePrices(PriceTable.NONE)) {
       LedgerContractTest.ingest(ledger, List.of(call("a", "gpt-4o", "2026-11-02"), call("b", "gpt-4o-mini", "2026-11-02")), 10);
     }
-    // The schema as it was before V12: no price columns, migrations up to V11.
-    for (String column : List.of("price_currency", "price_input_per_1m", "price_output_per_1m", "price_source", "price_as_of")) {
+    // The schema as it was before V12: no price columns, nor what later migrations added (V13's requested model, V14's
+    // chains), migrations up to V11.
+    for (String column : List.of("price_currency", "price_input_per_1m", "price_output_per_1m", "price_source", "price_as_of",
+        "model_requested", "chain", "chain_seq")) {
       sql("ALTER TABLE ledger_records DROP COLUMN " + column);
     }
-    sql("DELETE FROM schema_migrations WHERE version = 12");
+    sql("DROP TABLE ledger_chains");
+    sql("DROP TABLE ledger_roots");
+    sql("DELETE FROM schema_migrations WHERE version >= 12");
 
     try (Ledger ledger = Ledger.open(DuckDbStore.open(dir), null)) {
       assertThat(ledger.verify().ok()).isTrue();
