@@ -66,7 +66,10 @@ public final class EcoBlock {
   private static ObjectNode model(InvocationRecord record, ModelMatch match) {
     ObjectNode model = NODES.objectNode();
     model.put("provider", match == null ? record.provider() : match.spec().provider());
-    model.put("requested", record.model());
+    // What the client asked for (an alias such as gpt-4o) and what answered (a dated snapshot): the same name when the
+    // provider answered the name asked for, or when the record does not say.
+    model.put("requested", record.modelRequested() == null ? record.model() : record.modelRequested());
+    model.put("served", record.model());
     model.put("resolved", match == null ? null : match.spec().name());
     model.set("active_params_b", match == null ? NODES.nullNode() : params(match.spec().activeParamsB()));
     model.set("total_params_b", match == null ? NODES.nullNode() : params(match.spec().totalParamsB()));

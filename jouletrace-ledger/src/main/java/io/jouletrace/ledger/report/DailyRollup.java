@@ -48,7 +48,9 @@ final class DailyRollup {
 
   /** Whether a summary of {@code scope} by {@code breakdowns} can read the rollup and still be exact. */
   static boolean covers(Scope scope, List<Dimension> breakdowns) {
+    // The rollup keeps neither traces, hours nor the served model name (its model is the requested one).
     return !scope.filters().containsKey(Dimension.TRACE) && !breakdowns.contains(Dimension.HOUR) && !breakdowns.contains(Dimension.TRACE)
+        && !scope.filters().containsKey(Dimension.MODEL_SERVED) && !breakdowns.contains(Dimension.MODEL_SERVED)
         && isMidnight(scope.since()) && isMidnight(scope.until());
   }
 

@@ -9,7 +9,10 @@ public enum Dimension {
   TENANT("tenant"),
   TEAM("team"),
   COST_CENTER("cost_center"),
+  /** The model the client asked for (its alias), else the one that served the call (report_figures, V15). */
   MODEL("model"),
+  /** The model that served the call as the provider named it (a dated snapshot such as gpt-4o-2024-08-06). */
+  MODEL_SERVED("model_served"),
   PROVIDER("provider"),
   /** Where the call ran as recorded: its region, else its zone. */
   REGION("coalesce(region, zone)"),

@@ -46,7 +46,8 @@ abstract class JdbcStore implements Store {
   /** Migrations in order; each a resource {@code migrations/V<n>__<name>.sql}, plus an optional per-dialect file. */
   private static final List<String> MIGRATIONS = List.of("V1__ledger", "V2__measured", "V3__reports", "V4__api_keys", "V5__budgets",
       "V6__budget_tenant", "V7__report_rollup", "V8__stream_aggregates", "V9__tenant_identity", "V10__api_key_revocation",
-      "V11__figure_datasets", "V12__record_prices", "V13__model_requested", "V14__chains");
+      "V11__figure_datasets", "V12__record_prices", "V13__model_requested", "V14__chains",
+      "V15__report_model_requested");
 
   /**
    * Record columns in table order, from {@link RecordSchema#IN_ORDER} (with the id's fingerprint beside the id); both bulk

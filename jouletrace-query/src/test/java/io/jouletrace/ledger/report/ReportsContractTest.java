@@ -256,4 +256,31 @@ public abstract class ReportsContractTest {
       assertThat(Double.parseDouble(first.expected()) / Double.parseDouble(first.stored())).isCloseTo(10, within(1e-6));
     }
   }
+
+  @Test
+  public void reports_and_filters_name_a_call_by_the_model_asked_for_and_model_served_by_the_snapshot_that_answered() {
+    Instant day = Instant.parse("2026-11-03T00:00:00Z");
+    InvocationRecord aliased = InvocationRecord.builder("openai", "gpt-4o-mini-2024-07-18", 100).id("aliased").inputTokens(50L)
+        .timestamp(day.plusSeconds(3_600)).modelRequested("gpt-4o-mini").build();
+    InvocationRecord plain = InvocationRecord.builder("openai", "gpt-4o-mini", 100).id("plain").inputTokens(50L)
+        .timestamp(day.plusSeconds(7_200)).build();
+    try (Ledger ledger = open(null)) {
+      ingest(ledger, List.of(aliased, plain), 10);
+      Reports reports = new Reports(ledger.store());
+      // Whole days: the rollup's path; an open scope: the records' path. Both name the call the same way.
+      for (Scope scope : List.of(new Scope(day, day.plusSeconds(86_400), Map.of()), new Scope(null, null, Map.of()))) {
+        var summary = reports.summary(scope, List.of(Dimension.MODEL, Dimension.MODEL_SERVED));
+        assertThat(summary.breakdowns().get(Dimension.MODEL)).extracting(Reports.Group::key).containsExactly("gpt-4o-mini");
+        assertThat(summary.breakdowns().get(Dimension.MODEL).getFirst().aggregate().calls()).isEqualTo(2);
+        assertThat(summary.breakdowns().get(Dimension.MODEL_SERVED)).extracting(Reports.Group::key)
+            .containsExactlyInAnyOrder("gpt-4o-mini", "gpt-4o-mini-2024-07-18");
+        assertThat(reports.summary(new Scope(scope.since(), scope.until(), Map.of(Dimension.MODEL, "gpt-4o-mini")), List.of())
+            .total().calls()).as("a filter on the alias finds both calls").isEqualTo(2);
+        assertThat(reports.summary(new Scope(scope.since(), scope.until(), Map.of(Dimension.MODEL_SERVED, "gpt-4o-mini-2024-07-18")),
+            List.of()).total().calls()).isEqualTo(1);
+      }
+      assertThat(ledger.verify().ok()).as("the rollup agrees with the records").isTrue();
+    }
+  }
+
 }
