@@ -92,17 +92,23 @@ public final class RecordFields {
   }
 
   /**
+   * The fields a record must carry, in the order a missing one is named: what was called (provider, model) first, so a
+   * span without its model is named by its model attribute, as before the schema. Operation and output tokens have
+   * defaults ({@link #toRecord}).
+   */
+  private static final List<RecordSchema.Field> REQUIRED = java.util.stream.Stream.concat(
+          java.util.stream.Stream.of(RecordSchema.PROVIDER, RecordSchema.MODEL), RecordSchema.FIELDS.stream())
+      .filter(f -> !f.nullable() && f != RecordSchema.OPERATION && f != RecordSchema.OUTPUT_TOKENS).distinct().toList();
+
+  /**
    * Reads every schema field by its type; a field the schema calls non-nullable is required unless it has a default
    * (operation: chat; output_tokens: 0 for embeddings, which generate none).
    */
   private static InvocationRecord toRecord(FieldValues in) throws FieldError {
     Object[] values = new Object[RecordSchema.FIELDS.size()];
-    for (int i = 0; i < values.length; i++) {
-      RecordSchema.Field field = RecordSchema.FIELDS.get(i);
-      values[i] = read(in, field);
-      if (values[i] == null && !field.nullable() && field != RecordSchema.OPERATION && field != RecordSchema.OUTPUT_TOKENS) {
-        throw FieldValues.missing(field.json());
-      }
+    for (int i = 0; i < values.length; i++) values[i] = read(in, RecordSchema.FIELDS.get(i));
+    for (RecordSchema.Field field : REQUIRED) {
+      if (values[RecordSchema.FIELDS.indexOf(field)] == null) throw FieldValues.missing(field.json());
     }
     int outputTokens = RecordSchema.FIELDS.indexOf(RecordSchema.OUTPUT_TOKENS);
     if (values[outputTokens] == null) {

@@ -123,7 +123,7 @@ class InputFilesTest {
   void the_extension_wins_over_the_content() throws IOException {
     List<Parsed> entries = readFile(dir, "calls.jsonl", OTLP_LINE);
 
-    assertThat(rejected(entries.get(0)).line()).endsWith("calls.jsonl:1: timestamp: is required");
+    assertThat(rejected(entries.get(0)).line()).endsWith("calls.jsonl:1: provider: is required");
   }
 
   @Test
