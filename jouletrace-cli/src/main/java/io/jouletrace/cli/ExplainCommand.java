@@ -2,7 +2,7 @@ package io.jouletrace.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.ledger.Ledger;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.report.Explanation;
 import java.io.PrintWriter;
 import java.util.List;

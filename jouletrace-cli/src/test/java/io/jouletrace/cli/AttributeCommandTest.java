@@ -262,7 +262,7 @@ class AttributeCommandTest {
     Path records = Files.writeString(dir.resolve("records.jsonl"),
         "{\"id\":\"c1\",\"timestamp\":\"2026-03-01T14:30:00Z\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"output_tokens\":100,\"zone\":\"FRA\"}\n");
     assertThat(jouletrace("ingest", records.toString(), "--data", data).exitCode()).isZero();
-    List<io.jouletrace.ledger.FigureSet> figures = new ArrayList<>();
+    List<io.jouletrace.ledger.entry.FigureSet> figures = new ArrayList<>();
     try (var store = io.jouletrace.ledger.store.DuckDbStore.open(Path.of(data))) {
       store.scan(entry -> figures.add(entry.figures()));
     }

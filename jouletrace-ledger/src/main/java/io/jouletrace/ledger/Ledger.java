@@ -9,6 +9,8 @@ import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
 import io.jouletrace.ledger.chain.ChainRoot;
+import io.jouletrace.ledger.entry.FigureSet;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.report.PriceTable;
 import io.jouletrace.ledger.store.IdentityTakenException;
 import io.jouletrace.ledger.store.Store;

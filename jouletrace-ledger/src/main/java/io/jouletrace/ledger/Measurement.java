@@ -18,6 +18,8 @@ import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.entry.FigureSet;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.store.Store;
 import io.jouletrace.ledger.telemetry.Readings;
 import io.jouletrace.ledger.telemetry.SpanReader;

@@ -3,6 +3,7 @@ package io.jouletrace.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.store.Store;
 import java.nio.file.Path;

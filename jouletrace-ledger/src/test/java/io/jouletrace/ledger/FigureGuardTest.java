@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.figure.NullReason;
 import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.store.DuckDbStore;
 import java.nio.file.Path;
 import java.time.Instant;

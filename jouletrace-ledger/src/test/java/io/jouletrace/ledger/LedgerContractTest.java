@@ -15,6 +15,8 @@ import io.jouletrace.core.figure.Tier;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.chain.ChainHasher;
+import io.jouletrace.ledger.entry.FigureSet;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;

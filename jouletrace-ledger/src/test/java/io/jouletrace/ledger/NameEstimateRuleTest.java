@@ -11,6 +11,7 @@ import io.jouletrace.core.methodology.Methodology;
 import io.jouletrace.core.model.NameEstimate;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
+import io.jouletrace.ledger.entry.FigureSet;
 import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.store.Store;
 import java.nio.file.Path;

@@ -40,7 +40,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.Ledger;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.store.DuckDbStore;
 import java.io.IOException;
 import java.io.OutputStream;

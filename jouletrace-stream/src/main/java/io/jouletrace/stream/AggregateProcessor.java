@@ -1,6 +1,6 @@
 package io.jouletrace.stream;
 
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.jouletrace.stream;
 
 import io.jouletrace.core.methodology.Estimator;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.ingest.InputFiles;
 import io.jouletrace.ledger.ingest.Parsed;
 import io.jouletrace.ledger.ingest.RecordReader;

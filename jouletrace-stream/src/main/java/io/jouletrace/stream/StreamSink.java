@@ -3,7 +3,7 @@ package io.jouletrace.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jouletrace.core.attribution.AttributionOptions;
 import io.jouletrace.ledger.Ledger;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.Measurement;
 import io.jouletrace.ledger.store.Store;
 import java.time.Duration;

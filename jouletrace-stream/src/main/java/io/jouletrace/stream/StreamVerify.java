@@ -2,9 +2,9 @@ package io.jouletrace.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jouletrace.core.methodology.Estimator;
-import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.entry.FigureSet;
 import io.jouletrace.ledger.Ledger;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.chain.ChainHasher;
 import io.jouletrace.ledger.chain.ChainWalk;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.ingest.Parsed;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import io.jouletrace.core.attribution.AttributionOptions;
 import io.jouletrace.core.attribution.Attributor;
 import io.jouletrace.core.attribution.MeterSample;
 import io.jouletrace.core.attribution.RunSpan;
-import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.entry.FigureSet;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.Measurement;
 import io.jouletrace.ledger.VerifyReport;

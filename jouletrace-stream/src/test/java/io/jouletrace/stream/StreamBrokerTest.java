@@ -12,7 +12,7 @@ import io.jouletrace.ledger.store.PostgresStore;
 import io.jouletrace.ledger.store.Store;
 import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.core.figure.Tier;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package io.jouletrace.ledger.chain;
 
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.schema.RecordSchema;
-import io.jouletrace.ledger.FigureSet;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.FigureSet;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.report.PriceTable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.jouletrace.ledger.chain;
 
 import io.jouletrace.core.hash.Sha256;
-import io.jouletrace.ledger.FigureSet;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.FigureSet;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import javax.crypto.Mac;

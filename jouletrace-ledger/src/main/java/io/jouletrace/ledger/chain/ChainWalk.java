@@ -1,6 +1,6 @@
 package io.jouletrace.ledger.chain;
 
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 
 /**
  * One hash chain walked in position order, as verification walks it: each stored entry's position (its chain seq) must

@@ -93,9 +93,9 @@ public record Aggregate(long calls, Amounts energyJoules, Amounts carbonGrams, l
    * grouped by their tiers and bands carry plain sums only. Over millions of rows DuckDB computes these about twice as
    * fast as the conditional sums of {@link #SELECT} (docs/benchmarks.md), and a handful of such rows make each group.
    */
-  static final String COMPOSITION_KEYS = "energy_tier, energy_band, carbon_tier, carbon_band";
+  public static final String COMPOSITION_KEYS = "energy_tier, energy_band, carbon_tier, carbon_band";
 
-  static final String COMPOSITION_SELECT = COMPOSITION_KEYS + ", CAST(count(*) AS BIGINT), " + compositionSums();
+  public static final String COMPOSITION_SELECT = COMPOSITION_KEYS + ", CAST(count(*) AS BIGINT), " + compositionSums();
 
   /** {@link #COMPOSITION_SELECT} over the composition rows of {@code report_rollup_day}: their calls add up. */
   static final String ROLLED_UP_COMPOSITION_SELECT = COMPOSITION_KEYS + ", CAST(sum(calls) AS BIGINT), " + compositionSums();

@@ -1,7 +1,7 @@
 package io.jouletrace.ledger.store;
 
 import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,8 +2,8 @@ package io.jouletrace.ledger.store;
 
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.schema.RecordSchema;
-import io.jouletrace.ledger.FigureSet;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.FigureSet;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.budget.Budget;
 import io.jouletrace.ledger.chain.ChainHasher;
 import io.jouletrace.ledger.chain.ChainRoot;

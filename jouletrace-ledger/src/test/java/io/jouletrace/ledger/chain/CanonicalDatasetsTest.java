@@ -3,8 +3,8 @@ package io.jouletrace.ledger.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.FigureSet;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.FigureSet;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

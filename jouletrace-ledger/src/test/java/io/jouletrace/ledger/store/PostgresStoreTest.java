@@ -9,7 +9,7 @@ import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.LedgerContractTest;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.VerifyReport;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -9,9 +9,9 @@ import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.methodology.Derivation;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.entry.FigureSet;
 import io.jouletrace.ledger.Ledger;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.store.Store;
 import java.util.List;
 

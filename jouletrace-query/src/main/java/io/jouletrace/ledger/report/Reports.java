@@ -1,5 +1,6 @@
 package io.jouletrace.ledger.report;
 
+import io.jouletrace.ledger.DailyRollup;
 import io.jouletrace.ledger.Measurement;
 import io.jouletrace.ledger.store.Store;
 import java.sql.ResultSet;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.entry.FigureSet;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.LedgerContractTest;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.budget.Budget.Mode;
 import io.jouletrace.ledger.budget.Budget.Period;
 import io.jouletrace.ledger.budget.Budget.Quantity;

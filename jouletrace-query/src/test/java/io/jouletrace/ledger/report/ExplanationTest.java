@@ -8,7 +8,7 @@ import io.jouletrace.catalog.Catalog;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
 import io.jouletrace.ledger.Ledger;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.store.DuckDbStore;
 import java.nio.file.Path;
 import java.time.Instant;

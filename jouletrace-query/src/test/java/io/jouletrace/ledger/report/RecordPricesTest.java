@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.LedgerContractTest;
-import io.jouletrace.ledger.LedgerEntry;
+import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.store.DuckDbStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

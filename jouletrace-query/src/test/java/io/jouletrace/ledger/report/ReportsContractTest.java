@@ -14,7 +14,7 @@ import io.jouletrace.core.attribution.Attribution;
 import io.jouletrace.core.figure.AccuracyBand;
 import io.jouletrace.core.figure.Tier;
 import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.FigureSet;
+import io.jouletrace.ledger.entry.FigureSet;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.Measurement;
 import io.jouletrace.ledger.VerifyReport;

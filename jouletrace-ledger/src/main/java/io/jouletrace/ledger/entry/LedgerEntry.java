@@ -1,4 +1,4 @@
-package io.jouletrace.ledger;
+package io.jouletrace.ledger.entry;
 
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.PhaseTimings;

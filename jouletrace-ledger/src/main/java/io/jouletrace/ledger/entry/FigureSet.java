@@ -1,4 +1,4 @@
-package io.jouletrace.ledger;
+package io.jouletrace.ledger.entry;
 
 import io.jouletrace.catalog.Datasets;
 import io.jouletrace.core.carbon.Intensity;

@@ -1,6 +1,8 @@
-package io.jouletrace.ledger.report;
+package io.jouletrace.ledger;
 
-import io.jouletrace.ledger.Measurement;
+import io.jouletrace.ledger.report.Aggregate;
+import io.jouletrace.ledger.report.Dimension;
+import io.jouletrace.ledger.report.Scope;
 import io.jouletrace.ledger.store.Store;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,7 +18,7 @@ import java.util.List;
  * append-only ledger makes safe. A new measured figure set changes an old record's figures in {@code report_figures},
  * so the rollup then starts over.
  */
-final class DailyRollup {
+public final class DailyRollup {
 
   static final String SCOPE_FIELDS = "tenant, team, cost_center, model, provider, region, zone, intensity_zone, operation";
   private static final String ALL_KEYS = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14";
@@ -42,12 +44,12 @@ final class DailyRollup {
           + " ORDER BY " + ALL_KEYS,
       "UPDATE report_rollup_state SET through_seq = target_seq, measured_sets = target_measured_sets");
 
-  static final String TABLE = "report_rollup_day";
+  public static final String TABLE = "report_rollup_day";
 
   private DailyRollup() {}
 
   /** Whether a summary of {@code scope} by {@code breakdowns} can read the rollup and still be exact. */
-  static boolean covers(Scope scope, List<Dimension> breakdowns) {
+  public static boolean covers(Scope scope, List<Dimension> breakdowns) {
     // The rollup keeps neither traces, hours nor the served model name (its model is the requested one).
     return !scope.filters().containsKey(Dimension.TRACE) && !breakdowns.contains(Dimension.HOUR) && !breakdowns.contains(Dimension.TRACE)
         && !scope.filters().containsKey(Dimension.MODEL_SERVED) && !breakdowns.contains(Dimension.MODEL_SERVED)
@@ -59,7 +61,7 @@ final class DailyRollup {
   }
 
   /** Rolls up the records appended since the last refresh. */
-  static void refresh(Store store) {
+  public static void refresh(Store store) {
     store.update("roll up the ledger by day", REFRESH);
   }
 }

@@ -1,7 +1,7 @@
-package io.jouletrace.ledger.report;
+package io.jouletrace.ledger;
 
 import io.jouletrace.core.figure.Tier;
-import io.jouletrace.ledger.VerifyReport;
+import io.jouletrace.ledger.report.Aggregate;
 import io.jouletrace.ledger.store.Store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
