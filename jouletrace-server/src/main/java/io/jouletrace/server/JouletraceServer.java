@@ -1,8 +1,8 @@
 package io.jouletrace.server;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import static io.jouletrace.server.ApiKeys.charged;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,6 +27,7 @@ import io.jouletrace.ledger.ingest.Parsed;
 import io.jouletrace.ledger.ingest.RecordBounds;
 import io.jouletrace.ledger.ingest.RecordFields;
 import io.jouletrace.ledger.budget.Budget;
+import io.jouletrace.ledger.budget.BudgetGate;
 import io.jouletrace.ledger.budget.BudgetJson;
 import io.jouletrace.ledger.budget.BudgetStatus;
 import io.jouletrace.ledger.budget.Budgets;
@@ -119,11 +120,7 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(JouletraceServer.class);
-  /**
-   * Jackson's buffers come from one shared pool: its default pool is per thread, and every request runs on a new
-   * virtual thread, so each request would allocate fresh buffers.
-   */
-  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final String PROTOBUF = "application/x-protobuf";
   private static final int BATCH = 10_000;
 
@@ -160,9 +157,10 @@ public final class JouletraceServer implements AutoCloseable {
     this.budgets = new Budgets(ledger.store());
     this.calls = new CallRecorder(this::storeCalls, config.recording().queue(), Duration.ofSeconds(1), Duration.ofSeconds(30));
     metrics.recordQueue(calls::depth);
+    // The gate is not under withLedger: a call must not wait for a recorder batch's commit; Budgets and the store serialise themselves.
     this.gateway = config.gateway() == null ? null
-        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls, config.recording().bounds(),
-            config.recording().passWhenFull(), this::budgetVerdict, this::unrecorded);
+        : new Gateway(config.gateway(), ledger.figurer(config.methodology()), calls, config.recording().bounds(),
+            config.recording().passWhenFull(), BudgetGate.of(budgets), metrics);
     this.app = Javalin.create(c -> {
       c.concurrency.useVirtualThreads = true;
       c.http.maxRequestSize = config.maxBodyBytes();
@@ -393,36 +391,6 @@ public final class JouletraceServer implements AutoCloseable {
         "request body larger than " + config.maxBodyBytes() + " bytes"));
   }
 
-  /** A client error with its status; its message is safe to show. */
-  static class ApiError extends RuntimeException {
-    final HttpStatus status;
-    /** The spent gate budget that refused the request (429), or null. */
-    final String budget;
-
-    ApiError(HttpStatus status, String message) {
-      this(status, message, null);
-    }
-
-    ApiError(HttpStatus status, String message, String budget) {
-      super(message);
-      this.status = status;
-      this.budget = budget;
-    }
-  }
-
-  /**
-   * A record outside what the key may write: another tenant's, or a team or cost center other than the key's bound one.
-   * In a batch it rejects that entry alone (naming its field); a single record's request answers 403.
-   */
-  static final class ScopeRefusal extends ApiError {
-    final String field;
-
-    ScopeRefusal(String field, String message) {
-      super(HttpStatus.FORBIDDEN, message);
-      this.field = field;
-    }
-  }
-
   private static void error(Context ctx, HttpStatus status, String message) {
     error(ctx, status, message, null);
   }
@@ -481,19 +449,6 @@ public final class JouletraceServer implements AutoCloseable {
   static final Duration KEY_RECHECK = Duration.ofSeconds(1);
 
   private record CachedPrincipal(ApiKeys.Principal principal, long checkedAtNanos) {}
-
-  /**
-   * The team or cost center a call is charged to: the one the key is bound to, or else the one the request names. A
-   * request that names another than the key's (ignoring case, as budgets match) is refused: a bound key cannot dodge its
-   * budgets.
-   */
-  static String charged(String bound, String asked, String field) {
-    if (bound == null) return asked;
-    if (asked != null && !asked.equalsIgnoreCase(bound)) {
-      throw new ScopeRefusal(field, "this key is bound to " + field + " " + bound + ", not " + asked);
-    }
-    return bound;
-  }
 
   /** {@code POST /api/keys}: {@code {"role": "admin"}} or {@code {"role": "tenant", "tenant", "team", "cost_center"}}, with a {@code label}. */
   private void postKey(Context ctx) throws IOException {
@@ -837,37 +792,6 @@ public final class JouletraceServer implements AutoCloseable {
     JsonNode value = body.get(field);
     if (value == null || !value.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field '" + field + "': required string");
     return value.asText();
-  }
-
-  /**
-   * The gateway's budget check, before a live call: a spent gate budget refuses the call; crossed
-   * advisory budgets are named with their crossing time. Only budgets of the call's tenant or admin-wide ones apply
-   * ({@link Budget#appliesTo}); an admin-wide budget's figures sum every tenant's calls, so its refusal states none.
-   */
-  private Gateway.BudgetGate.Verdict budgetVerdict(String tenant, String team, String costCenter, Instant at) {
-    // Not under withLedger: a call must not wait for a recorder batch's commit; Budgets and the store serialise themselves.
-    Budgets.Check check = budgets.check(tenant, team, costCenter, at);
-    List<String> warnings = check.advisories().stream()
-        .map(s -> s.budget().name() + " crossed at " + s.crossing().at()).toList();
-    if (!check.refused()) return warnings.isEmpty() ? Gateway.BudgetGate.Verdict.PASS : new Gateway.BudgetGate.Verdict(null, null, warnings, null);
-    BudgetStatus spent = check.exhausted().getFirst();
-    Budget budget = spent.budget();
-    String figures = budget.owner() == null ? ""
-        : " (" + rounded(spent.spent()) + " of " + rounded(budget.limit()) + " " + budget.quantity().unit() + ")";
-    return new Gateway.BudgetGate.Verdict(budget.name(), budget.quantity().code() + " budget " + budget.name() + " of "
-        + budget.scopeKind().code() + " " + budget.scopeValue() + " is spent for this " + budget.period().code() + figures
-        + "; calls resume at " + spent.periodEnd(), warnings, spent.periodEnd());
-  }
-
-  /** A gateway call that produced nothing to record: the ledger stays what happened, the log and /metrics say it. */
-  private void unrecorded(String endpoint, String reason, String detail) {
-    LOG.warn("gateway {} call not recorded: {} ({})", endpoint, reason, detail);
-    metrics.unrecorded(endpoint, reason);
-  }
-
-  /** Four significant digits: enough to compare spending with a limit, without binary-float tails. */
-  private static String rounded(double amount) {
-    return new java.math.BigDecimal(amount).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
   }
 
   private void focus(Context ctx) {

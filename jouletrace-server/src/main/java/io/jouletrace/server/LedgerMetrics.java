@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * <p>Team and model names come from tenants' records, so each tenant shows its {@code top} teams and models by calls and
  * folds the rest into {@value #OTHER}: a tenant sending a new name per call cannot grow the exposition without bound.
  */
-final class LedgerMetrics {
+final class LedgerMetrics implements Gateway.Unrecorded {
 
   /** Runs a ledger query with the ledger to itself. */
   interface LedgerAccess {
@@ -76,7 +76,8 @@ final class LedgerMetrics {
   }
 
   /** Counts a gateway call that left no record (Gateway.Unrecorded), by endpoint and reason. */
-  void unrecorded(String endpoint, String reason) {
+  @Override
+  public void unrecorded(String endpoint, String reason) {
     unrecordedCounter(endpoint, reason).increment();
   }
 
