@@ -1,6 +1,11 @@
 package io.jouletrace.server;
 
 import static io.jouletrace.server.ApiKeys.charged;
+import static io.jouletrace.server.Requests.PRINCIPAL;
+import static io.jouletrace.server.Requests.principal;
+import static io.jouletrace.server.Requests.requireAdmin;
+import static io.jouletrace.server.Requests.scope;
+import static io.jouletrace.server.Requests.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.javalin.Javalin;
-import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
@@ -26,17 +30,12 @@ import io.jouletrace.ledger.ingest.OtlpTraces;
 import io.jouletrace.ledger.ingest.Parsed;
 import io.jouletrace.ledger.ingest.RecordBounds;
 import io.jouletrace.ledger.ingest.RecordFields;
-import io.jouletrace.ledger.budget.Budget;
 import io.jouletrace.ledger.budget.BudgetGate;
-import io.jouletrace.ledger.budget.BudgetJson;
-import io.jouletrace.ledger.budget.BudgetStatus;
 import io.jouletrace.ledger.budget.Budgets;
 import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.EfficiencyJson;
 import io.jouletrace.ledger.report.EfficiencyReports;
 import io.jouletrace.ledger.report.Explanation;
-import io.jouletrace.ledger.report.FocusExport;
-import io.jouletrace.ledger.report.PriceTable;
 import io.jouletrace.ledger.report.RecordJson;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
@@ -327,15 +326,8 @@ public final class JouletraceServer implements AutoCloseable {
       String provider = Optional.ofNullable(ctx.queryParam("baseline_provider")).orElse("openai");
       ctx.json(EfficiencyJson.comparison(withLedger(() -> efficiency.compare(scope, provider, baseline))));
     });
-    r.get("/api/budgets", ctx -> ctx.json(BudgetJson.budgets(withLedger(budgets::list).stream().filter(b -> visible(ctx, b)).toList())));
-    r.get("/api/budgets/status", this::budgetStatus);
-    r.put("/api/budgets/{name}", this::putBudget);
-    r.delete("/api/budgets/{name}", ctx -> {
-      requireAdmin(ctx);
-      if (!withLedger(() -> budgets.delete(ctx.pathParam("name")))) throw new ApiError(HttpStatus.NOT_FOUND, "no budget " + ctx.pathParam("name"));
-      ctx.status(HttpStatus.NO_CONTENT);
-    });
-    r.get("/api/export/focus", this::focus);
+    new BudgetRoutes(budgets, this::withLedger, config.maxBodyBytes()).register(r);
+    new FocusRoutes(ledger.store(), this::withLedger).register(r);
     r.get("/api/keys", ctx -> {
       requireAdmin(ctx);
       ArrayNode list = JSON.createArrayNode();
@@ -409,8 +401,6 @@ public final class JouletraceServer implements AutoCloseable {
 
   // ---- authentication --------------------------------------------------------------------------
 
-  private static final String PRINCIPAL = "jouletrace.principal";
-
   /** The key is {@code Authorization: Bearer KEY}, or {@code x-api-key: KEY} as Anthropic's clients send it. */
   private void authenticate(Context ctx) {
     String header = ctx.header("Authorization");
@@ -471,33 +461,6 @@ public final class JouletraceServer implements AutoCloseable {
     return value.asText();
   }
 
-  private static ApiKeys.Principal principal(Context ctx) {
-    return ctx.attribute(PRINCIPAL);
-  }
-
-  private static void requireAdmin(Context ctx) {
-    if (!principal(ctx).isAdmin()) throw new ApiError(HttpStatus.FORBIDDEN, "this route needs an admin key");
-  }
-
-  /** The request's scope: since/until and filters from the query, limited to a tenant key's tenant. */
-  private static Scope scope(Context ctx) {
-    Map<Dimension, String> filters = new java.util.LinkedHashMap<>();
-    for (Dimension d : List.of(Dimension.TENANT, Dimension.TEAM, Dimension.COST_CENTER, Dimension.MODEL, Dimension.PROVIDER,
-        Dimension.REGION, Dimension.ZONE, Dimension.OPERATION, Dimension.TRACE)) {
-      String value = ctx.queryParam(d.code());
-      if (value != null && !value.isBlank()) filters.put(d, value);
-    }
-    ApiKeys.Principal principal = principal(ctx);
-    if (!principal.isAdmin()) {
-      String asked = filters.get(Dimension.TENANT);
-      if (asked != null && !asked.equals(principal.tenant())) {
-        throw new ApiError(HttpStatus.FORBIDDEN, "this key is limited to tenant " + principal.tenant());
-      }
-      filters.put(Dimension.TENANT, principal.tenant());
-    }
-    return new Scope(Scope.time("since", ctx.queryParam("since")), Scope.time("until", ctx.queryParam("until")), filters);
-  }
-
   // ---- routes ----------------------------------------------------------------------------------
 
   /** {@code GET /api/methodology}: the version new figures are made with and when that release took effect (null if unknown). */
@@ -536,19 +499,9 @@ public final class JouletraceServer implements AutoCloseable {
     sendJson(ctx, block);
   }
 
-  /**
-   * The request body. With a declared length it is read into an array of that length (Javalin's own reader copies
-   * through an 8 KB buffer and a growing one: most of what a small request allocated); a body over the limit is 413.
-   */
+  /** The request body, at most {@link Config#maxBodyBytes} ({@link Requests#body}). */
   byte[] body(Context ctx) throws IOException {
-    long length = ctx.req().getContentLengthLong();
-    if (length < 0) return ctx.bodyAsBytes();
-    if (length > config.maxBodyBytes()) throw new ContentTooLargeResponse();
-    byte[] body = new byte[(int) length];
-    if (ctx.req().getInputStream().readNBytes(body, 0, body.length) < body.length) {
-      throw new ApiError(HttpStatus.BAD_REQUEST, "request body ended before its Content-Length");
-    }
-    return body;
+    return Requests.body(ctx, config.maxBodyBytes());
   }
 
   /** Writes a JSON answer straight to the response, not through Javalin's result stream (which copies it through a buffer). */
@@ -749,70 +702,6 @@ public final class JouletraceServer implements AutoCloseable {
     result.set("conflicts", conflicts);
     result.set("ids", ids);
     return result;
-  }
-
-  // ---- budgets and FOCUS -------------------------------------------------------------------------
-
-  /**
-   * A tenant key sees its own tenant's budgets (tenant budgets and the team and cost-center budgets set for it); an admin
-   * key sees all. Admin-wide team budgets stay hidden from tenant keys: their spending sums every tenant's calls.
-   */
-  private static boolean visible(Context ctx, Budget budget) {
-    ApiKeys.Principal principal = principal(ctx);
-    return principal.isAdmin() || principal.tenant().equals(budget.owner());
-  }
-
-  private void budgetStatus(Context ctx) {
-    Instant at = Optional.ofNullable(Scope.time("at", ctx.queryParam("at"))).orElseGet(Instant::now);
-    List<BudgetStatus> statuses = withLedger(() -> budgets.statuses(at)).stream().filter(s -> visible(ctx, s.budget())).toList();
-    ctx.json(BudgetJson.statuses(at, statuses));
-  }
-
-  /**
-   * {@code PUT /api/budgets/{name}} with {@code scope}, {@code scope_value}, {@code quantity}, {@code limit}, {@code period},
-   * {@code mode} and, for a tenant's team or cost-center budget, {@code tenant}.
-   */
-  private void putBudget(Context ctx) throws IOException {
-    requireAdmin(ctx);
-    JsonNode body = JSON.readTree(body(ctx));
-    JsonNode tenant = body.get("tenant");
-    if (tenant != null && !tenant.isNull() && !tenant.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': must be a string");
-    Budget budget = new Budget(ctx.pathParam("name"), Budget.ScopeKind.of(text(body, "scope")), text(body, "scope_value"),
-        Budget.Quantity.of(text(body, "quantity")), body.path("limit").asDouble(Double.NaN), Budget.Period.of(text(body, "period")),
-        Budget.Mode.of(Optional.ofNullable(body.get("mode")).map(JsonNode::asText).orElse("advisory")), Instant.now(),
-        tenant == null || tenant.isNull() ? null : tenant.asText());
-    withLedger(() -> {
-      budgets.set(budget);
-      return null;
-    });
-    ctx.json(BudgetJson.budget(budget));
-  }
-
-  private static String text(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || !value.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field '" + field + "': required string");
-    return value.asText();
-  }
-
-  private void focus(Context ctx) {
-    FocusExport.Options defaults = FocusExport.Options.defaults();
-    FocusExport.Options options = new FocusExport.Options(
-        ctx.queryParam("period") == null ? defaults.period() : FocusExport.choice("period", ctx.queryParam("period"), FocusExport.PERIODS),
-        ctx.queryParam("sub_account") == null ? defaults.subAccount()
-            : FocusExport.choice("sub_account", ctx.queryParam("sub_account"), FocusExport.SUB_ACCOUNTS),
-        // The server has no price table: the cost columns stay null, as the CLI's without --prices.
-        Optional.ofNullable(ctx.queryParam("billing_account")).orElse(defaults.billingAccount()), PriceTable.NONE);
-    Scope scope = scope(ctx);
-    StringBuilder csv = new StringBuilder();
-    withLedger(() -> {
-      try {
-        new FocusExport(ledger.store()).write(scope, options, csv);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return null;
-    });
-    ctx.header("Content-Disposition", "attachment; filename=\"focus.csv\"").contentType("text/csv; charset=utf-8").result(csv.toString());
   }
 
   private void verify(Context ctx) {

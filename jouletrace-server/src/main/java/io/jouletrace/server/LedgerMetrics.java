@@ -39,11 +39,6 @@ import java.util.function.Supplier;
  */
 final class LedgerMetrics implements Gateway.Unrecorded {
 
-  /** Runs a ledger query with the ledger to itself. */
-  interface LedgerAccess {
-    <T> T withLedger(Supplier<T> work);
-  }
-
   /** The label value of a tenant's teams and models beyond its top ones. */
   static final String OTHER = "other";
   /** How many teams and how many models of each tenant get their own series by default. */
