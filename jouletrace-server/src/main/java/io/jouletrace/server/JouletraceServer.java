@@ -5,7 +5,6 @@ import static io.jouletrace.server.Requests.PRINCIPAL;
 import static io.jouletrace.server.Requests.principal;
 import static io.jouletrace.server.Requests.requireAdmin;
 import static io.jouletrace.server.Requests.scope;
-import static io.jouletrace.server.Requests.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +39,6 @@ import io.jouletrace.ledger.report.RecordJson;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
-import io.jouletrace.ledger.store.Store;
 import io.jouletrace.ledger.store.StoreException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -328,20 +326,7 @@ public final class JouletraceServer implements AutoCloseable {
     });
     new BudgetRoutes(budgets, this::withLedger, config.maxBodyBytes()).register(r);
     new FocusRoutes(ledger.store(), this::withLedger).register(r);
-    r.get("/api/keys", ctx -> {
-      requireAdmin(ctx);
-      ArrayNode list = JSON.createArrayNode();
-      withLedger(keys::list).forEach(k -> list.add(ApiKeys.json(k)));
-      ctx.json(JSON.createObjectNode().set("keys", list));
-    });
-    r.post("/api/keys", this::postKey);
-    r.delete("/api/keys/{id}", ctx -> {
-      requireAdmin(ctx);
-      String id = ctx.pathParam("id");
-      Optional<Store.ApiKey> revoked = withLedger(() -> keys.revoke(id));
-      principals.clear(); // at once here; a revocation by another process is seen within KEY_RECHECK
-      ctx.json(ApiKeys.json(revoked.orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no API key with id " + id))));
-    });
+    new KeyRoutes(keys, this::withLedger, principals::clear, config.maxBodyBytes()).register(r);
     r.post("/v1/traces", this::otlp);
     if (gateway != null) {
       for (String endpoint : Gateway.ENDPOINTS.keySet()) {
@@ -439,27 +424,6 @@ public final class JouletraceServer implements AutoCloseable {
   static final Duration KEY_RECHECK = Duration.ofSeconds(1);
 
   private record CachedPrincipal(ApiKeys.Principal principal, long checkedAtNanos) {}
-
-  /** {@code POST /api/keys}: {@code {"role": "admin"}} or {@code {"role": "tenant", "tenant", "team", "cost_center"}}, with a {@code label}. */
-  private void postKey(Context ctx) throws IOException {
-    requireAdmin(ctx);
-    JsonNode body = JSON.readTree(body(ctx));
-    String role = text(body, "role");
-    if (!role.equals(ApiKeys.ADMIN) && !role.equals(ApiKeys.TENANT)) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'role': admin or tenant");
-    String tenant = optionalText(body, "tenant");
-    if (role.equals(ApiKeys.TENANT) && tenant == null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': required for a tenant key");
-    if (role.equals(ApiKeys.ADMIN) && tenant != null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': an admin key has none");
-    String key = createKey(tenant, optionalText(body, "team"), optionalText(body, "cost_center"), optionalText(body, "label"));
-    Store.ApiKey stored = withLedger(() -> keys.find(ApiKeys.sha256(key))).orElseThrow();
-    ctx.status(HttpStatus.CREATED).json(ApiKeys.json(stored).put("key", key));
-  }
-
-  private static String optionalText(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) return null;
-    if (!value.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field '" + field + "': must be a string");
-    return value.asText();
-  }
 
   // ---- routes ----------------------------------------------------------------------------------
 
