@@ -179,6 +179,11 @@ public final class Ledger implements AutoCloseable {
     return signals.latest();
   }
 
+  /** Figures calls under {@code methodologyVersion} with {@link #estimator()} as it is at each call. */
+  public CallFigurer figurer(String methodologyVersion) {
+    return record -> figure(estimator(), record, methodologyVersion);
+  }
+
   /** New figures of {@code entry} under {@code methodologyVersion}, as the signals stored before it see them (backfill). */
   private Estimate figureAnew(LedgerEntry entry, String methodologyVersion) {
     return figure(estimatorFor(entry.seq()), entry.record(), methodologyVersion);

@@ -110,7 +110,7 @@ public final class ApiKeys {
 
   /** A stored key as the API and {@code keys list --json} show it: never its hash beyond the id. */
   public static ObjectNode json(Store.ApiKey key) {
-    return JouletraceServer.JSON.createObjectNode().put("id", id(key)).put("role", key.role()).put("tenant", key.tenant())
+    return Json.MAPPER.createObjectNode().put("id", id(key)).put("role", key.role()).put("tenant", key.tenant())
         .put("team", key.team()).put("cost_center", key.costCenter()).put("label", key.label())
         .put("created_at", key.createdAt().toString()).put("revoked_at", key.revokedAt() == null ? null : key.revokedAt().toString());
   }
@@ -130,5 +130,18 @@ public final class ApiKeys {
 
   static String sha256(String key) {
     return Sha256.hexDigest(key);
+  }
+
+  /**
+   * The team or cost center a call is charged to: the one the key is bound to, or else the one the request names. A
+   * request that names another than the key's (ignoring case, as budgets match) is refused: a bound key cannot dodge its
+   * budgets.
+   */
+  static String charged(String bound, String asked, String field) {
+    if (bound == null) return asked;
+    if (asked != null && !asked.equalsIgnoreCase(bound)) {
+      throw new ScopeRefusal(field, "this key is bound to " + field + " " + bound + ", not " + asked);
+    }
+    return bound;
   }
 }

@@ -101,7 +101,7 @@ sealed interface ApiShape {
 
     @Override
     public ObjectNode budgetRefusal(String message, String budget) {
-      ObjectNode body = JouletraceServer.JSON.createObjectNode();
+      ObjectNode body = Json.MAPPER.createObjectNode();
       body.putObject("error").put("message", message).put("type", "budget_exceeded").put("code", "budget_exceeded").put("budget", budget);
       return body;
     }
@@ -228,7 +228,7 @@ sealed interface ApiShape {
 
     @Override
     public ObjectNode budgetRefusal(String message, String budget) {
-      ObjectNode body = JouletraceServer.JSON.createObjectNode().put("type", "error");
+      ObjectNode body = Json.MAPPER.createObjectNode().put("type", "error");
       body.putObject("error").put("type", "budget_exceeded").put("message", message).put("budget", budget);
       return body;
     }

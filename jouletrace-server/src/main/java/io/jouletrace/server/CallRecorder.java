@@ -1,6 +1,7 @@
 package io.jouletrace.server;
 
 import io.jouletrace.core.record.InvocationRecord;
+import io.jouletrace.ledger.RecordQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * sends a call upstream, and refuses it or passes it unrecorded when there is none (docs/server.md). A call admitted
  * while there was room is always queued, so the bound is its capacity plus the calls in flight when it filled.
  */
-final class CallRecorder implements AutoCloseable, Gateway.Recorder {
+final class CallRecorder implements AutoCloseable, RecordQueue {
 
   /** A record to append and where it came from (the ingest routes use it too). */
   record Call(InvocationRecord record, String sourceRef) {}

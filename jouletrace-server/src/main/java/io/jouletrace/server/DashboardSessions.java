@@ -51,7 +51,7 @@ final class DashboardSessions {
     String token = ctx.queryParam("token");
     Grant link = token == null ? null : links.remove(token);
     if (link == null || link.expires().isBefore(clock.instant())) {
-      throw new JouletraceServer.ApiError(HttpStatus.UNAUTHORIZED, "query parameter 'token': unknown, used or expired sign-in link (serve prints a new one;"
+      throw new ApiError(HttpStatus.UNAUTHORIZED, "query parameter 'token': unknown, used or expired sign-in link (serve prints a new one;"
           + " POST /api/session/link makes one)");
     }
     sessions.values().removeIf(g -> g.expires().isBefore(clock.instant()));

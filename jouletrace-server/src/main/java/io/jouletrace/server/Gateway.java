@@ -11,9 +11,10 @@ import io.jouletrace.catalog.EcoBlock;
 import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
-import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
-import io.jouletrace.ledger.Ledger;
+import io.jouletrace.ledger.CallFigurer;
+import io.jouletrace.ledger.RecordQueue;
+import io.jouletrace.ledger.budget.BudgetGate;
 import io.jouletrace.ledger.ingest.RecordBounds;
 import io.jouletrace.ledger.ingest.RecordFields;
 import io.jouletrace.core.record.Operation;
@@ -46,8 +47,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OpenAI-compatible gateway (docs/gateway.md): forwards {@code /v1/chat/completions}, {@code /v1/completions},
@@ -78,32 +80,9 @@ public final class Gateway {
     }
   }
 
-  /** Checks a call's scopes against energy budgets before it goes upstream. */
-  interface BudgetGate {
-    Verdict check(String tenant, String team, String costCenter, Instant at);
-
-    /**
-     * @param refusedBy the gate budget that is spent (the call is refused with 429), or null
-     * @param refusal what the client is told
-     * @param warnings crossed advisory budgets, named in the {@code x-jouletrace-budget-warning} header
-     * @param resumesAt when the refusing budget's period ends (the refusal's {@code Retry-After}); null when none refuses
-     */
-    record Verdict(String refusedBy, String refusal, List<String> warnings, Instant resumesAt) {
-      static final Verdict PASS = new Verdict(null, null, List.of(), null);
-    }
-  }
-
-  /** Where recorded calls go (the server's ledger writer, batched). */
-  interface Recorder {
-    void record(InvocationRecord record, String sourceRef);
-
-    /** Whether a call sent now will find room to be recorded. */
-    boolean hasRoom();
-  }
-
   /**
-   * Calls that produced no tokens and so no record (refused, upstream error or timeout, no usage): logged and counted
-   * in {@code /metrics}, since the ledger records only what was produced.
+   * Counts calls that produced no tokens and so no record (refused, upstream error or timeout, no usage) for
+   * {@code /metrics} ({@link LedgerMetrics}), since the ledger records only what was produced; the gateway logs them.
    *
    * @param reason a code: {@code budget_refused}, {@code upstream_unreachable}, {@code upstream_timeout},
    *     {@code upstream_stalled}, {@code upstream_error}, {@code no_usage}, {@code stream_without_output},
@@ -115,14 +94,15 @@ public final class Gateway {
     List<String> REASONS = List.of("budget_refused", "upstream_unreachable", "upstream_timeout", "upstream_stalled", "upstream_error",
         "no_usage", "stream_without_output", "record_queue_full", "record_rejected");
 
-    void unrecorded(String endpoint, String reason, String detail);
+    void unrecorded(String endpoint, String reason);
   }
 
   /** The routes under {@code /v1/} the gateway serves, and the API shape each speaks. */
   static final Map<String, ApiShape> ENDPOINTS = Map.of("chat/completions", ApiShape.OPENAI, "completions", ApiShape.OPENAI,
       "embeddings", ApiShape.OPENAI, "responses", ApiShape.OPENAI_RESPONSES, "messages", ApiShape.ANTHROPIC);
 
-  private static final ObjectMapper JSON = JouletraceServer.JSON;
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final ObjectMapper JSON = Json.MAPPER;
   /** Request headers not passed upstream: hop-by-hop ones, and the client's jouletrace key in either of its headers. */
   private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "host", "transfer-encoding", "authorization",
       "x-api-key", "x-upstream-authorization", "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization", "accept-encoding");
@@ -131,9 +111,8 @@ public final class Gateway {
   static final String UPSTREAM_AUTHORIZATION = "x-upstream-authorization";
 
   private final Config config;
-  private final Supplier<Estimator> estimator;
-  private final String methodology;
-  private final Recorder recorder;
+  private final CallFigurer figurer;
+  private final RecordQueue recorder;
   private final RecordBounds bounds;
   private final boolean passWhenFull;
   private final BudgetGate budgets;
@@ -147,17 +126,22 @@ public final class Gateway {
    *     goes upstream
    * @param passWhenFull with no room left to record a call: pass it unrecorded (counted) instead of refusing it (503)
    */
-  Gateway(Config config, Supplier<Estimator> estimator, String methodology, Recorder recorder, RecordBounds bounds, boolean passWhenFull,
-      BudgetGate budgets, Unrecorded unrecorded) {
+  Gateway(Config config, CallFigurer figurer, RecordQueue recorder, RecordBounds bounds, boolean passWhenFull, BudgetGate budgets,
+      Unrecorded unrecorded) {
     this.config = config;
-    this.estimator = estimator;
-    this.methodology = methodology;
+    this.figurer = figurer;
     this.recorder = recorder;
     this.bounds = bounds;
     this.passWhenFull = passWhenFull;
     this.budgets = budgets;
     this.unrecorded = unrecorded;
     this.client = upstreamClient();
+  }
+
+  /** A call that produced nothing to record: the ledger stays what happened, the log and /metrics say it. */
+  private void unrecorded(String endpoint, String reason, String detail) {
+    LOG.warn("gateway {} call not recorded: {} ({})", endpoint, reason, detail);
+    unrecorded.unrecorded(endpoint, reason);
   }
 
   /**
@@ -194,8 +178,8 @@ public final class Gateway {
       String traceparent = ctx.header("traceparent");
       String traceId = traceparent != null && TRACEPARENT.matcher(traceparent).matches()
           ? traceparent.substring(3, 35) : null;
-      return new Caller(tenant, JouletraceServer.charged(principal.team(), ctx.header("x-jouletrace-team"), "team"),
-          JouletraceServer.charged(principal.costCenter(), ctx.header("x-jouletrace-cost-center"), "cost center"), traceId);
+      return new Caller(tenant, ApiKeys.charged(principal.team(), ctx.header("x-jouletrace-team"), "team"),
+          ApiKeys.charged(principal.costCenter(), ctx.header("x-jouletrace-cost-center"), "cost center"), traceId);
     }
   }
 
@@ -205,20 +189,20 @@ public final class Gateway {
     try {
       request = (ObjectNode) JSON.readTree(requestBody);
     } catch (IOException | ClassCastException e) {
-      throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "request body must be a JSON object");
+      throw new ApiError(HttpStatus.BAD_REQUEST, "request body must be a JSON object");
     }
     JsonNode modelNode = request.get("model");
-    if (modelNode == null || !modelNode.isTextual()) throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "field 'model' is required");
+    if (modelNode == null || !modelNode.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'model' is required");
     String model = modelNode.asText();
     Upstream upstream = config.route(model);
-    if (upstream == null) throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, "no upstream is configured for model " + model);
+    if (upstream == null) throw new ApiError(HttpStatus.BAD_REQUEST, "no upstream is configured for model " + model);
     ApiShape shape = ENDPOINTS.get(endpoint);
     Caller caller = Caller.of(ctx, principal);
     Instant started = Instant.now();
     refuseOutOfBounds(upstream, model, caller, started);
     boolean recording = recorder.hasRoom();
     if (!recording && !passWhenFull) {
-      throw new JouletraceServer.ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway cannot record calls now: its recording queue is "
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway cannot record calls now: its recording queue is "
           + "full while the ledger catches up; try again shortly");
     }
     BudgetGate.Verdict verdict = budgets.check(caller.tenant(), caller.team(), caller.costCenter(), started);
@@ -227,7 +211,7 @@ public final class Gateway {
       long untilReset = (long) Math.ceil(Math.max(0, Duration.between(Instant.now(), verdict.resumesAt()).toMillis()) / 1000.0);
       ctx.status(HttpStatus.TOO_MANY_REQUESTS).contentType("application/json").header("Retry-After", Long.toString(untilReset))
           .header("x-should-retry", "false").result(shape.budgetRefusal(verdict.refusal(), verdict.refusedBy()).toString());
-      unrecorded.unrecorded(endpoint, "budget_refused", verdict.refusedBy());
+      unrecorded(endpoint, "budget_refused", verdict.refusedBy());
       return;
     }
     if (!verdict.warnings().isEmpty()) ctx.header("x-jouletrace-budget-warning", String.join("; ", verdict.warnings()));
@@ -263,7 +247,7 @@ public final class Gateway {
     Upstream upstream = config.route("");
     URI target = upstream == null ? null : upstream.baseUrl().resolve(path + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
     if (target == null || !target.toString().startsWith(upstream.baseUrl().toString())) {
-      throw new JouletraceServer.ApiError(HttpStatus.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
+      throw new ApiError(HttpStatus.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
     }
     Request upstreamRequest = upstreamRequest(ctx, upstream, ApiShape.OPENAI, ctx.method().name(), target);
     byte[] body = ctx.bodyAsBytes();
@@ -324,22 +308,22 @@ public final class Gateway {
       return listener.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       upstreamRequest.abort(e);
-      if (endpoint != null) unrecorded.unrecorded(endpoint, "upstream_timeout", "no answer within " + config.timeout());
+      if (endpoint != null) unrecorded(endpoint, "upstream_timeout", "no answer within " + config.timeout());
       throw timedOut(upstream);
     } catch (InterruptedException e) {
       upstreamRequest.abort(e);
       Thread.currentThread().interrupt();
-      throw new JouletraceServer.ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping");
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (endpoint != null) unrecorded.unrecorded(endpoint, "upstream_unreachable", String.valueOf(cause.getMessage()));
+      if (endpoint != null) unrecorded(endpoint, "upstream_unreachable", String.valueOf(cause.getMessage()));
       String how = cause instanceof ConnectException || cause instanceof SocketTimeoutException ? " cannot be reached: " : " failed: ";
-      throw new JouletraceServer.ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + how + cause.getMessage());
+      throw new ApiError(HttpStatus.BAD_GATEWAY, "upstream " + upstream.baseUrl() + how + cause.getMessage());
     }
   }
 
-  private JouletraceServer.ApiError timedOut(Upstream upstream) {
-    return new JouletraceServer.ApiError(HttpStatus.GATEWAY_TIMEOUT, "upstream " + upstream.baseUrl() + " did not answer within "
+  private ApiError timedOut(Upstream upstream) {
+    return new ApiError(HttpStatus.GATEWAY_TIMEOUT, "upstream " + upstream.baseUrl() + " did not answer within "
         + config.timeout().toSeconds() + " s");
   }
 
@@ -378,24 +362,24 @@ public final class Gateway {
       body = in.readAllBytes();
     } catch (IOException e) {
       if (!guarded.stalled()) throw e;
-      unrecorded.unrecorded(call.endpoint(), "upstream_stalled", "the body stalled after the headers");
+      unrecorded(call.endpoint(), "upstream_stalled", "the body stalled after the headers");
       throw timedOut(call.upstream());
     }
     double latency = call.secondsSinceSent();
     if (status / 100 != 2) {
       ctx.result(body); // the upstream's own error, unchanged; nothing was produced, so nothing is recorded
-      unrecorded.unrecorded(call.endpoint(), "upstream_error", "upstream answered " + status);
+      unrecorded(call.endpoint(), "upstream_error", "upstream answered " + status);
       return;
     }
     AnswerHead head = AnswerHead.read(body);
     ApiShape.Usage usage = head == null ? null : call.shape().usage(head.fields());
     if (usage == null || !figurable(call, usage)) {
       ctx.result(body);
-      unrecorded.unrecorded(call.endpoint(), "no_usage", usage == null ? "a 2xx answer without usage" : "a 2xx answer whose usage has no output tokens");
+      unrecorded(call.endpoint(), "no_usage", usage == null ? "a 2xx answer without usage" : "a 2xx answer whose usage has no output tokens");
       return;
     }
     InvocationRecord record = record(call, usage, latency);
-    Estimate estimate = Ledger.figure(estimator.get(), record, methodology);
+    Estimate estimate = figurer.figure(record);
     ObjectNode eco = EcoBlock.of(record, estimate);
     if (estimate.energy() instanceof Figure.Known energy) {
       ctx.header("x-jouletrace-energy-wh", Double.toString(new Energy(energy.value()).wh()));
@@ -505,7 +489,7 @@ public final class Gateway {
           }
           if (usage != null && !recorded && figurable(call, usage)) {
             InvocationRecord record = record(call, usage, call.secondsSinceSent());
-            if (ecoCarrier != null) ecoCarrier.set("eco", EcoBlock.of(record, Ledger.figure(estimator.get(), record, methodology)));
+            if (ecoCarrier != null) ecoCarrier.set("eco", EcoBlock.of(record, figurer.figure(record)));
             record(call, record, "gateway:" + call.endpoint() + ":stream");
             recorded = true;
             rewrite = true;
@@ -536,7 +520,7 @@ public final class Gateway {
         String how = guarded.stalled() ? ":stream-stalled" : cut ? ":stream-cut" : ":stream-without-usage";
         record(call, record(call, delivered, call.secondsSinceSent()), "gateway:" + call.endpoint() + how);
       } else if (!recorded) {
-        unrecorded.unrecorded(call.endpoint(), guarded.stalled() ? "upstream_stalled" : "stream_without_output", "no content before the stream ended");
+        unrecorded(call.endpoint(), guarded.stalled() ? "upstream_stalled" : "stream_without_output", "no content before the stream ended");
       }
     }
   }
@@ -550,7 +534,7 @@ public final class Gateway {
         .costCenter(caller.costCenter()).traceId(caller.traceId()).build();
     bounds.violation(probe, at).ifPresent(v -> {
       String where = v.field().equals(RecordFields.MODEL) ? "field 'model'" : "header x-jouletrace-" + v.field().replace('_', '-');
-      throw new JouletraceServer.ApiError(HttpStatus.BAD_REQUEST, where + ": " + v.reason());
+      throw new ApiError(HttpStatus.BAD_REQUEST, where + ": " + v.reason());
     });
   }
 
@@ -558,9 +542,9 @@ public final class Gateway {
   private void record(Call call, InvocationRecord record, String sourceRef) {
     var violation = bounds.violation(record, Instant.now());
     if (violation.isPresent()) {
-      unrecorded.unrecorded(call.endpoint(), "record_rejected", violation.get().field() + ": " + violation.get().reason());
+      unrecorded(call.endpoint(), "record_rejected", violation.get().field() + ": " + violation.get().reason());
     } else if (!call.recording()) {
-      unrecorded.unrecorded(call.endpoint(), "record_queue_full", "passed unrecorded (--record-overflow pass)");
+      unrecorded(call.endpoint(), "record_queue_full", "passed unrecorded (--record-overflow pass)");
     } else {
       recorder.record(record, sourceRef);
     }

@@ -1,15 +1,18 @@
 package io.jouletrace.server;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import static io.jouletrace.server.ApiKeys.charged;
+import static io.jouletrace.server.Requests.PRINCIPAL;
+import static io.jouletrace.server.Requests.principal;
+import static io.jouletrace.server.Requests.requireAdmin;
+import static io.jouletrace.server.Requests.scope;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.javalin.Javalin;
-import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
@@ -26,21 +29,16 @@ import io.jouletrace.ledger.ingest.OtlpTraces;
 import io.jouletrace.ledger.ingest.Parsed;
 import io.jouletrace.ledger.ingest.RecordBounds;
 import io.jouletrace.ledger.ingest.RecordFields;
-import io.jouletrace.ledger.budget.Budget;
-import io.jouletrace.ledger.budget.BudgetJson;
-import io.jouletrace.ledger.budget.BudgetStatus;
+import io.jouletrace.ledger.budget.BudgetGate;
 import io.jouletrace.ledger.budget.Budgets;
 import io.jouletrace.ledger.report.Dimension;
 import io.jouletrace.ledger.report.EfficiencyJson;
 import io.jouletrace.ledger.report.EfficiencyReports;
 import io.jouletrace.ledger.report.Explanation;
-import io.jouletrace.ledger.report.FocusExport;
-import io.jouletrace.ledger.report.PriceTable;
 import io.jouletrace.ledger.report.RecordJson;
 import io.jouletrace.ledger.report.ReportJson;
 import io.jouletrace.ledger.report.Reports;
 import io.jouletrace.ledger.report.Scope;
-import io.jouletrace.ledger.store.Store;
 import io.jouletrace.ledger.store.StoreException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -119,11 +117,7 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(JouletraceServer.class);
-  /**
-   * Jackson's buffers come from one shared pool: its default pool is per thread, and every request runs on a new
-   * virtual thread, so each request would allocate fresh buffers.
-   */
-  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final String PROTOBUF = "application/x-protobuf";
   private static final int BATCH = 10_000;
 
@@ -160,9 +154,10 @@ public final class JouletraceServer implements AutoCloseable {
     this.budgets = new Budgets(ledger.store());
     this.calls = new CallRecorder(this::storeCalls, config.recording().queue(), Duration.ofSeconds(1), Duration.ofSeconds(30));
     metrics.recordQueue(calls::depth);
+    // The gate is not under withLedger: a call must not wait for a recorder batch's commit; Budgets and the store serialise themselves.
     this.gateway = config.gateway() == null ? null
-        : new Gateway(config.gateway(), ledger::estimator, config.methodology(), calls, config.recording().bounds(),
-            config.recording().passWhenFull(), this::budgetVerdict, this::unrecorded);
+        : new Gateway(config.gateway(), ledger.figurer(config.methodology()), calls, config.recording().bounds(),
+            config.recording().passWhenFull(), BudgetGate.of(budgets), metrics);
     this.app = Javalin.create(c -> {
       c.concurrency.useVirtualThreads = true;
       c.http.maxRequestSize = config.maxBodyBytes();
@@ -329,29 +324,9 @@ public final class JouletraceServer implements AutoCloseable {
       String provider = Optional.ofNullable(ctx.queryParam("baseline_provider")).orElse("openai");
       ctx.json(EfficiencyJson.comparison(withLedger(() -> efficiency.compare(scope, provider, baseline))));
     });
-    r.get("/api/budgets", ctx -> ctx.json(BudgetJson.budgets(withLedger(budgets::list).stream().filter(b -> visible(ctx, b)).toList())));
-    r.get("/api/budgets/status", this::budgetStatus);
-    r.put("/api/budgets/{name}", this::putBudget);
-    r.delete("/api/budgets/{name}", ctx -> {
-      requireAdmin(ctx);
-      if (!withLedger(() -> budgets.delete(ctx.pathParam("name")))) throw new ApiError(HttpStatus.NOT_FOUND, "no budget " + ctx.pathParam("name"));
-      ctx.status(HttpStatus.NO_CONTENT);
-    });
-    r.get("/api/export/focus", this::focus);
-    r.get("/api/keys", ctx -> {
-      requireAdmin(ctx);
-      ArrayNode list = JSON.createArrayNode();
-      withLedger(keys::list).forEach(k -> list.add(ApiKeys.json(k)));
-      ctx.json(JSON.createObjectNode().set("keys", list));
-    });
-    r.post("/api/keys", this::postKey);
-    r.delete("/api/keys/{id}", ctx -> {
-      requireAdmin(ctx);
-      String id = ctx.pathParam("id");
-      Optional<Store.ApiKey> revoked = withLedger(() -> keys.revoke(id));
-      principals.clear(); // at once here; a revocation by another process is seen within KEY_RECHECK
-      ctx.json(ApiKeys.json(revoked.orElseThrow(() -> new ApiError(HttpStatus.NOT_FOUND, "no API key with id " + id))));
-    });
+    new BudgetRoutes(budgets, this::withLedger, config.maxBodyBytes()).register(r);
+    new FocusRoutes(ledger.store(), this::withLedger).register(r);
+    new KeyRoutes(keys, this::withLedger, principals::clear, config.maxBodyBytes()).register(r);
     r.post("/v1/traces", this::otlp);
     if (gateway != null) {
       for (String endpoint : Gateway.ENDPOINTS.keySet()) {
@@ -393,36 +368,6 @@ public final class JouletraceServer implements AutoCloseable {
         "request body larger than " + config.maxBodyBytes() + " bytes"));
   }
 
-  /** A client error with its status; its message is safe to show. */
-  static class ApiError extends RuntimeException {
-    final HttpStatus status;
-    /** The spent gate budget that refused the request (429), or null. */
-    final String budget;
-
-    ApiError(HttpStatus status, String message) {
-      this(status, message, null);
-    }
-
-    ApiError(HttpStatus status, String message, String budget) {
-      super(message);
-      this.status = status;
-      this.budget = budget;
-    }
-  }
-
-  /**
-   * A record outside what the key may write: another tenant's, or a team or cost center other than the key's bound one.
-   * In a batch it rejects that entry alone (naming its field); a single record's request answers 403.
-   */
-  static final class ScopeRefusal extends ApiError {
-    final String field;
-
-    ScopeRefusal(String field, String message) {
-      super(HttpStatus.FORBIDDEN, message);
-      this.field = field;
-    }
-  }
-
   private static void error(Context ctx, HttpStatus status, String message) {
     error(ctx, status, message, null);
   }
@@ -440,8 +385,6 @@ public final class JouletraceServer implements AutoCloseable {
   }
 
   // ---- authentication --------------------------------------------------------------------------
-
-  private static final String PRINCIPAL = "jouletrace.principal";
 
   /** The key is {@code Authorization: Bearer KEY}, or {@code x-api-key: KEY} as Anthropic's clients send it. */
   private void authenticate(Context ctx) {
@@ -482,67 +425,6 @@ public final class JouletraceServer implements AutoCloseable {
 
   private record CachedPrincipal(ApiKeys.Principal principal, long checkedAtNanos) {}
 
-  /**
-   * The team or cost center a call is charged to: the one the key is bound to, or else the one the request names. A
-   * request that names another than the key's (ignoring case, as budgets match) is refused: a bound key cannot dodge its
-   * budgets.
-   */
-  static String charged(String bound, String asked, String field) {
-    if (bound == null) return asked;
-    if (asked != null && !asked.equalsIgnoreCase(bound)) {
-      throw new ScopeRefusal(field, "this key is bound to " + field + " " + bound + ", not " + asked);
-    }
-    return bound;
-  }
-
-  /** {@code POST /api/keys}: {@code {"role": "admin"}} or {@code {"role": "tenant", "tenant", "team", "cost_center"}}, with a {@code label}. */
-  private void postKey(Context ctx) throws IOException {
-    requireAdmin(ctx);
-    JsonNode body = JSON.readTree(body(ctx));
-    String role = text(body, "role");
-    if (!role.equals(ApiKeys.ADMIN) && !role.equals(ApiKeys.TENANT)) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'role': admin or tenant");
-    String tenant = optionalText(body, "tenant");
-    if (role.equals(ApiKeys.TENANT) && tenant == null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': required for a tenant key");
-    if (role.equals(ApiKeys.ADMIN) && tenant != null) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': an admin key has none");
-    String key = createKey(tenant, optionalText(body, "team"), optionalText(body, "cost_center"), optionalText(body, "label"));
-    Store.ApiKey stored = withLedger(() -> keys.find(ApiKeys.sha256(key))).orElseThrow();
-    ctx.status(HttpStatus.CREATED).json(ApiKeys.json(stored).put("key", key));
-  }
-
-  private static String optionalText(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) return null;
-    if (!value.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field '" + field + "': must be a string");
-    return value.asText();
-  }
-
-  private static ApiKeys.Principal principal(Context ctx) {
-    return ctx.attribute(PRINCIPAL);
-  }
-
-  private static void requireAdmin(Context ctx) {
-    if (!principal(ctx).isAdmin()) throw new ApiError(HttpStatus.FORBIDDEN, "this route needs an admin key");
-  }
-
-  /** The request's scope: since/until and filters from the query, limited to a tenant key's tenant. */
-  private static Scope scope(Context ctx) {
-    Map<Dimension, String> filters = new java.util.LinkedHashMap<>();
-    for (Dimension d : List.of(Dimension.TENANT, Dimension.TEAM, Dimension.COST_CENTER, Dimension.MODEL, Dimension.PROVIDER,
-        Dimension.REGION, Dimension.ZONE, Dimension.OPERATION, Dimension.TRACE)) {
-      String value = ctx.queryParam(d.code());
-      if (value != null && !value.isBlank()) filters.put(d, value);
-    }
-    ApiKeys.Principal principal = principal(ctx);
-    if (!principal.isAdmin()) {
-      String asked = filters.get(Dimension.TENANT);
-      if (asked != null && !asked.equals(principal.tenant())) {
-        throw new ApiError(HttpStatus.FORBIDDEN, "this key is limited to tenant " + principal.tenant());
-      }
-      filters.put(Dimension.TENANT, principal.tenant());
-    }
-    return new Scope(Scope.time("since", ctx.queryParam("since")), Scope.time("until", ctx.queryParam("until")), filters);
-  }
-
   // ---- routes ----------------------------------------------------------------------------------
 
   /** {@code GET /api/methodology}: the version new figures are made with and when that release took effect (null if unknown). */
@@ -581,19 +463,9 @@ public final class JouletraceServer implements AutoCloseable {
     sendJson(ctx, block);
   }
 
-  /**
-   * The request body. With a declared length it is read into an array of that length (Javalin's own reader copies
-   * through an 8 KB buffer and a growing one: most of what a small request allocated); a body over the limit is 413.
-   */
+  /** The request body, at most {@link Config#maxBodyBytes} ({@link Requests#body}). */
   byte[] body(Context ctx) throws IOException {
-    long length = ctx.req().getContentLengthLong();
-    if (length < 0) return ctx.bodyAsBytes();
-    if (length > config.maxBodyBytes()) throw new ContentTooLargeResponse();
-    byte[] body = new byte[(int) length];
-    if (ctx.req().getInputStream().readNBytes(body, 0, body.length) < body.length) {
-      throw new ApiError(HttpStatus.BAD_REQUEST, "request body ended before its Content-Length");
-    }
-    return body;
+    return Requests.body(ctx, config.maxBodyBytes());
   }
 
   /** Writes a JSON answer straight to the response, not through Javalin's result stream (which copies it through a buffer). */
@@ -794,101 +666,6 @@ public final class JouletraceServer implements AutoCloseable {
     result.set("conflicts", conflicts);
     result.set("ids", ids);
     return result;
-  }
-
-  // ---- budgets and FOCUS -------------------------------------------------------------------------
-
-  /**
-   * A tenant key sees its own tenant's budgets (tenant budgets and the team and cost-center budgets set for it); an admin
-   * key sees all. Admin-wide team budgets stay hidden from tenant keys: their spending sums every tenant's calls.
-   */
-  private static boolean visible(Context ctx, Budget budget) {
-    ApiKeys.Principal principal = principal(ctx);
-    return principal.isAdmin() || principal.tenant().equals(budget.owner());
-  }
-
-  private void budgetStatus(Context ctx) {
-    Instant at = Optional.ofNullable(Scope.time("at", ctx.queryParam("at"))).orElseGet(Instant::now);
-    List<BudgetStatus> statuses = withLedger(() -> budgets.statuses(at)).stream().filter(s -> visible(ctx, s.budget())).toList();
-    ctx.json(BudgetJson.statuses(at, statuses));
-  }
-
-  /**
-   * {@code PUT /api/budgets/{name}} with {@code scope}, {@code scope_value}, {@code quantity}, {@code limit}, {@code period},
-   * {@code mode} and, for a tenant's team or cost-center budget, {@code tenant}.
-   */
-  private void putBudget(Context ctx) throws IOException {
-    requireAdmin(ctx);
-    JsonNode body = JSON.readTree(body(ctx));
-    JsonNode tenant = body.get("tenant");
-    if (tenant != null && !tenant.isNull() && !tenant.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field 'tenant': must be a string");
-    Budget budget = new Budget(ctx.pathParam("name"), Budget.ScopeKind.of(text(body, "scope")), text(body, "scope_value"),
-        Budget.Quantity.of(text(body, "quantity")), body.path("limit").asDouble(Double.NaN), Budget.Period.of(text(body, "period")),
-        Budget.Mode.of(Optional.ofNullable(body.get("mode")).map(JsonNode::asText).orElse("advisory")), Instant.now(),
-        tenant == null || tenant.isNull() ? null : tenant.asText());
-    withLedger(() -> {
-      budgets.set(budget);
-      return null;
-    });
-    ctx.json(BudgetJson.budget(budget));
-  }
-
-  private static String text(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || !value.isTextual()) throw new ApiError(HttpStatus.BAD_REQUEST, "field '" + field + "': required string");
-    return value.asText();
-  }
-
-  /**
-   * The gateway's budget check, before a live call: a spent gate budget refuses the call; crossed
-   * advisory budgets are named with their crossing time. Only budgets of the call's tenant or admin-wide ones apply
-   * ({@link Budget#appliesTo}); an admin-wide budget's figures sum every tenant's calls, so its refusal states none.
-   */
-  private Gateway.BudgetGate.Verdict budgetVerdict(String tenant, String team, String costCenter, Instant at) {
-    // Not under withLedger: a call must not wait for a recorder batch's commit; Budgets and the store serialise themselves.
-    Budgets.Check check = budgets.check(tenant, team, costCenter, at);
-    List<String> warnings = check.advisories().stream()
-        .map(s -> s.budget().name() + " crossed at " + s.crossing().at()).toList();
-    if (!check.refused()) return warnings.isEmpty() ? Gateway.BudgetGate.Verdict.PASS : new Gateway.BudgetGate.Verdict(null, null, warnings, null);
-    BudgetStatus spent = check.exhausted().getFirst();
-    Budget budget = spent.budget();
-    String figures = budget.owner() == null ? ""
-        : " (" + rounded(spent.spent()) + " of " + rounded(budget.limit()) + " " + budget.quantity().unit() + ")";
-    return new Gateway.BudgetGate.Verdict(budget.name(), budget.quantity().code() + " budget " + budget.name() + " of "
-        + budget.scopeKind().code() + " " + budget.scopeValue() + " is spent for this " + budget.period().code() + figures
-        + "; calls resume at " + spent.periodEnd(), warnings, spent.periodEnd());
-  }
-
-  /** A gateway call that produced nothing to record: the ledger stays what happened, the log and /metrics say it. */
-  private void unrecorded(String endpoint, String reason, String detail) {
-    LOG.warn("gateway {} call not recorded: {} ({})", endpoint, reason, detail);
-    metrics.unrecorded(endpoint, reason);
-  }
-
-  /** Four significant digits: enough to compare spending with a limit, without binary-float tails. */
-  private static String rounded(double amount) {
-    return new java.math.BigDecimal(amount).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
-  }
-
-  private void focus(Context ctx) {
-    FocusExport.Options defaults = FocusExport.Options.defaults();
-    FocusExport.Options options = new FocusExport.Options(
-        ctx.queryParam("period") == null ? defaults.period() : FocusExport.choice("period", ctx.queryParam("period"), FocusExport.PERIODS),
-        ctx.queryParam("sub_account") == null ? defaults.subAccount()
-            : FocusExport.choice("sub_account", ctx.queryParam("sub_account"), FocusExport.SUB_ACCOUNTS),
-        // The server has no price table: the cost columns stay null, as the CLI's without --prices.
-        Optional.ofNullable(ctx.queryParam("billing_account")).orElse(defaults.billingAccount()), PriceTable.NONE);
-    Scope scope = scope(ctx);
-    StringBuilder csv = new StringBuilder();
-    withLedger(() -> {
-      try {
-        new FocusExport(ledger.store()).write(scope, options, csv);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return null;
-    });
-    ctx.header("Content-Disposition", "attachment; filename=\"focus.csv\"").contentType("text/csv; charset=utf-8").result(csv.toString());
   }
 
   private void verify(Context ctx) {

@@ -37,12 +37,7 @@ import java.util.function.Supplier;
  * <p>Team and model names come from tenants' records, so each tenant shows its {@code top} teams and models by calls and
  * folds the rest into {@value #OTHER}: a tenant sending a new name per call cannot grow the exposition without bound.
  */
-final class LedgerMetrics {
-
-  /** Runs a ledger query with the ledger to itself. */
-  interface LedgerAccess {
-    <T> T withLedger(Supplier<T> work);
-  }
+final class LedgerMetrics implements Gateway.Unrecorded {
 
   /** The label value of a tenant's teams and models beyond its top ones. */
   static final String OTHER = "other";
@@ -76,7 +71,8 @@ final class LedgerMetrics {
   }
 
   /** Counts a gateway call that left no record (Gateway.Unrecorded), by endpoint and reason. */
-  void unrecorded(String endpoint, String reason) {
+  @Override
+  public void unrecorded(String endpoint, String reason) {
     unrecordedCounter(endpoint, reason).increment();
   }
 
