@@ -17,7 +17,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.jouletrace.catalog.Catalog;
-import io.jouletrace.catalog.EcoBlock;
 import io.jouletrace.catalog.EstimateRequest;
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.core.record.InvocationRecord;
