@@ -125,7 +125,10 @@ public final class Explanation {
       JsonNode result = set.get("result");
       out.append("  stored: energy ").append(bounds(result, "energy_wh", "Wh")).append(", carbon ").append(bounds(result, "carbon_g", "gCO2e"));
       List<String> unknown = new ArrayList<>();
-      set.get("null_reasons").forEach(reason -> unknown.add(reason.get("field").asText() + "=" + reason.get("code").asText()));
+      // The stored figures' reasons; the energy score's is on its own line above.
+      set.get("null_reasons").forEach(reason -> {
+        if (!reason.get("field").asText().equals(EcoBlock.ENERGY_SCORE)) unknown.add(reason.get("field").asText() + "=" + reason.get("code").asText());
+      });
       if (!unknown.isEmpty()) out.append(" (null: ").append(String.join(";", unknown)).append(')');
       out.append('\n');
       if (set.has("recomputed_matches_stored")) {
