@@ -183,7 +183,7 @@ async function showRecord(id) {
     ...figureRows('energy', f.energy, 'wh', 'Wh'),
     ...figureRows('carbon', f.carbon, 'g', 'gCO2e'),
     ['intensity', f.carbon ? f.carbon.intensity_g_per_kwh + ' g/kWh (' + f.carbon.intensity_source + ')' : '–'],
-    ['null reasons', f.null_reasons || '–'],
+    ['null reasons', f.null_reasons.map(r => r.field + '=' + r.code).join('; ') || '–'],
     ['energy score', record.energy_score
       ? stars(record.energy_score) + ' (' + record.energy_score.task + ', ' + record.energy_score.leaderboard_version + ')'
       : '– (' + record.energy_score_null_reason.code + ')'],

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.core.carbon.Intensity;
-import io.jouletrace.core.figure.Energy;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.figure.Range;
 import io.jouletrace.core.methodology.Estimate;
@@ -37,11 +36,9 @@ public final class EcoBlock {
     block.set(ENERGY_SCORE, energyScore(score));
     var reasons = block.putArray("null_reasons");
     for (Estimate.FieldReason reason : estimate.nullReasons()) {
-      reasons.addObject().put("field", reason.field()).put("code", reason.reason().code()).put("message", reason.reason().message());
+      reasons.add(FigureJson.nullReason(reason.field(), reason.reason().code(), reason.reason().message()));
     }
-    if (score.missing() != null) {
-      reasons.addObject().put("field", ENERGY_SCORE).put("code", score.missing().code()).put("message", score.missing().message());
-    }
+    if (score.missing() != null) reasons.add(energyScoreNullReason(score));
     var warnings = block.putArray("warnings");
     estimate.warnings().forEach(warnings::add);
     return block;
@@ -54,6 +51,11 @@ public final class EcoBlock {
    */
   public static EnergyScore energyScore(InvocationRecord record, String resolved) {
     return Catalog.leaderboard().energyScore(record.operation(), resolved == null ? List.of(record.model()) : List.of(record.model(), resolved));
+  }
+
+  /** The {@code null_reasons} entry of a call that is not rated, or null when it is. */
+  public static ObjectNode energyScoreNullReason(EnergyScore score) {
+    return score.missing() == null ? null : FigureJson.nullReason(ENERGY_SCORE, score.missing().code(), score.missing().message());
   }
 
   /** {@code {stars, task, leaderboard_version}}, or null when the call is not rated. */
@@ -84,31 +86,22 @@ public final class EcoBlock {
 
   private static JsonNode energy(Figure figure) {
     if (!(figure instanceof Figure.Known known)) return NODES.nullNode();
-    double low = new Energy(known.range().low()).wh();
-    double high = new Energy(known.range().high()).wh();
-    return NODES.objectNode().put("wh", (low + high) / 2).put("wh_low", low).put("wh_high", high)
-        .put("tier", known.tier().code()).put("band", known.band().code()).put("method", known.method());
+    return FigureJson.energy(known.range().low(), known.range().high(), known.tier().code(), known.band().code(), known.method());
   }
 
   private static JsonNode carbon(Figure figure, Intensity intensity) {
-    if (!(grams(figure) instanceof ObjectNode carbon)) return NODES.nullNode();
-    return carbon.put("intensity_g_per_kwh", intensity.gramsPerKwh()).put("intensity_source", intensity.source())
-        .put("zone", intensity.zone());
+    if (!(figure instanceof Figure.Known known)) return NODES.nullNode();
+    return FigureJson.carbon(known.range().low(), known.range().high(), known.tier().code(), known.band().code(), known.method(),
+        intensity.gramsPerKwh(), intensity.source(), intensity.zone());
   }
 
   private static JsonNode grams(Figure figure) {
-    return amount(figure, "g");
+    if (!(figure instanceof Figure.Known known)) return NODES.nullNode();
+    return FigureJson.grams(known.range().low(), known.range().high(), known.tier().code(), known.band().code(), known.method());
   }
 
   private static JsonNode litres(Figure figure) {
-    return amount(figure, "l");
-  }
-
-  private static JsonNode amount(Figure figure, String unit) {
     if (!(figure instanceof Figure.Known known)) return NODES.nullNode();
-    double low = known.range().low();
-    double high = known.range().high();
-    return NODES.objectNode().put(unit, (low + high) / 2).put(unit + "_low", low).put(unit + "_high", high)
-        .put("tier", known.tier().code()).put("band", known.band().code());
+    return FigureJson.litres(known.range().low(), known.range().high(), known.tier().code(), known.band().code(), known.method());
   }
 }

@@ -56,13 +56,13 @@ class EstimateCommandTest {
     assertThat(names(block)).containsExactly("methodology_version", "model", "energy", "carbon", "embodied_carbon", "water",
         "energy_score", "null_reasons", "warnings");
     assertThat(names(block.get("model")))
-        .containsExactly("provider", "requested", "resolved", "active_params_b", "total_params_b", "source", "band");
+        .containsExactly("provider", "requested", "served", "resolved", "active_params_b", "total_params_b", "source", "band");
     assertThat(names(block.get("model").get("active_params_b"))).containsExactly("low", "high");
     assertThat(names(block.get("energy"))).containsExactly("wh", "wh_low", "wh_high", "tier", "band", "method");
     assertThat(names(block.get("carbon")))
-        .containsExactly("g", "g_low", "g_high", "tier", "band", "intensity_g_per_kwh", "intensity_source", "zone");
-    assertThat(names(block.get("embodied_carbon"))).containsExactly("g", "g_low", "g_high", "tier", "band");
-    assertThat(names(block.get("water"))).containsExactly("l", "l_low", "l_high", "tier", "band");
+        .containsExactly("g", "g_low", "g_high", "tier", "band", "method", "intensity_g_per_kwh", "intensity_source", "zone");
+    assertThat(names(block.get("embodied_carbon"))).containsExactly("g", "g_low", "g_high", "tier", "band", "method");
+    assertThat(names(block.get("water"))).containsExactly("l", "l_low", "l_high", "tier", "band", "method");
 
     assertThat(block.get("methodology_version").asText()).isEqualTo("ecologits-0.9.3");
     JsonNode energy = block.get("energy");

@@ -52,6 +52,17 @@ class ExplainRouteTest extends RunningServerTest {
   }
 
   @Test
+  void the_explanation_lists_null_reasons_as_the_record_view_and_the_eco_block_do() throws Exception {
+    JsonNode reasons = http.get("/api/invocations/g1/explain", ADMIN).json().get("figure_sets").get(0).get("null_reasons");
+    assertThat(reasons).isEqualTo(http.get("/api/invocations/g1", ADMIN).json().get("figures").get("null_reasons"));
+    assertThat(reasons.isArray()).isTrue();
+    JsonNode unrated = reasons.get(reasons.size() - 1);
+    assertThat(unrated.get("field").asText()).isEqualTo("energy_score");
+    assertThat(unrated.get("code").asText()).isEqualTo("model-not-registered");
+    assertThat(unrated.get("message").asText()).isNotBlank();
+  }
+
+  @Test
   void a_missing_or_another_tenants_id_is_answered_exactly_as_the_record_route_answers_it() throws Exception {
     assertThat(http.get("/api/invocations/c1/explain", acmeKey).status()).isEqualTo(200);
     for (String id : new String[] {"g1", "nope"}) {

@@ -151,6 +151,26 @@ class ServerTest {
     assertThat(unknown.json().get("error").get("message").asText()).startsWith("field 'methodology'");
   }
 
+  /** One figure JSON shape (issue 20): a stored call's figures read back exactly as the estimate route shows them. */
+  @Test
+  void the_record_view_shows_the_figures_of_the_eco_block_for_the_same_call() throws Exception {
+    String[] calls = {"\"provider\":\"openai\",\"model\":\"gpt-4o\",\"input_tokens\":1000,\"output_tokens\":300,\"zone\":\"FRA\"",
+        "\"provider\":\"openai\",\"model\":\"house-model-7\",\"output_tokens\":300,\"zone\":\"FRA\""};
+    for (int i = 0; i < calls.length; i++) {
+      JsonNode eco = post("/api/energy/estimate", ADMIN, "{" + calls[i] + "}").json();
+      Reply stored = post("/api/invocations", ADMIN, "{\"id\":\"same-" + i + "\",\"timestamp\":\"2026-11-01T10:00:00Z\"," + calls[i] + "}");
+      assertThat(stored.json().get("accepted").asLong()).as(stored.body()).isEqualTo(1);
+      JsonNode figures = get("/api/invocations/same-" + i, ADMIN).json().get("figures");
+      for (String field : List.of("energy", "carbon", "embodied_carbon", "water", "null_reasons")) {
+        assertThat(figures.get(field)).as(calls[i] + ": " + field).isEqualTo(eco.get(field));
+      }
+    }
+    JsonNode unknown = get("/api/invocations/same-1", ADMIN).json().get("figures").get("null_reasons");
+    assertThat(unknown.findValuesAsText("field")).containsExactly("energy", "carbon", "embodied_carbon", "water", "energy_score");
+    assertThat(unknown.get(0).get("code").asText()).isEqualTo("model-not-registered");
+    assertThat(unknown.get(0).get("message").asText()).contains("house-model-7");
+  }
+
   /** BIJOTEL's documented call: no provider, one token count, a region label; answered with its wh and co2_grams. */
   @Test
   void estimate_takes_bijotels_model_tokens_and_region_and_says_what_it_assumed() throws Exception {

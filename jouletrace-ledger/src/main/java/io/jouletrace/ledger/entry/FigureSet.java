@@ -6,6 +6,7 @@ import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.model.ModelMatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -44,6 +45,15 @@ public record FigureSet(
       String intensityZone, String nullReasons) {
     this(methodologyVersion, modelResolved, modelSource, modelBand, energyJoules, carbonGrams, embodiedCarbonGrams, waterLitres,
         intensityGramsPerKwh, intensitySource, intensityZone, nullReasons, null);
+  }
+
+  /** A stored null reason: the unknown figure's field and the reason's code (the store keeps no message). */
+  public record FieldCode(String field, String code) {}
+
+  /** {@link #nullReasons} one by one, in stored order; empty when every figure is known. */
+  public List<FieldCode> nullReasonCodes() {
+    if (nullReasons == null) return List.of();
+    return Arrays.stream(nullReasons.split(";")).map(pair -> pair.split("=", 2)).map(pair -> new FieldCode(pair[0], pair[1])).toList();
   }
 
   /** A known amount: bounds, tier and band. */

@@ -13,6 +13,7 @@ import io.jouletrace.ledger.entry.FigureSet;
 import io.jouletrace.ledger.Ledger;
 import io.jouletrace.ledger.entry.LedgerEntry;
 import io.jouletrace.ledger.store.Store;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ public final class Explanation {
     ArrayNode sets = root.putArray("figure_sets");
     sets.add(modelled(ledger, entry, entry.figures(), "own"));
     for (Store.StoredFigureSet set : figureSets) {
-      sets.add(set.attributionRun() == null ? modelled(ledger, entry, set.figures(), "backfilled") : measured(ledger, set));
+      sets.add(set.attributionRun() == null ? modelled(ledger, entry, set.figures(), "backfilled") : measured(ledger, r, set));
     }
     return root;
   }
@@ -49,7 +50,7 @@ public final class Explanation {
   private static ObjectNode modelled(Ledger ledger, LedgerEntry entry, FigureSet stored, String kind) {
     Derivation.Recorder recorder = Derivation.recorder();
     Estimate estimate = ledger.refigure(entry, stored, recorder);
-    ObjectNode node = head(stored, kind);
+    ObjectNode node = head(stored, kind, RecordJson.nullReasons(entry.record(), stored, estimate));
     ArrayNode steps = node.putArray("steps");
     for (Derivation.Step step : recorder.steps()) {
       ObjectNode s = steps.addObject().put("name", step.name());
@@ -67,8 +68,8 @@ public final class Explanation {
   }
 
   /** A measured set: no formula makes it; it names the attribution run whose stored inputs reproduce it. */
-  private static ObjectNode measured(Ledger ledger, Store.StoredFigureSet set) {
-    ObjectNode node = head(set.figures(), "measured");
+  private static ObjectNode measured(Ledger ledger, InvocationRecord record, Store.StoredFigureSet set) {
+    ObjectNode node = head(set.figures(), "measured", RecordJson.nullReasons(record, set.figures(), null));
     node.put("attribution_run", set.attributionRun());
     String note = "measured: metered energy split among the calls that used it by attribution run " + set.attributionRun()
         + " (docs/measured.md); `jouletrace verify` re-runs the attribution from the run's stored inputs";
@@ -79,9 +80,11 @@ public final class Explanation {
     return node;
   }
 
-  private static ObjectNode head(FigureSet figures, String kind) {
-    return NODES.objectNode().put("methodology_version", figures.methodologyVersion()).put("kind", kind)
-        .put("null_reasons", figures.nullReasons());
+  /** {@code nullReasons} in the record view's shape ({@link RecordJson#nullReasons}). */
+  private static ObjectNode head(FigureSet figures, String kind, ArrayNode nullReasons) {
+    ObjectNode head = NODES.objectNode().put("methodology_version", figures.methodologyVersion()).put("kind", kind);
+    head.set("null_reasons", nullReasons);
+    return head;
   }
 
   /** The stored bounds the steps end in (null where the figure is unknown). */
@@ -121,7 +124,12 @@ public final class Explanation {
       }
       JsonNode result = set.get("result");
       out.append("  stored: energy ").append(bounds(result, "energy_wh", "Wh")).append(", carbon ").append(bounds(result, "carbon_g", "gCO2e"));
-      if (!set.path("null_reasons").isNull()) out.append(" (null: ").append(set.get("null_reasons").asText()).append(')');
+      List<String> unknown = new ArrayList<>();
+      // The stored figures' reasons; the energy score's is on its own line above.
+      set.get("null_reasons").forEach(reason -> {
+        if (!reason.get("field").asText().equals(EcoBlock.ENERGY_SCORE)) unknown.add(reason.get("field").asText() + "=" + reason.get("code").asText());
+      });
+      if (!unknown.isEmpty()) out.append(" (null: ").append(String.join(";", unknown)).append(')');
       out.append('\n');
       if (set.has("recomputed_matches_stored")) {
         out.append(set.get("recomputed_matches_stored").asBoolean() ? "  recomputed: matches the stored figures\n"

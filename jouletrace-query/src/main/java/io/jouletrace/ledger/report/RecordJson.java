@@ -1,9 +1,10 @@
 package io.jouletrace.ledger.report;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jouletrace.catalog.EcoBlock;
-import io.jouletrace.core.figure.Energy;
+import io.jouletrace.catalog.FigureJson;
 import io.jouletrace.core.figure.Figure;
 import io.jouletrace.core.methodology.Estimate;
 import io.jouletrace.core.methodology.aienergyscore.AiEnergyScoreMethodology.EnergyScore;
@@ -41,21 +42,11 @@ public final class RecordJson {
           .put("output_per_1m_tokens", price.outputPerMillionTokens()).put("source", price.source()).put("as_of", price.asOf());
     }
     putEnergyScore(root, entry);
-    ObjectNode own = figures(entry.figures());
-    nameMethods(own, refigure.apply(entry.figures()));
-    root.set("figures", own);
+    root.set("figures", figures(r, entry.figures(), Methods.of(refigure.apply(entry.figures()))));
     var sets = root.putArray("figure_sets");
     for (Store.StoredFigureSet set : figureSets) {
-      ObjectNode node = figures(set.figures());
-      if (set.attributionRun() == null) {
-        nameMethods(node, refigure.apply(set.figures()));
-      } else {
-        String attributed = "metered energy attributed to the call (docs/measured.md), attribution run " + set.attributionRun();
-        if (node.get("energy") instanceof ObjectNode energy) energy.put("method", attributed);
-        if (node.get("carbon") instanceof ObjectNode carbon) carbon.put("method", attributed + ", times the grid intensity");
-      }
-      node.put("attribution_run", set.attributionRun()).put("hash", set.hash());
-      sets.add(node);
+      Methods methods = set.attributionRun() == null ? Methods.of(refigure.apply(set.figures())) : Methods.measured(set.attributionRun());
+      sets.add(figures(r, set.figures(), methods).put("attribution_run", set.attributionRun()).put("hash", set.hash()));
     }
     return root;
   }
@@ -71,38 +62,61 @@ public final class RecordJson {
         : NODES.objectNode().put("code", score.missing().code()).put("message", score.missing().message()));
   }
 
-  /** A figure set: each amount with value, range, tier and band; carbon with the intensity and where it came from. */
-  public static ObjectNode figures(FigureSet f) {
+  /**
+   * A figure set in the eco block's figure shape ({@link FigureJson}): each amount with value, range, tier, band and method;
+   * carbon with the intensity and where it came from; {@code null_reasons} as the eco block lists them.
+   */
+  private static ObjectNode figures(InvocationRecord record, FigureSet f, Methods methods) {
     ObjectNode node = NODES.objectNode();
     node.put("methodology_version", f.methodologyVersion());
     node.putObject("model").put("resolved", f.modelResolved()).put("source", f.modelSource()).put("band", f.modelBand());
-    node.set("energy", amount(f.energyJoules(), Energy.WH_PER_JOULE, "wh"));
-    ObjectNode carbon = amount(f.carbonGrams(), 1, "g");
-    if (carbon != null) {
-      carbon.put("intensity_g_per_kwh", f.intensityGramsPerKwh()).put("intensity_source", f.intensitySource()).put("zone", f.intensityZone());
-    }
-    node.set("carbon", carbon);
-    node.set("embodied_carbon", amount(f.embodiedCarbonGrams(), 1, "g"));
-    node.set("water", amount(f.waterLitres(), 1, "l"));
-    node.put("null_reasons", f.nullReasons());
+    FigureSet.Amount energy = f.energyJoules();
+    node.set("energy", energy == null ? null : FigureJson.energy(energy.low(), energy.high(), energy.tier(), energy.band(), methods.energy()));
+    FigureSet.Amount carbon = f.carbonGrams();
+    node.set("carbon", carbon == null ? null : FigureJson.carbon(carbon.low(), carbon.high(), carbon.tier(), carbon.band(), methods.carbon(),
+        f.intensityGramsPerKwh(), f.intensitySource(), f.intensityZone()));
+    FigureSet.Amount embodied = f.embodiedCarbonGrams();
+    node.set("embodied_carbon", embodied == null ? null : FigureJson.grams(embodied.low(), embodied.high(), embodied.tier(), embodied.band(),
+        methods.embodiedCarbon()));
+    FigureSet.Amount water = f.waterLitres();
+    node.set("water", water == null ? null : FigureJson.litres(water.low(), water.high(), water.tier(), water.band(), methods.water()));
+    node.set("null_reasons", nullReasons(record, f, methods.estimate()));
     node.put("datasets", f.datasets());
     return node;
   }
 
-  private static void nameMethods(ObjectNode figures, Estimate estimate) {
-    nameMethod(figures, "energy", estimate.energy());
-    nameMethod(figures, "carbon", estimate.carbon());
-    nameMethod(figures, "embodied_carbon", estimate.embodiedCarbon());
-    nameMethod(figures, "water", estimate.water());
+  /**
+   * A stored set's null reasons as the eco block lists them: {@code {field, code, message}} per unknown figure, then
+   * {@code energy_score}'s when the call is not rated. The store keeps codes only, so a message is that of {@code refigured}
+   * (the set recomputed) where it gives the same reason, else null (a measured set's {@code not-metered}).
+   */
+  static ArrayNode nullReasons(InvocationRecord record, FigureSet f, Estimate refigured) {
+    ArrayNode reasons = NODES.arrayNode();
+    List<Estimate.FieldReason> recomputed = refigured == null ? List.of() : refigured.nullReasons();
+    for (FigureSet.FieldCode stored : f.nullReasonCodes()) {
+      String message = recomputed.stream().filter(r -> r.field().equals(stored.field()) && r.reason().code().equals(stored.code()))
+          .map(r -> r.reason().message()).findFirst().orElse(null);
+      reasons.add(FigureJson.nullReason(stored.field(), stored.code(), message));
+    }
+    ObjectNode unrated = EcoBlock.energyScoreNullReason(EcoBlock.energyScore(record, f.modelResolved()));
+    if (unrated != null) reasons.add(unrated);
+    return reasons;
   }
 
-  private static void nameMethod(ObjectNode figures, String field, Figure figure) {
-    if (figures.get(field) instanceof ObjectNode amount && figure instanceof Figure.Known known) amount.put("method", known.method());
-  }
+  /** The method each amount follows from (null where none), and the estimate they were named by (null for a measured set). */
+  private record Methods(String energy, String carbon, String embodiedCarbon, String water, Estimate estimate) {
 
-  private static ObjectNode amount(FigureSet.Amount amount, double scale, String unit) {
-    if (amount == null) return null;
-    return NODES.objectNode().put(unit, amount.value() * scale).put(unit + "_low", amount.low() * scale).put(unit + "_high", amount.high() * scale)
-        .put("tier", amount.tier()).put("band", amount.band());
+    static Methods of(Estimate estimate) {
+      return new Methods(method(estimate.energy()), method(estimate.carbon()), method(estimate.embodiedCarbon()), method(estimate.water()), estimate);
+    }
+
+    static Methods measured(String attributionRun) {
+      String attributed = "metered energy attributed to the call (docs/measured.md), attribution run " + attributionRun;
+      return new Methods(attributed, attributed + ", times the grid intensity", null, null, null);
+    }
+
+    private static String method(Figure figure) {
+      return figure instanceof Figure.Known known ? known.method() : null;
+    }
   }
 }
