@@ -27,7 +27,7 @@ final class LedgerOptions {
       defaultValue = "${env:JOULETRACE_STORE_MEMORY_LIMIT:-" + DuckDbStore.DEFAULT_MEMORY_LIMIT + "}",
       description = "Memory the embedded ledger (DuckDB) may hold, e.g. 512MB or 2GiB; past it DuckDB spills to disk"
           + " (default ${DEFAULT-VALUE}; env JOULETRACE_STORE_MEMORY_LIMIT). A PostgreSQL ledger ignores it.")
-  String storeMemoryLimit;
+  String storeMemoryLimit = DuckDbStore.DEFAULT_MEMORY_LIMIT; // also for options made in code, which picocli never fills
 
   @Mixin
   LedgerKeyOption ledgerKey;

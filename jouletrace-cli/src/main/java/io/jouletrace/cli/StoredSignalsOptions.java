@@ -2,7 +2,6 @@ package io.jouletrace.cli;
 
 import io.jouletrace.core.methodology.Estimator;
 import io.jouletrace.ledger.Composition;
-import io.jouletrace.ledger.store.DuckDbStore;
 import io.jouletrace.ledger.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ final class StoredSignalsOptions {
     LedgerOptions ledger = new LedgerOptions();
     ledger.data = data;
     ledger.store = store;
-    ledger.storeMemoryLimit = DuckDbStore.DEFAULT_MEMORY_LIMIT; // read once, briefly: the default bound will do
     try (Store opened = ledger.openStore()) {
       return composition.estimator(opened);
     }

@@ -3,7 +3,9 @@ package io.jouletrace.core.schema;
 import io.jouletrace.core.record.InvocationRecord;
 import io.jouletrace.core.record.Operation;
 import java.time.Instant;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -87,6 +89,12 @@ public final class RecordSchema {
       INPUT_TOKENS, OUTPUT_TOKENS, REASONING_TOKENS, CACHED_INPUT_TOKENS, LATENCY_S, ZONE, REGION, INTENSITY_G_PER_KWH,
       MODEL_REQUESTED);
 
+  /**
+   * Each field's index in {@link #FIELDS}, found once: readers fill and read value arrays by it for every record, where
+   * {@code FIELDS.indexOf} would walk the list (comparing records field by field) per field per record.
+   */
+  private static final Map<Field, Integer> POSITIONS = positions();
+
   /** The fields hashed in order (the record's columns before {@code source_ref}). */
   public static final List<Field> IN_ORDER = only(Hashing.IN_ORDER);
 
@@ -94,6 +102,11 @@ public final class RecordSchema {
   public static final List<Field> TRAILING = only(Hashing.TRAILING);
 
   private RecordSchema() {}
+
+  /** {@code field}'s index in {@link #FIELDS}, and so in a value array of {@link #record}. */
+  public static int position(Field field) {
+    return POSITIONS.get(field);
+  }
 
   /** The field named {@code json}, or null. */
   public static Field named(String json) {
@@ -113,7 +126,7 @@ public final class RecordSchema {
    * operation is chat. Phase timings are not part of a stored record and stay null.
    */
   public static InvocationRecord record(Object[] values) {
-    String operation = (String) values[FIELDS.indexOf(OPERATION)];
+    String operation = (String) value(values, OPERATION);
     return new InvocationRecord((String) value(values, ID), (Instant) value(values, TIMESTAMP), (String) value(values, TENANT),
         (String) value(values, TEAM), (String) value(values, COST_CENTER), (String) value(values, TRACE_ID),
         (String) value(values, PROVIDER), (String) value(values, MODEL), operation == null ? Operation.CHAT : Operation.of(operation),
@@ -123,11 +136,17 @@ public final class RecordSchema {
   }
 
   private static Object value(Object[] values, Field field) {
-    return values[FIELDS.indexOf(field)];
+    return values[position(field)];
   }
 
   private static Field inOrder(String json, Type type, boolean nullable, String column, Function<InvocationRecord, Object> accessor) {
     return new Field(json, type, nullable, column, Hashing.IN_ORDER, (byte) 0, accessor);
+  }
+
+  private static Map<Field, Integer> positions() {
+    Map<Field, Integer> positions = new IdentityHashMap<>();
+    for (int i = 0; i < FIELDS.size(); i++) positions.put(FIELDS.get(i), i);
+    return positions;
   }
 
   private static List<Field> only(Hashing hashing) {

@@ -108,18 +108,18 @@ public final class RecordFields {
     Object[] values = new Object[RecordSchema.FIELDS.size()];
     for (int i = 0; i < values.length; i++) values[i] = read(in, RecordSchema.FIELDS.get(i));
     for (RecordSchema.Field field : REQUIRED) {
-      if (values[RecordSchema.FIELDS.indexOf(field)] == null) throw FieldValues.missing(field.json());
+      if (values[RecordSchema.position(field)] == null) throw FieldValues.missing(field.json());
     }
-    int outputTokens = RecordSchema.FIELDS.indexOf(RecordSchema.OUTPUT_TOKENS);
+    int outputTokens = RecordSchema.position(RecordSchema.OUTPUT_TOKENS);
     if (values[outputTokens] == null) {
-      String operation = (String) values[RecordSchema.FIELDS.indexOf(RecordSchema.OPERATION)];
+      String operation = (String) values[RecordSchema.position(RecordSchema.OPERATION)];
       if (operation == null || !Operation.of(operation).equals(Operation.EMBEDDINGS)) throw FieldValues.missing(OUTPUT_TOKENS);
       values[outputTokens] = 0L;
     }
     placement(in);
-    int requested = RecordSchema.FIELDS.indexOf(RecordSchema.MODEL_REQUESTED);
+    int requested = RecordSchema.position(RecordSchema.MODEL_REQUESTED);
     // The same name twice says nothing new: kept null so such a record stores, hashes and is identified as it was before V13.
-    if (values[requested] != null && values[requested].equals(values[RecordSchema.FIELDS.indexOf(RecordSchema.MODEL)])) values[requested] = null;
+    if (values[requested] != null && values[requested].equals(values[RecordSchema.position(RecordSchema.MODEL)])) values[requested] = null;
     InvocationRecord record = RecordSchema.record(values);
     return record.id() != null ? record : RecordSchema.record(withId(values, ContentId.of(record)));
   }
@@ -135,7 +135,7 @@ public final class RecordFields {
   }
 
   private static Object[] withId(Object[] values, String id) {
-    values[RecordSchema.FIELDS.indexOf(RecordSchema.ID)] = id;
+    values[RecordSchema.position(RecordSchema.ID)] = id;
     return values;
   }
 

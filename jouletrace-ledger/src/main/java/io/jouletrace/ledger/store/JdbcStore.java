@@ -699,12 +699,12 @@ abstract class JdbcStore implements Store {
     Object[] values = new Object[RecordSchema.FIELDS.size()];
     int column = 2; // after seq
     for (RecordSchema.Field field : RecordSchema.IN_ORDER) {
-      values[RecordSchema.FIELDS.indexOf(field)] = readField(rs, column++, field);
+      values[RecordSchema.position(field)] = readField(rs, column++, field);
       if (field == RecordSchema.ID) column++; // id_fp
     }
     for (int i = 0; i < RecordSchema.TRAILING.size(); i++) {
       RecordSchema.Field field = RecordSchema.TRAILING.get(i);
-      values[RecordSchema.FIELDS.indexOf(field)] = readField(rs, trailingAt + i, field);
+      values[RecordSchema.position(field)] = readField(rs, trailingAt + i, field);
     }
     return RecordSchema.record(values);
   }
